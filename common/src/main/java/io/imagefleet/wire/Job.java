@@ -1,0 +1,60 @@
+package io.imagefleet.wire;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An image reference and what to make of it: the message on the jobs topic, keyed by
+ * {@link #id()}. Built by producers, checked by {@link JobCodec#decode}; immutable.
+ *
+ * @param v                   the schema version; only 1 is accepted
+ * @param id                  1-128 of {@code [A-Za-z0-9._-]}; names the outputs and keys the result
+ * @param source              where the image is read: {@code file://}, {@code http://}, {@code https://}
+ * @param outputs             1-16 variants, all made from one decode
+ * @param replyTo             the topic the result goes to; null means the results topic
+ * @param metadata            opaque, at most 4 KiB as JSON, echoed on the result
+ * @param autoOrient          apply the EXIF orientation before the operations (default true)
+ * @param allowDecodeWarnings accept an image the decoder warns about (a truncated JPEG, say)
+ *                            instead of failing it DECODE_FAILED (default false)
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Job(
+        Integer v,
+        String id,
+        String source,
+        List<OutputSpec> outputs,
+        String replyTo,
+        Map<String, Object> metadata,
+        Boolean autoOrient,
+        Boolean allowDecodeWarnings) {
+
+    /** The only schema version this code reads and writes. */
+    public static final int VERSION = 1;
+
+    public Job {
+        v = v == null ? VERSION : v;
+        outputs = outputs == null ? List.of() : List.copyOf(outputs);
+        metadata = metadata == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        autoOrient = autoOrient == null || autoOrient;
+        allowDecodeWarnings = allowDecodeWarnings != null && allowDecodeWarnings;
+    }
+
+    /** A version-1 job with default options. */
+    public static Job of(String id, String source, List<OutputSpec> outputs) {
+        return new Job(VERSION, id, source, outputs, null, null, null, null);
+    }
+
+    /** This job with the given reply topic. */
+    public Job withReplyTo(String topic) {
+        return new Job(v, id, source, outputs, topic, metadata, autoOrient, allowDecodeWarnings);
+    }
+
+    /** This job with the given metadata, echoed on its result. */
+    public Job withMetadata(Map<String, Object> meta) {
+        return new Job(v, id, source, outputs, replyTo, meta, autoOrient, allowDecodeWarnings);
+    }
+}

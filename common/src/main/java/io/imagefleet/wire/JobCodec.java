@@ -1,0 +1,304 @@
+package io.imagefleet.wire;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and writes jobs as JSON (UTF-8). {@link #decode} checks every rule of the schema and
+ * names the field path and the rule of the first one broken; unknown fields are ignored.
+ * Thread-safe: one instance may be shared.
+ */
+public final class JobCodec {
+    /** Job ids and output names: letters, digits, dot, underscore, hyphen. */
+    public static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    static final Pattern OUTPUT_NAME = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    static final Pattern COLOUR = Pattern.compile("#[0-9A-Fa-f]{6}");
+    public static final int MAX_OUTPUTS = 16;
+    public static final int MAX_OPS = 32;
+    public static final int MAX_SIDE = 65_500;
+    public static final int MAX_METADATA_BYTES = 4096;
+    static final int MAX_URI_LENGTH = 8192;
+
+    private final ObjectMapper mapper = mapper();
+
+    /** The mapper shared by the codecs: strict about types, lenient about unknown fields. */
+    static ObjectMapper mapper() {
+        JsonMapper m = JsonMapper.builder()
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .build();
+        // A number or a boolean where a string belongs is a mistake in the job, not a string.
+        for (CoercionInputShape shape : new CoercionInputShape[] {
+                CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean}) {
+            m.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+        }
+        m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(64).maxStringLength(1 << 20).build());
+        return m;
+    }
+
+    /** Encodes a job as UTF-8 JSON. */
+    public byte[] encode(Job job) {
+        try {
+            return mapper.writeValueAsBytes(job);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Decodes and checks a job; the exception's message names the field path and the rule. */
+    public Job decode(byte[] bytes) throws InvalidJobException {
+        if (bytes == null || bytes.length == 0) {
+            throw new InvalidJobException("the record is empty; a job is a JSON object", null, null);
+        }
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(bytes);
+        } catch (JsonParseException e) {
+            throw new InvalidJobException("not valid JSON: " + e.getOriginalMessage() + " at "
+                    + e.getLocation().offsetDescription(), null, null);
+        } catch (IOException e) {
+            throw new InvalidJobException("not valid JSON: " + e.getMessage(), null, null);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new InvalidJobException("a job must be a JSON object", null, null);
+        }
+        String id = textIf(tree.get("id"), ID);
+        String replyTo = textIf(tree.get("replyTo"), TOPIC);
+        Job job;
+        try {
+            checkVersion(tree.get("v"));
+            job = mapper.treeToValue(tree, Job.class);
+            check(job);
+        } catch (Rule broken) {
+            throw new InvalidJobException(broken.getMessage(), id, replyTo);
+        } catch (JsonProcessingException e) {
+            throw new InvalidJobException(describe(e), id, replyTo);
+        }
+        return job;
+    }
+
+    private static String textIf(JsonNode node, Pattern valid) {
+        return node != null && node.isTextual() && valid.matcher(node.asText()).matches() ? node.asText() : null;
+    }
+
+    private static void checkVersion(JsonNode v) {
+        if (v == null || v.isNull()) {
+            throw new Rule("v is required (the schema version, " + Job.VERSION + ")");
+        }
+        if (!v.isInt() || v.asInt() != Job.VERSION) {
+            throw new Rule("v must be " + Job.VERSION + ", got " + v);
+        }
+    }
+
+    private void check(Job job) {
+        require(job.id() != null, "id is required");
+        require(ID.matcher(job.id()).matches(),
+                "id must be 1-128 of [A-Za-z0-9._-], got " + quote(job.id()));
+        require(job.source() != null, "source is required");
+        checkUri("source", job.source());
+        require(!job.outputs().isEmpty(), "outputs must hold 1-" + MAX_OUTPUTS + " outputs, got 0");
+        require(job.outputs().size() <= MAX_OUTPUTS,
+                "outputs must hold 1-" + MAX_OUTPUTS + " outputs, got " + job.outputs().size());
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < job.outputs().size(); i++) {
+            checkOutput("outputs[" + i + "]", job.outputs().get(i), names);
+        }
+        if (job.replyTo() != null) {
+            require(TOPIC.matcher(job.replyTo()).matches(),
+                    "replyTo must be a topic name of 1-249 of [A-Za-z0-9._-], got " + quote(job.replyTo()));
+        }
+        if (job.metadata() != null) {
+            int size;
+            try {
+                size = mapper.writeValueAsBytes(job.metadata()).length;
+            } catch (JsonProcessingException e) {
+                throw new Rule("metadata is not serialisable: " + e.getOriginalMessage());
+            }
+            require(size <= MAX_METADATA_BYTES,
+                    "metadata must be at most " + MAX_METADATA_BYTES + " bytes as JSON, got " + size);
+        }
+    }
+
+    private static void checkOutput(String path, OutputSpec out, Set<String> names) {
+        require(out != null, path + " must be an object");
+        require(out.name() != null, path + ".name is required");
+        require(OUTPUT_NAME.matcher(out.name()).matches(),
+                path + ".name must be 1-64 of [A-Za-z0-9._-], got " + quote(out.name()));
+        require(names.add(out.name()), path + ".name must be unique in the job, got " + quote(out.name()) + " twice");
+        require(out.format() != null, path + ".format is required (one of " + WireEnums.names(Format.class) + ")");
+        if (out.quality() != null) {
+            require(out.quality() >= 1 && out.quality() <= 100,
+                    path + ".quality must be between 1 and 100, got " + out.quality());
+        }
+        require(out.target() != null, path + ".target is required");
+        checkUri(path + ".target", out.target());
+        if (out.background() != null) {
+            require(COLOUR.matcher(out.background()).matches(),
+                    path + ".background must be a colour #rrggbb, got " + quote(out.background()));
+        }
+        require(out.ops().size() <= MAX_OPS, path + ".ops must hold at most " + MAX_OPS + " operations, got " + out.ops().size());
+        List<Op> ops = out.ops();
+        for (int i = 0; i < ops.size(); i++) {
+            checkOp(path + ".ops[" + i + "]", ops.get(i));
+        }
+    }
+
+    private static void checkOp(String path, Op op) {
+        require(op != null, path + " must be an object with an op field (one of " + Op.NAMES + ")");
+        if (op instanceof Op.Resize r) {
+            require(r.width() != null || r.height() != null, path + " needs width or height (or both)");
+            side(path + ".width", r.width());
+            side(path + ".height", r.height());
+            if (r.fit() == Fit.FILL || r.fit() == Fit.EXACT || r.fit() == Fit.COVER) {
+                require(r.width() != null && r.height() != null,
+                        path + " with fit " + r.fit().wireName() + " needs both width and height");
+            }
+        } else if (op instanceof Op.Crop c) {
+            require(c.width() != null, path + ".width is required");
+            require(c.height() != null, path + ".height is required");
+            side(path + ".width", c.width());
+            side(path + ".height", c.height());
+            require((c.x() == null) == (c.y() == null), path + " needs both x and y, or neither (then gravity places it)");
+            if (c.x() != null) {
+                require(c.x() >= 0, path + ".x must be 0 or more, got " + c.x());
+                require(c.y() >= 0, path + ".y must be 0 or more, got " + c.y());
+            }
+        } else if (op instanceof Op.Rotate r) {
+            require(r.degrees() != null, path + ".degrees is required (90, 180 or 270)");
+            require(r.degrees() == 90 || r.degrees() == 180 || r.degrees() == 270,
+                    path + ".degrees must be 90, 180 or 270, got " + r.degrees());
+        } else if (op instanceof Op.Blur b) {
+            require(b.sigma() != null, path + ".sigma is required");
+            require(b.sigma() >= 0.3 && b.sigma() <= 100, path + ".sigma must be between 0.3 and 100, got " + b.sigma());
+        } else if (op instanceof Op.Sharpen s) {
+            require(s.sigma() >= 0.3 && s.sigma() <= 100, path + ".sigma must be between 0.3 and 100, got " + s.sigma());
+        }
+    }
+
+    private static void side(String path, Integer value) {
+        if (value != null) {
+            require(value >= 1 && value <= MAX_SIDE, path + " must be between 1 and " + MAX_SIDE + ", got " + value);
+        }
+    }
+
+    private static void checkUri(String path, String value) {
+        require(value.length() <= MAX_URI_LENGTH,
+                path + " must be at most " + MAX_URI_LENGTH + " characters, got " + value.length());
+        URI uri;
+        try {
+            uri = new URI(value);
+        } catch (URISyntaxException e) {
+            throw new Rule(path + " must be a URI: " + e.getMessage());
+        }
+        require(uri.getScheme() != null, path + " must be an absolute URI with a scheme (file://, https://), got " + quote(value));
+    }
+
+    private static void require(boolean ok, String rule) {
+        if (!ok) {
+            throw new Rule(rule);
+        }
+    }
+
+    private static String quote(String s) {
+        return "'" + (s.length() > 140 ? s.substring(0, 140) + "..." : s) + "'";
+    }
+
+    /** Turns a binding error into "path: what was wrong". */
+    static String describe(JsonProcessingException e) {
+        if (!(e instanceof JsonMappingException m)) {
+            return "not valid JSON: " + e.getOriginalMessage();
+        }
+        String path = path(m.getPath());
+        if (e instanceof InvalidTypeIdException t) {
+            return (path.isEmpty() ? "" : path + ".") + "op must be one of " + Op.NAMES
+                    + (t.getTypeId() == null ? " (missing)" : ", got '" + t.getTypeId() + "'");
+        }
+        if (e instanceof ValueInstantiationException v && v.getCause() instanceof IllegalArgumentException iae) {
+            return path + " " + iae.getMessage();
+        }
+        if (e instanceof InvalidFormatException f && f.getCause() instanceof IllegalArgumentException iae) {
+            return path + " " + iae.getMessage();
+        }
+        if (e instanceof MismatchedInputException mi && mi.getTargetType() != null) {
+            return path + " must be " + kind(mi.getTargetType());
+        }
+        return path + ": " + m.getOriginalMessage();
+    }
+
+    private static String kind(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class || type.isEnum()) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "an array";
+        }
+        return "an object";
+    }
+
+    private static String path(List<JsonMappingException.Reference> refs) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : refs) {
+            if (r.getFieldName() != null) {
+                if (sb.length() > 0) {
+                    sb.append('.');
+                }
+                sb.append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A broken schema rule; becomes the message of an {@link InvalidJobException}. */
+    private static final class Rule extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Rule(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** For tests and tools: the UTF-8 text of an encoded job. */
+    public String encodeToString(Job job) {
+        return new String(encode(job), StandardCharsets.UTF_8);
+    }
+}
