@@ -47,6 +47,16 @@ public final class Env {
         }, "a whole number");
     }
 
+    public long longBetween(String key, long def, long min, long max) {
+        return parse(key, def, s -> {
+            long v = Long.parseLong(s.replace("_", ""));
+            if (v < min || v > max) {
+                throw new IllegalArgumentException("must be between " + min + " and " + max);
+            }
+            return v;
+        }, "a whole number");
+    }
+
     public double doubleBetween(String key, double def, double min, double max) {
         return parse(key, def, s -> {
             double v = Double.parseDouble(s);

@@ -1,0 +1,101 @@
+package io.imagefleet.worker;
+
+import io.imagefleet.worker.config.WorkerConfig;
+import io.imagefleet.worker.consume.ConsumerLoop;
+import io.imagefleet.worker.consume.KafkaClients;
+import io.imagefleet.worker.consume.LoopSettings;
+import io.imagefleet.worker.consume.Replies;
+import io.imagefleet.worker.imaging.ImageDecoder;
+import io.imagefleet.worker.imaging.ImageEncoder;
+import io.imagefleet.worker.imaging.ImageOps;
+import io.imagefleet.worker.imaging.ImageProbe;
+import io.imagefleet.worker.pipeline.Pipeline;
+import io.imagefleet.worker.source.FileSource;
+import io.imagefleet.worker.source.Sources;
+import io.imagefleet.worker.store.FileStore;
+import io.imagefleet.worker.store.OutputStores;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import sun.misc.Signal;
+
+import javax.imageio.ImageIO;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The composition root of a worker JVM: reads the configuration once, builds every object and
+ * runs the consumer loop on the main thread until SIGTERM or SIGINT, after which it drains,
+ * commits and exits 0.
+ */
+public final class WorkerMain {
+    private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new WorkerCommand()).execute(args));
+    }
+
+    /** Runs one worker with the given environment until it is told to stop; returns the exit code. */
+    static int runWorker(Map<String, String> env, int slot) {
+        WorkerConfig config = WorkerConfig.fromEnv(env);
+        String host = env.getOrDefault("HOSTNAME", localHostName());
+        String workerId = host + "/slot-" + slot;
+        log.info("worker {} starting with {}", workerId, config.describe());
+
+        ImageIO.setUseCache(false);
+        Pipeline pipeline = new Pipeline(
+                new Sources(Map.of("file", new FileSource(config.fileRoots(), config.maxSourceBytes()))),
+                new ImageProbe(config.maxPixels()),
+                new ImageDecoder(),
+                new ImageOps(),
+                new ImageEncoder(),
+                new OutputStores(Map.of("file", new FileStore(config.outputRoots()))),
+                System::nanoTime);
+
+        LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout());
+        String clientId = "imagefleet-" + host + "-" + slot;
+        ExecutorService pool = Executors.newFixedThreadPool(config.threads(), named("imagefleet-job-"));
+        ScheduledExecutorService resender = Executors.newSingleThreadScheduledExecutor(named("imagefleet-resend-"));
+        ConsumerLoop loop = new ConsumerLoop(
+                new KafkaConsumer<>(KafkaClients.consumer(config, clientId, settings.maxInFlight())),
+                new KafkaProducer<>(KafkaClients.producer(config, clientId)),
+                pipeline::process, pool, resender,
+                new Replies(config.topics().results(), config.topics().dlq()),
+                settings, Clock.systemUTC());
+
+        // Handle the signals ourselves rather than through shutdown hooks, so a drained stop exits 0.
+        Signal.handle(new Signal("TERM"), s -> loop.stop());
+        Signal.handle(new Signal("INT"), s -> loop.stop());
+        loop.run();
+        return 0;
+    }
+
+    static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.imagefleet.worker.config;
+
+import io.imagefleet.config.ByteSize;
+import io.imagefleet.config.Durations;
+import io.imagefleet.config.Env;
+import io.imagefleet.config.KafkaSettings;
+import io.imagefleet.config.Topics;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a worker JVM is configured with, read once from the environment by
+ * {@link #fromEnv(Map)} in {@code main} and passed down. Immutable.
+ *
+ * @param kafka           bootstrap servers and {@code IMAGEFLEET_KAFKA_*} pass-through properties
+ * @param topics          jobs, results and dead-letter topics
+ * @param groupId         {@code IMAGEFLEET_GROUP_ID}: the consumer group of the fleet
+ * @param threads         {@code IMAGEFLEET_THREADS}: jobs processed at once by one worker JVM
+ * @param maxPixels       {@code IMAGEFLEET_MAX_PIXELS}: the largest source image, in pixels
+ * @param maxSourceBytes  {@code IMAGEFLEET_MAX_SOURCE_BYTES}: the largest source, in bytes
+ * @param jobTimeout      {@code IMAGEFLEET_JOB_TIMEOUT}: the deadline of one job
+ * @param drainTimeout    {@code IMAGEFLEET_DRAIN_TIMEOUT}: how long a stopping worker waits for in-flight jobs
+ * @param fileRoots       {@code IMAGEFLEET_FILE_ROOTS}: directories file:// sources may be read from
+ * @param outputRoots     {@code IMAGEFLEET_OUTPUT_ROOTS}: directories file:// outputs may be written to
+ * @param delivery        {@code IMAGEFLEET_DELIVERY}
+ */
+public record WorkerConfig(
+        KafkaSettings kafka,
+        Topics topics,
+        String groupId,
+        int threads,
+        long maxPixels,
+        long maxSourceBytes,
+        Duration jobTimeout,
+        Duration drainTimeout,
+        List<Path> fileRoots,
+        List<Path> outputRoots,
+        Delivery delivery) {
+
+    public static final String DEFAULT_GROUP = "imagefleet-workers";
+
+    public WorkerConfig {
+        fileRoots = List.copyOf(fileRoots);
+        outputRoots = List.copyOf(outputRoots);
+    }
+
+    /** Reads and checks every setting; throws a ConfigException naming every bad key at once. */
+    public static WorkerConfig fromEnv(Map<String, String> environment) {
+        Env env = new Env(environment);
+        WorkerConfig c = new WorkerConfig(
+                KafkaSettings.fromEnv(env),
+                Topics.fromEnv(env),
+                env.string("IMAGEFLEET_GROUP_ID", DEFAULT_GROUP),
+                env.intBetween("IMAGEFLEET_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
+                env.longBetween("IMAGEFLEET_MAX_PIXELS", 50_000_000L, 1, 65_500L * 65_500L),
+                env.bytes("IMAGEFLEET_MAX_SOURCE_BYTES", 50L << 20),
+                env.duration("IMAGEFLEET_JOB_TIMEOUT", Duration.ofSeconds(60)),
+                env.duration("IMAGEFLEET_DRAIN_TIMEOUT", Duration.ofSeconds(30)),
+                paths(env, "IMAGEFLEET_FILE_ROOTS"),
+                paths(env, "IMAGEFLEET_OUTPUT_ROOTS"),
+                env.oneOf("IMAGEFLEET_DELIVERY", Delivery.AT_LEAST_ONCE, Delivery.class));
+        if (c.jobTimeout().isNegative() || c.jobTimeout().isZero()) {
+            env.reject("IMAGEFLEET_JOB_TIMEOUT must be positive, got " + Durations.format(c.jobTimeout()));
+        }
+        env.validate();
+        return c;
+    }
+
+    private static List<Path> paths(Env env, String key) {
+        return env.list(key).stream().map(s -> {
+            Path p = Path.of(s);
+            if (!p.isAbsolute()) {
+                env.reject(key + " must list absolute directories, got '" + s + "'");
+            }
+            return p.toAbsolutePath().normalize();
+        }).toList();
+    }
+
+    /** The effective settings, for the one start-up log line; Kafka secrets are masked. */
+    public Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kafka", KafkaSettings.masked(kafka.clientProperties()));
+        m.put("topics", topics);
+        m.put("groupId", groupId);
+        m.put("threads", threads);
+        m.put("maxPixels", maxPixels);
+        m.put("maxSourceBytes", ByteSize.format(maxSourceBytes));
+        m.put("jobTimeout", Durations.format(jobTimeout));
+        m.put("drainTimeout", Durations.format(drainTimeout));
+        m.put("fileRoots", fileRoots);
+        m.put("outputRoots", outputRoots);
+        m.put("delivery", delivery);
+        return m;
+    }
+}

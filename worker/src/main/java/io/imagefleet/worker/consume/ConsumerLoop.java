@@ -1,0 +1,409 @@
+package io.imagefleet.worker.consume;
+
+import io.imagefleet.wire.ErrorCode;
+import io.imagefleet.wire.InvalidJobException;
+import io.imagefleet.wire.Job;
+import io.imagefleet.wire.JobCodec;
+import io.imagefleet.wire.Result;
+import io.imagefleet.worker.pipeline.JobContext;
+import io.imagefleet.worker.pipeline.Pipeline;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The worker's consumer loop. One thread, the poll thread, owns the consumer: {@link #run()}
+ * loops {@link #runOnce()}, which polls, hands jobs to a bounded pool, takes back the finished
+ * ones and commits.
+ *
+ * <p>Delivery is at least once. A record's offset is committed only after its final result (and,
+ * for a record that is not a job, its dead letter) has been acknowledged by Kafka; jobs finish
+ * out of order and the committed position advances only over contiguous finished offsets. A
+ * worker that dies therefore loses nothing: whatever it had not finished is delivered again.
+ * When the pool is busy the partitions are paused and polling goes on, so a slow job never
+ * holds up the group. {@link #stop()} (any thread) stops fetching, finishes the jobs in flight
+ * within the drain timeout, commits and closes.
+ */
+public final class ConsumerLoop implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
+    private static final Duration RESEND_BACKOFF = Duration.ofSeconds(1);
+
+    /** The lifecycle of a loop. */
+    public enum State { STARTING, RUNNING, DRAINING, STOPPED }
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
+    private final JobHandler handler;
+    private final ExecutorService pool;
+    private final ScheduledExecutorService resender;
+    private final Replies replies;
+    private final LoopSettings settings;
+    private final Clock clock;
+    private final JobCodec codec = new JobCodec();
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final Deque<Taken> waiting = new ArrayDeque<>();
+    private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+    private final Map<TopicPartition, Integer> startedPerPartition = new HashMap<>();
+    private final AtomicInteger processing = new AtomicInteger();
+    private final Set<TopicPartition> paused = new HashSet<>();
+    /** Records started (processing, or being published) and not yet completed. */
+    private int started;
+    private long lastCommitMillis;
+    private volatile boolean stopRequested;
+    private volatile State state = State.STARTING;
+
+    public ConsumerLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, JobHandler handler,
+                        ExecutorService pool, ScheduledExecutorService resender, Replies replies,
+                        LoopSettings settings, Clock clock) {
+        this.consumer = consumer;
+        this.producer = producer;
+        this.handler = handler;
+        this.pool = pool;
+        this.resender = resender;
+        this.replies = replies;
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Asks the loop to drain and stop; safe from any thread, including a signal handler. */
+    public void stop() {
+        stopRequested = true;
+        consumer.wakeup();
+    }
+
+    @Override
+    public void run() {
+        subscribe();
+        try {
+            while (!stopRequested) {
+                runOnce();
+            }
+        } catch (WakeupException e) {
+            if (!stopRequested) {
+                throw e;
+            }
+        } finally {
+            try {
+                drain();
+            } finally {
+                close();
+            }
+        }
+    }
+
+    void subscribe() {
+        consumer.subscribe(List.of(settings.jobsTopic()), new Rebalance());
+        state = State.RUNNING;
+        log.info("consuming {} as {} with {} threads", settings.jobsTopic(), settings.workerId(), settings.threads());
+    }
+
+    /** One turn: poll, take records, collect finished jobs, start waiting ones, pause or resume, commit. */
+    void runOnce() {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            take(record);
+        }
+        collectCompletions();
+        startWaiting();
+        applyBackpressure();
+        maybeCommit(false);
+    }
+
+    private void take(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        offsets.track(tp, record.offset());
+        try {
+            waiting.add(new Taken(record, tp, codec.decode(record.value())));
+        } catch (InvalidJobException e) {
+            rejectInvalid(record, tp, e);
+        }
+    }
+
+    /** A record that is not a valid job: dead-lettered with its bytes, and answered when it has an id. */
+    private void rejectInvalid(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, InvalidJobException e) {
+        String where = tp + "@" + record.offset();
+        log.warn("invalid job at {}: {}", where, e.getMessage());
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(2);
+        out.add(replies.deadLetter(record, ErrorCode.INVALID_JOB, e.getMessage(), 1, clock.instant()));
+        e.jobId().ifPresent(id -> {
+            Job stub = Job.of(id, "", List.of());
+            JobContext ctx = new JobContext(settings.workerId(), 1, queuedMs(record));
+            Result failed = Pipeline.failed(stub, ctx, null, null, ErrorCode.INVALID_JOB, e.getMessage());
+            out.add(replies.result(record, e.replyTo().orElse(null), failed));
+        });
+        begin(tp);
+        publish(new Outgoing(tp, record.offset(), out));
+    }
+
+    private void startWaiting() {
+        while (!waiting.isEmpty() && processing.get() < settings.threads()) {
+            Taken t = waiting.poll();
+            processing.incrementAndGet();
+            begin(t.tp());
+            pool.execute(() -> process(t));
+        }
+    }
+
+    /** On a pool thread: process, then publish the result. */
+    private void process(Taken t) {
+        Result result;
+        JobContext ctx = new JobContext(settings.workerId(), 1, queuedMs(t.record()));
+        try {
+            result = handler.process(t.job(), ctx);
+        } catch (RuntimeException e) {
+            log.error("job {} at {}@{} failed unexpectedly", t.job().id(), t.tp(), t.record().offset(), e);
+            result = Pipeline.failed(t.job(), ctx, null, null, ErrorCode.INTERNAL, "unexpected " + e);
+        } finally {
+            processing.decrementAndGet();
+        }
+        if (result.succeeded()) {
+            log.debug("job {} at {}@{} succeeded", t.job().id(), t.tp(), t.record().offset());
+        } else {
+            log.info("job {} at {}@{} failed {}: {}", t.job().id(), t.tp(), t.record().offset(),
+                    result.error().code(), result.error().message());
+        }
+        publish(new Outgoing(t.tp(), t.record().offset(), List.of(replies.result(t.record(), t.job().replyTo(), result))));
+    }
+
+    private long queuedMs(ConsumerRecord<byte[], byte[]> record) {
+        return record.timestamp() < 0 ? 0 : Math.max(0, clock.millis() - record.timestamp());
+    }
+
+    /** Sends every record of an outgoing unit; the unit completes when Kafka has acknowledged all of them. */
+    private void publish(Outgoing unit) {
+        AtomicInteger left = new AtomicInteger(unit.records().size());
+        List<ProducerRecord<byte[], byte[]>> failed = Collections.synchronizedList(new ArrayList<>());
+        for (ProducerRecord<byte[], byte[]> r : unit.records()) {
+            try {
+                producer.send(r, (md, ex) -> {
+                    if (ex != null) {
+                        log.warn("sending to {} failed for {}@{}: {}", r.topic(), unit.tp(), unit.offset(), ex.toString());
+                        failed.add(r);
+                    }
+                    if (left.decrementAndGet() == 0) {
+                        completions.add(new Completion(unit, List.copyOf(failed)));
+                    }
+                });
+            } catch (RuntimeException ex) {
+                log.warn("sending to {} failed for {}@{}: {}", r.topic(), unit.tp(), unit.offset(), ex.toString());
+                failed.add(r);
+                if (left.decrementAndGet() == 0) {
+                    completions.add(new Completion(unit, List.copyOf(failed)));
+                }
+            }
+        }
+    }
+
+    /** Waits up to the timeout for one completion, then collects all there are. */
+    private void awaitCompletion(Duration timeout) {
+        try {
+            Completion c = completions.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (c != null) {
+                complete(c);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        collectCompletions();
+    }
+
+    private void collectCompletions() {
+        Completion c;
+        while ((c = completions.poll()) != null) {
+            complete(c);
+        }
+    }
+
+    private void complete(Completion c) {
+        Outgoing unit = c.unit();
+        if (c.failed().isEmpty()) {
+            offsets.finish(unit.tp(), unit.offset());
+            end(unit.tp());
+        } else if (stopRequested) {
+            // Left uncommitted: whoever takes the partition next answers it again.
+            end(unit.tp());
+        } else {
+            Outgoing retry = new Outgoing(unit.tp(), unit.offset(), c.failed());
+            resender.schedule(() -> publish(retry), RESEND_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void begin(TopicPartition tp) {
+        started++;
+        startedPerPartition.merge(tp, 1, Integer::sum);
+    }
+
+    private void end(TopicPartition tp) {
+        started--;
+        startedPerPartition.merge(tp, -1, (a, b) -> a + b == 0 ? null : a + b);
+    }
+
+    /** Pauses every assigned partition while the loop holds as much as it may, resumes when it has room. */
+    private void applyBackpressure() {
+        boolean full = waiting.size() + started >= settings.maxInFlight();
+        if (full) {
+            Set<TopicPartition> toPause = new HashSet<>(consumer.assignment());
+            toPause.removeAll(paused);
+            if (!toPause.isEmpty()) {
+                consumer.pause(toPause);
+                paused.addAll(toPause);
+            }
+        } else if (!paused.isEmpty()) {
+            paused.retainAll(consumer.assignment());
+            consumer.resume(paused);
+            paused.clear();
+        }
+    }
+
+    private void maybeCommit(boolean sync) {
+        long now = clock.millis();
+        if (!sync && now - lastCommitMillis < settings.commitInterval().toMillis()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> ready = offsets.committable();
+        if (ready.isEmpty()) {
+            return;
+        }
+        lastCommitMillis = now;
+        if (sync) {
+            consumer.commitSync(ready);
+            offsets.committed(ready);
+        } else {
+            consumer.commitAsync(ready, (done, ex) -> {
+                if (ex == null) {
+                    offsets.committed(done);
+                } else {
+                    log.warn("commit of {} failed: {}", done, ex.toString());
+                }
+            });
+        }
+    }
+
+    /** Stops fetching, waits for started jobs up to the drain timeout, and commits what finished. */
+    private void drain() {
+        state = State.DRAINING;
+        int abandoned = waiting.size();
+        waiting.clear();
+        long deadline = clock.millis() + settings.drainTimeout().toMillis();
+        log.info("draining: {} in flight, {} not started (left for redelivery)", started, abandoned);
+        try {
+            consumer.pause(consumer.assignment());
+            while (started > 0 && clock.millis() < deadline) {
+                try {
+                    ConsumerRecords<byte[], byte[]> late = consumer.poll(settings.pollTimeout());
+                    if (!late.isEmpty()) {
+                        // Assigned during the drain: not taken, so not committed; redelivered.
+                        consumer.pause(consumer.assignment());
+                    }
+                } catch (WakeupException e) {
+                    // stop() called again; keep draining
+                }
+                awaitCompletion(settings.pollTimeout());
+            }
+            collectCompletions();
+            if (started > 0) {
+                log.warn("drain timed out after {} with {} jobs in flight; they stay uncommitted",
+                        settings.drainTimeout(), started);
+            }
+            maybeCommit(true);
+        } catch (RuntimeException e) {
+            log.error("drain failed; uncommitted jobs will be delivered again", e);
+        }
+    }
+
+    private void close() {
+        pool.shutdownNow();
+        resender.shutdownNow();
+        try {
+            consumer.close();
+        } catch (RuntimeException e) {
+            log.warn("closing the consumer failed: {}", e.toString());
+        }
+        state = State.STOPPED;
+        log.info("stopped");
+    }
+
+    /** Commits what finished in revoked partitions, after waiting (bounded) for their jobs. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+            if (revoked.isEmpty()) {
+                return;
+            }
+            waiting.removeIf(t -> revoked.contains(t.tp()));
+            long deadline = clock.millis() + settings.revokeTimeout().toMillis();
+            while (revoked.stream().anyMatch(startedPerPartition::containsKey) && clock.millis() < deadline) {
+                awaitCompletion(settings.pollTimeout());
+                startWaiting();
+            }
+            try {
+                Map<TopicPartition, OffsetAndMetadata> ready = offsets.committable(revoked);
+                if (!ready.isEmpty()) {
+                    consumer.commitSync(ready);
+                    offsets.committed(ready);
+                }
+            } catch (RuntimeException e) {
+                log.warn("commit on revocation of {} failed: {}", revoked, e.toString());
+            }
+            offsets.forget(revoked);
+            paused.removeAll(revoked);
+            log.info("partitions revoked: {}", revoked);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> lost) {
+            waiting.removeIf(t -> lost.contains(t.tp()));
+            offsets.forget(lost);
+            paused.removeAll(lost);
+            log.warn("partitions lost: {}", lost);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+            if (state == State.DRAINING && !assigned.isEmpty()) {
+                consumer.pause(assigned);
+            }
+            log.info("partitions assigned: {}", assigned);
+        }
+    }
+
+    private record Taken(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, Job job) {
+    }
+
+    /** Records to publish for one consumed offset; the offset is finished when all are acknowledged. */
+    private record Outgoing(TopicPartition tp, long offset, List<ProducerRecord<byte[], byte[]>> records) {
+    }
+
+    private record Completion(Outgoing unit, List<ProducerRecord<byte[], byte[]>> failed) {
+    }
+}

@@ -1,0 +1,91 @@
+package io.imagefleet.worker.imaging;
+
+import io.imagefleet.wire.ErrorCode;
+import io.imagefleet.wire.Format;
+import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.worker.pipeline.JobFailure;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.Iterator;
+
+/**
+ * Encodes an image in an output's format. Nothing of the source's metadata is written. Images
+ * with alpha going to a format without it are laid over the output's background (white unless
+ * the job says otherwise). Writers are always disposed. Thread-safe.
+ */
+public final class ImageEncoder {
+    /** JPEG quality when the job gives none. */
+    public static final int DEFAULT_QUALITY = 85;
+    private static final int WHITE = 0xffffff;
+
+    /**
+     * Encodes.
+     *
+     * @throws JobFailure ENCODE_FAILED when the format has no writer here or the writer fails
+     */
+    public byte[] encode(BufferedImage image, OutputSpec out) throws JobFailure {
+        Format format = out.format();
+        BufferedImage img = image;
+        if (!format.supportsAlpha()) {
+            img = Colour.flatten(img, background(out));
+        }
+        ImageWriter writer = writerFor(format, img);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, img.getWidth() * img.getHeight() / 4));
+        try (ImageOutputStream ios = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(ios);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            configure(param, out);
+            writer.write(null, new IIOImage(img, null, null), param);
+        } catch (IOException | RuntimeException e) {
+            throw new JobFailure(ErrorCode.ENCODE_FAILED, "output " + out.name() + " cannot be encoded as "
+                    + format.wireName() + ": " + e.getMessage(), e);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+
+    private static ImageWriter writerFor(Format format, BufferedImage img) throws JobFailure {
+        Iterator<ImageWriter> writers = ImageIO.getImageWriters(ImageTypeSpecifier.createFromRenderedImage(img),
+                format.wireName());
+        if (!writers.hasNext()) {
+            throw new JobFailure(ErrorCode.ENCODE_FAILED, "no " + format.wireName() + " encoder is available in this worker");
+        }
+        return writers.next();
+    }
+
+    private static void configure(ImageWriteParam param, OutputSpec out) {
+        if (out.format() == Format.JPEG) {
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality((out.quality() == null ? DEFAULT_QUALITY : out.quality()) / 100f);
+            if (out.progressive()) {
+                param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+            }
+        } else if (out.format() == Format.TIFF && param.canWriteCompressed()) {
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionType("Deflate".equals(firstType(param, "Deflate")) ? "Deflate" : param.getCompressionTypes()[0]);
+        }
+    }
+
+    private static String firstType(ImageWriteParam param, String wanted) {
+        for (String t : param.getCompressionTypes()) {
+            if (t.equalsIgnoreCase(wanted)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static int background(OutputSpec out) {
+        return out.background() == null ? WHITE : Integer.parseInt(out.background().substring(1), 16);
+    }
+}

@@ -1,0 +1,229 @@
+package io.imagefleet.worker.imaging;
+
+import io.imagefleet.wire.ErrorCode;
+import io.imagefleet.wire.FlipDirection;
+import io.imagefleet.wire.Fit;
+import io.imagefleet.wire.Op;
+import io.imagefleet.worker.pipeline.JobFailure;
+
+import java.awt.Graphics2D;
+import java.awt.geom.AffineTransform;
+import java.awt.image.BufferedImage;
+import java.awt.image.ConvolveOp;
+import java.awt.image.Kernel;
+import java.util.List;
+
+/**
+ * Applies a list of operations, in order, to an sRGB image. The input image is never modified;
+ * each step makes a new one. Stateless and thread-safe.
+ */
+public final class ImageOps {
+
+    /**
+     * Applies the operations.
+     *
+     * @throws JobFailure PROCESS_FAILED when an operation does not fit the image (a crop outside it)
+     */
+    public BufferedImage apply(BufferedImage image, List<Op> ops) throws JobFailure {
+        BufferedImage current = image;
+        for (int i = 0; i < ops.size(); i++) {
+            current = apply(current, ops.get(i), i);
+        }
+        return current;
+    }
+
+    private BufferedImage apply(BufferedImage img, Op op, int index) throws JobFailure {
+        return switch (op) {
+            case Op.Resize r -> resize(img, r);
+            case Op.Crop c -> crop(img, c, index);
+            case Op.Rotate r -> rotate(img, r.degrees());
+            case Op.Flip f -> flip(img, f.direction());
+            case Op.Grayscale g -> grayscale(img);
+            case Op.Blur b -> convolve(img, gaussian(b.sigma()));
+            case Op.Sharpen s -> sharpen(img, s.sigma());
+        };
+    }
+
+    private static BufferedImage resize(BufferedImage img, Op.Resize r) {
+        Geometry.Size scaled = Geometry.scaledSize(img.getWidth(), img.getHeight(), r);
+        BufferedImage out = Resizer.scale(img, scaled.width(), scaled.height());
+        if (r.fit() == Fit.FILL) {
+            Geometry.Size box = Geometry.finalSize(img.getWidth(), img.getHeight(), r);
+            int[] at = Geometry.place(out.getWidth(), out.getHeight(), box.width(), box.height(), r.gravity());
+            out = copy(out.getSubimage(at[0], at[1], box.width(), box.height()));
+        }
+        return out;
+    }
+
+    private static BufferedImage crop(BufferedImage img, Op.Crop c, int index) throws JobFailure {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        int cw = c.width();
+        int ch = c.height();
+        int x;
+        int y;
+        if (c.x() != null) {
+            x = c.x();
+            y = c.y();
+            if (x + cw > w || y + ch > h) {
+                throw new JobFailure(ErrorCode.PROCESS_FAILED, "ops[" + index + "]: crop " + cw + "x" + ch + " at "
+                        + x + "," + y + " lies outside the " + w + "x" + h + " image");
+            }
+        } else {
+            cw = Math.min(cw, w);
+            ch = Math.min(ch, h);
+            int[] at = Geometry.place(w, h, cw, ch, c.gravity());
+            x = at[0];
+            y = at[1];
+        }
+        return copy(img.getSubimage(x, y, cw, ch));
+    }
+
+    private static BufferedImage rotate(BufferedImage img, int degrees) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        boolean swap = degrees != 180;
+        BufferedImage dst = blank(img, swap ? h : w, swap ? w : h);
+        AffineTransform t = new AffineTransform();
+        switch (degrees) {
+            case 90 -> {
+                t.translate(h, 0);
+                t.quadrantRotate(1);
+            }
+            case 180 -> {
+                t.translate(w, h);
+                t.quadrantRotate(2);
+            }
+            default -> {
+                t.translate(0, w);
+                t.quadrantRotate(3);
+            }
+        }
+        return transform(img, dst, t);
+    }
+
+    private static BufferedImage flip(BufferedImage img, FlipDirection d) {
+        AffineTransform t = d == FlipDirection.HORIZONTAL
+                ? new AffineTransform(-1, 0, 0, 1, img.getWidth(), 0)
+                : new AffineTransform(1, 0, 0, -1, 0, img.getHeight());
+        return transform(img, blank(img, img.getWidth(), img.getHeight()), t);
+    }
+
+    private static BufferedImage grayscale(BufferedImage img) {
+        BufferedImage dst = blank(img, img.getWidth(), img.getHeight());
+        int[] row = new int[img.getWidth()];
+        for (int y = 0; y < img.getHeight(); y++) {
+            img.getRGB(0, y, row.length, 1, row, 0, row.length);
+            for (int x = 0; x < row.length; x++) {
+                int p = row[x];
+                // Rec. 709 luma on the sRGB values.
+                int l = (int) Math.round(0.2126 * ((p >> 16) & 0xff) + 0.7152 * ((p >> 8) & 0xff) + 0.0722 * (p & 0xff));
+                row[x] = (p & 0xff000000) | (l << 16) | (l << 8) | l;
+            }
+            dst.setRGB(0, y, row.length, 1, row, 0, row.length);
+        }
+        return dst;
+    }
+
+    private static BufferedImage sharpen(BufferedImage img, double sigma) {
+        // Unsharp mask: original + (original - blurred).
+        BufferedImage blurred = convolve(img, gaussian(sigma));
+        BufferedImage dst = blank(img, img.getWidth(), img.getHeight());
+        int[] a = new int[img.getWidth()];
+        int[] b = new int[img.getWidth()];
+        for (int y = 0; y < img.getHeight(); y++) {
+            img.getRGB(0, y, a.length, 1, a, 0, a.length);
+            blurred.getRGB(0, y, b.length, 1, b, 0, b.length);
+            for (int x = 0; x < a.length; x++) {
+                int p = a[x];
+                int q = b[x];
+                int r = clamp(2 * ((p >> 16) & 0xff) - ((q >> 16) & 0xff));
+                int g = clamp(2 * ((p >> 8) & 0xff) - ((q >> 8) & 0xff));
+                int bl = clamp(2 * (p & 0xff) - (q & 0xff));
+                a[x] = (p & 0xff000000) | (r << 16) | (g << 8) | bl;
+            }
+            dst.setRGB(0, y, a.length, 1, a, 0, a.length);
+        }
+        return dst;
+    }
+
+    private static int clamp(int v) {
+        return v < 0 ? 0 : Math.min(255, v);
+    }
+
+    /** A separable Gaussian applied as two 1-D passes, edges extended. */
+    private static BufferedImage convolve(BufferedImage img, float[] kernel) {
+        int r = kernel.length / 2;
+        BufferedImage padded = pad(img, r);
+        ConvolveOp horizontal = new ConvolveOp(new Kernel(kernel.length, 1, kernel), ConvolveOp.EDGE_NO_OP, null);
+        ConvolveOp vertical = new ConvolveOp(new Kernel(1, kernel.length, kernel), ConvolveOp.EDGE_NO_OP, null);
+        BufferedImage once = horizontal.filter(padded, null);
+        BufferedImage twice = vertical.filter(once, null);
+        return copy(twice.getSubimage(r, r, img.getWidth(), img.getHeight()));
+    }
+
+    private static float[] gaussian(double sigma) {
+        int r = Math.max(1, (int) Math.ceil(sigma * 3));
+        float[] k = new float[2 * r + 1];
+        double sum = 0;
+        for (int i = -r; i <= r; i++) {
+            double v = Math.exp(-(i * i) / (2 * sigma * sigma));
+            k[i + r] = (float) v;
+            sum += v;
+        }
+        for (int i = 0; i < k.length; i++) {
+            k[i] /= (float) sum;
+        }
+        return k;
+    }
+
+    /** The image with r pixels of its own edge repeated around it, so a convolution sees no black border. */
+    private static BufferedImage pad(BufferedImage img, int r) {
+        int w = img.getWidth();
+        int h = img.getHeight();
+        BufferedImage dst = blank(img, w + 2 * r, h + 2 * r);
+        Graphics2D g = dst.createGraphics();
+        try {
+            g.drawImage(img, r, r, null);
+            g.drawImage(img, 0, r, r, r + h, 0, 0, 1, h, null);
+            g.drawImage(img, r + w, r, w + 2 * r, r + h, w - 1, 0, w, h, null);
+        } finally {
+            g.dispose();
+        }
+        int[] row = new int[w + 2 * r];
+        dst.getRGB(0, r, row.length, 1, row, 0, row.length);
+        for (int y = 0; y < r; y++) {
+            dst.setRGB(0, y, row.length, 1, row, 0, row.length);
+        }
+        dst.getRGB(0, r + h - 1, row.length, 1, row, 0, row.length);
+        for (int y = r + h; y < h + 2 * r; y++) {
+            dst.setRGB(0, y, row.length, 1, row, 0, row.length);
+        }
+        return dst;
+    }
+
+    private static BufferedImage transform(BufferedImage src, BufferedImage dst, AffineTransform t) {
+        Graphics2D g = dst.createGraphics();
+        try {
+            g.drawImage(src, t, null);
+        } finally {
+            g.dispose();
+        }
+        return dst;
+    }
+
+    private static BufferedImage blank(BufferedImage like, int w, int h) {
+        return new BufferedImage(w, h, like.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+    }
+
+    private static BufferedImage copy(BufferedImage sub) {
+        BufferedImage dst = blank(sub, sub.getWidth(), sub.getHeight());
+        Graphics2D g = dst.createGraphics();
+        try {
+            g.drawImage(sub, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return dst;
+    }
+}

@@ -1,0 +1,87 @@
+package io.imagefleet.worker.imaging;
+
+import io.imagefleet.wire.ErrorCode;
+import io.imagefleet.worker.pipeline.JobFailure;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Locale;
+
+/**
+ * Reads an image's format and size from its header, without decoding pixels, and applies the
+ * size limits. The format comes from the bytes, never from a name. Thread-safe.
+ */
+public final class ImageProbe {
+    /** The longest side any format here can hold. */
+    public static final int MAX_SIDE = 65_500;
+
+    private final long maxPixels;
+
+    public ImageProbe(long maxPixels) {
+        this.maxPixels = maxPixels;
+    }
+
+    /**
+     * Probes the header.
+     *
+     * @throws JobFailure UNSUPPORTED_FORMAT (not an image, or an unknown format), DECODE_FAILED
+     *                    (a header that cannot be read) or IMAGE_TOO_LARGE (over the limits)
+     */
+    public ProbeResult probe(byte[] bytes) throws JobFailure {
+        if (bytes.length == 0) {
+            throw new JobFailure(ErrorCode.UNSUPPORTED_FORMAT, "source is empty (0 bytes)");
+        }
+        IOException last = null;
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new JobFailure(ErrorCode.UNSUPPORTED_FORMAT,
+                        "source is not an image in a known format (" + bytes.length + " bytes, starting " + hexStart(bytes) + ")");
+            }
+            while (readers.hasNext()) {
+                ImageReader reader = readers.next();
+                try {
+                    in.seek(0);
+                    reader.setInput(in, true, true);
+                    int w = reader.getWidth(0);
+                    int h = reader.getHeight(0);
+                    String format = Formats.normalise(reader.getFormatName());
+                    checkLimits(format, w, h);
+                    return new ProbeResult(format, w, h, reader.getNumImages(false));
+                } catch (IOException | RuntimeException e) {
+                    last = e instanceof IOException io ? io : new IOException(e.toString(), e);
+                } finally {
+                    reader.dispose();
+                }
+            }
+        } catch (IOException e) {
+            last = e;
+        }
+        throw new JobFailure(ErrorCode.DECODE_FAILED, "image header cannot be read: " + last.getMessage(), last);
+    }
+
+    private void checkLimits(String format, int w, int h) throws JobFailure {
+        long pixels = (long) w * h;
+        if (w > MAX_SIDE || h > MAX_SIDE || pixels > maxPixels) {
+            throw new JobFailure(ErrorCode.IMAGE_TOO_LARGE, String.format(Locale.ROOT,
+                    "source is %dx%d (%.1f MP); the limit is %.1f MP and %d pixels a side",
+                    w, h, pixels / 1e6, maxPixels / 1e6, MAX_SIDE));
+        }
+        if (w <= 0 || h <= 0) {
+            throw new JobFailure(ErrorCode.DECODE_FAILED, format + " header says the image is " + w + "x" + h);
+        }
+    }
+
+    private static String hexStart(byte[] bytes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < Math.min(8, bytes.length); i++) {
+            sb.append(String.format(Locale.ROOT, "%02x", bytes[i] & 0xff));
+        }
+        return sb.toString();
+    }
+}

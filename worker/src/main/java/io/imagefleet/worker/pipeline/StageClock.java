@@ -1,0 +1,44 @@
+package io.imagefleet.worker.pipeline;
+
+import io.imagefleet.wire.Result;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Times the stages of one job. Each {@link #lap} charges the time since the previous lap to a
+ * stage, in whole milliseconds taken from the running total, so the stages always add up to
+ * {@code totalMs} exactly. Used by one thread.
+ */
+public final class StageClock {
+    /** The stages of the pipeline, in order. */
+    public enum Stage { FETCH, PROBE, ADMIT, DECODE, PROCESS, ENCODE, STORE }
+
+    private final LongSupplier nanos;
+    private final long start;
+    private final Map<Stage, Long> millis = new EnumMap<>(Stage.class);
+    private long lastMs;
+
+    public StageClock(LongSupplier nanos) {
+        this.nanos = nanos;
+        this.start = nanos.getAsLong();
+    }
+
+    /** Charges the time since the previous lap (or the start) to the stage. */
+    public void lap(Stage stage) {
+        long nowMs = (nanos.getAsLong() - start) / 1_000_000;
+        millis.merge(stage, nowMs - lastMs, Long::sum);
+        lastMs = nowMs;
+    }
+
+    public long millis(Stage stage) {
+        return millis.getOrDefault(stage, 0L);
+    }
+
+    /** The timings so far; {@code queuedMs} is measured by the caller. */
+    public Result.Timings timings(long queuedMs) {
+        return new Result.Timings(queuedMs, millis(Stage.FETCH), millis(Stage.PROBE), millis(Stage.ADMIT),
+                millis(Stage.DECODE), millis(Stage.PROCESS), millis(Stage.ENCODE), millis(Stage.STORE), lastMs);
+    }
+}

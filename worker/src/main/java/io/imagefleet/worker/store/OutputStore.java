@@ -1,0 +1,17 @@
+package io.imagefleet.worker.store;
+
+import io.imagefleet.worker.pipeline.JobFailure;
+
+import java.net.URI;
+
+/** Stores encoded outputs under a target directory URI of one scheme. Implementations are thread-safe. */
+public interface OutputStore {
+    /**
+     * Writes the bytes as {@code fileName} under the target, atomically: readers see the whole
+     * object or nothing, and writing the same name again replaces it.
+     *
+     * @return the URI of the stored object
+     * @throws JobFailure OUTPUT_FORBIDDEN or OUTPUT_FAILED
+     */
+    URI store(URI target, String fileName, byte[] bytes) throws JobFailure;
+}

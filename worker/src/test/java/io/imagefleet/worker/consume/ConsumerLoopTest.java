@@ -1,0 +1,181 @@
+package io.imagefleet.worker.consume;
+
+import io.imagefleet.wire.ErrorCode;
+import io.imagefleet.wire.Format;
+import io.imagefleet.wire.Headers;
+import io.imagefleet.wire.Job;
+import io.imagefleet.wire.JobCodec;
+import io.imagefleet.wire.Op;
+import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.wire.Result;
+import io.imagefleet.wire.ResultCodec;
+import io.imagefleet.wire.Status;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.internals.AutoOffsetResetStrategy;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConsumerLoopTest {
+    private static final String JOBS = "jobs";
+    private static final TopicPartition P0 = new TopicPartition(JOBS, 0);
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+
+    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
+    private final JobCodec jobs = new JobCodec();
+    private final ResultCodec results = new ResultCodec();
+
+    private MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private DirectExecutor pool = new DirectExecutor(false);
+
+    private ConsumerLoop loop(int threads) {
+        LoopSettings settings = new LoopSettings(JOBS, "host/slot-0", threads, threads * 2, Duration.ZERO,
+                Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        ConsumerLoop loop = new ConsumerLoop(consumer, producer, (job, ctx) -> new Result(1, job.id(), Status.SUCCEEDED,
+                List.of(), null, null, ctx.workerInfo(), null, job.metadata()),
+                pool, Executors.newSingleThreadScheduledExecutor(), new Replies("results", "dlq"), settings, CLOCK);
+        loop.subscribe();
+        consumer.rebalance(List.of(P0));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        return loop;
+    }
+
+    private byte[] job(String id) {
+        return jobs.encode(Job.of(id, "file:///in/a.jpg",
+                List.of(OutputSpec.of("t", List.of(Op.Resize.inside(8, 8)), Format.PNG, null, "file:///out/"))));
+    }
+
+    private void add(long offset, byte[] value, RecordHeaders headers) {
+        consumer.addRecord(new ConsumerRecord<>(JOBS, 0, offset, CLOCK.millis() - 7, TimestampType.CREATE_TIME,
+                -1, -1, ("k" + offset).getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty()));
+    }
+
+    private Optional<Long> committed() {
+        OffsetAndMetadata om = consumer.committed(java.util.Set.of(P0)).get(P0);
+        return om == null ? Optional.empty() : Optional.of(om.offset());
+    }
+
+    @Test
+    void runOnce_validJob_publishesResultWithHeadersAndCommits() {
+        ConsumerLoop loop = loop(2);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Headers.CORRELATION_ID, "corr-1".getBytes(StandardCharsets.UTF_8));
+        add(0, job("a"), headers);
+
+        loop.runOnce();
+        loop.runOnce();
+
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(r.topic()).isEqualTo("results");
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("a");
+            assertThat(new String(r.headers().lastHeader(Headers.CORRELATION_ID).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("corr-1");
+            Result result = results.decode(r.value());
+            assertThat(result.status()).isEqualTo(Status.SUCCEEDED);
+            assertThat(result.worker().id()).isEqualTo("host/slot-0");
+        });
+        assertThat(committed()).contains(1L);
+    }
+
+    @Test
+    void runOnce_malformedRecord_deadLettersOriginalAndNextJobSucceeds() {
+        ConsumerLoop loop = loop(2);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("custom", new byte[] {1, 2});
+        byte[] garbage = "{not json".getBytes(StandardCharsets.UTF_8);
+        add(0, garbage, headers);
+        add(1, job("b"), new RecordHeaders());
+
+        loop.runOnce();
+        loop.runOnce();
+
+        List<ProducerRecord<byte[], byte[]>> sent = producer.history();
+        assertThat(sent).hasSize(2);
+        ProducerRecord<byte[], byte[]> dead = sent.stream().filter(r -> r.topic().equals("dlq")).findFirst().orElseThrow();
+        assertThat(dead.value()).isEqualTo(garbage);
+        assertThat(dead.key()).isEqualTo("k0".getBytes(StandardCharsets.UTF_8));
+        assertThat(dead.headers().lastHeader("custom").value()).containsExactly(1, 2);
+        assertThat(header(dead, Headers.ERROR_CODE)).isEqualTo("INVALID_JOB");
+        assertThat(header(dead, Headers.ERROR_MESSAGE)).startsWith("not valid JSON");
+        assertThat(header(dead, Headers.ORIGINAL_TOPIC)).isEqualTo(JOBS);
+        assertThat(header(dead, Headers.ORIGINAL_PARTITION)).isEqualTo("0");
+        assertThat(header(dead, Headers.ORIGINAL_OFFSET)).isEqualTo("0");
+        assertThat(header(dead, Headers.ATTEMPTS)).isEqualTo("1");
+        assertThat(header(dead, Headers.FAILED_AT)).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(sent).anySatisfy(r -> assertThat(r.topic()).isEqualTo("results"));
+        assertThat(committed()).contains(2L);
+    }
+
+    @Test
+    void runOnce_invalidJobWithId_alsoAnswersFailedResultToReplyTo() {
+        ConsumerLoop loop = loop(1);
+        String bad = "{\"v\":1,\"id\":\"x-1\",\"replyTo\":\"mine\",\"source\":\"file:///a\",\"outputs\":[]}";
+        add(0, bad.getBytes(StandardCharsets.UTF_8), new RecordHeaders());
+
+        loop.runOnce();
+
+        ProducerRecord<byte[], byte[]> answer = producer.history().stream()
+                .filter(r -> r.topic().equals("mine")).findFirst().orElseThrow();
+        Result r = results.decode(answer.value());
+        assertThat(r.jobId()).isEqualTo("x-1");
+        assertThat(r.status()).isEqualTo(Status.FAILED);
+        assertThat(r.error().code()).isEqualTo(ErrorCode.INVALID_JOB);
+        assertThat(r.error().message()).isEqualTo("outputs must hold 1-16 outputs, got 0");
+    }
+
+    @Test
+    void runOnce_resultNotAcknowledged_doesNotCommit() {
+        producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        ConsumerLoop loop = loop(1);
+        add(0, job("a"), new RecordHeaders());
+
+        loop.runOnce();
+        loop.runOnce();
+        assertThat(committed()).isEmpty();
+
+        producer.completeNext();
+        loop.runOnce();
+        assertThat(committed()).contains(1L);
+    }
+
+    @Test
+    void runOnce_poolFull_pausesPartitionAndResumesWhenDone() {
+        pool = new DirectExecutor(true);
+        ConsumerLoop loop = loop(1);
+        add(0, job("a"), new RecordHeaders());
+        add(1, job("b"), new RecordHeaders());
+
+        loop.runOnce();
+        assertThat(pool.heldCount()).isEqualTo(1);
+        assertThat(consumer.paused()).containsExactly(P0);
+
+        pool.runHeld();
+        loop.runOnce();
+        pool.runHeld();
+        loop.runOnce();
+        assertThat(consumer.paused()).isEmpty();
+        assertThat(committed()).contains(2L);
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> r, String name) {
+        return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,62 @@
+package io.imagefleet.worker.consume;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Runs tasks on the calling thread, or holds them until {@link #runHeld()} when holding. */
+final class DirectExecutor extends AbstractExecutorService {
+    private final boolean hold;
+    private final List<Runnable> held = new ArrayList<>();
+    private boolean shutdown;
+
+    DirectExecutor(boolean hold) {
+        this.hold = hold;
+    }
+
+    @Override
+    public void execute(Runnable command) {
+        if (hold) {
+            held.add(command);
+        } else {
+            command.run();
+        }
+    }
+
+    int heldCount() {
+        return held.size();
+    }
+
+    void runHeld() {
+        List<Runnable> now = new ArrayList<>(held);
+        held.clear();
+        now.forEach(Runnable::run);
+    }
+
+    @Override
+    public void shutdown() {
+        shutdown = true;
+    }
+
+    @Override
+    public List<Runnable> shutdownNow() {
+        shutdown = true;
+        return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return shutdown;
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return shutdown;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) {
+        return true;
+    }
+}

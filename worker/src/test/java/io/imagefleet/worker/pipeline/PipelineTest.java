@@ -1,0 +1,142 @@
+package io.imagefleet.worker.pipeline;
+
+import io.imagefleet.wire.ErrorCode;
+import io.imagefleet.wire.Format;
+import io.imagefleet.wire.Job;
+import io.imagefleet.wire.Op;
+import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.wire.Result;
+import io.imagefleet.wire.Status;
+import io.imagefleet.worker.imaging.ImageDecoder;
+import io.imagefleet.worker.imaging.ImageEncoder;
+import io.imagefleet.worker.imaging.ImageOps;
+import io.imagefleet.worker.imaging.ImageProbe;
+import io.imagefleet.worker.source.FileSource;
+import io.imagefleet.worker.source.Sources;
+import io.imagefleet.worker.store.FileStore;
+import io.imagefleet.worker.store.OutputStores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PipelineTest {
+    @TempDir
+    Path dir;
+    Path in;
+    Path out;
+    Pipeline pipeline;
+    final JobContext ctx = new JobContext("h/slot-0", 1, 5);
+
+    @BeforeEach
+    void setUp() throws IOException {
+        in = Files.createDirectories(dir.resolve("in"));
+        out = dir.resolve("out");
+        pipeline = new Pipeline(new Sources(Map.of("file", new FileSource(List.of(in), 10 << 20))),
+                new ImageProbe(50_000_000), new ImageDecoder(), new ImageOps(), new ImageEncoder(),
+                new OutputStores(Map.of("file", new FileStore(List.of(out)))), System::nanoTime);
+    }
+
+    private Path photo(String name, int w, int h) throws IOException {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setPaint(new GradientPaint(0, 0, Color.ORANGE, w, h, Color.BLUE));
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        Path p = in.resolve(name);
+        ImageIO.write(img, "jpeg", p.toFile());
+        return p;
+    }
+
+    private Job job(String id, Path source, OutputSpec... outputs) {
+        return Job.of(id, source.toUri().toString(), List.of(outputs));
+    }
+
+    @Test
+    void process_twoOutputs_writesBothAtRequestedSizes() throws Exception {
+        Path src = photo("a.jpg", 1200, 800);
+        Job job = job("a", src,
+                OutputSpec.of("thumb", List.of(Op.Resize.inside(256, 256)), Format.JPEG, 80, out.toUri().toString()),
+                OutputSpec.of("small", List.of(Op.Resize.inside(100, 100)), Format.PNG, null, out.toUri().toString()));
+
+        Result r = pipeline.process(job, ctx);
+
+        assertThat(r.status()).isEqualTo(Status.SUCCEEDED);
+        assertThat(r.source().format()).isEqualTo("jpeg");
+        assertThat(r.source().width()).isEqualTo(1200);
+        assertThat(r.outputs()).hasSize(2);
+        Result.OutputResult thumb = r.outputs().get(0);
+        Path thumbFile = Path.of(URI.create(thumb.uri()));
+        assertThat(thumbFile).isEqualTo(out.toRealPath().resolve("a-thumb.jpg"));
+        BufferedImage written = ImageIO.read(thumbFile.toFile());
+        assertThat(written.getWidth()).isEqualTo(256).isEqualTo(thumb.width());
+        assertThat(written.getHeight()).isEqualTo(171).isEqualTo(thumb.height());
+        byte[] bytes = Files.readAllBytes(thumbFile);
+        assertThat(thumb.bytes()).isEqualTo(bytes.length);
+        assertThat(thumb.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+        BufferedImage small = ImageIO.read(Path.of(URI.create(r.outputs().get(1).uri())).toFile());
+        assertThat(small.getWidth()).isEqualTo(100);
+        assertThat(small.getHeight()).isEqualTo(67);
+        Result.Timings t = r.timings();
+        assertThat(t.queuedMs()).isEqualTo(5);
+        assertThat(t.fetchMs() + t.probeMs() + t.admitMs() + t.decodeMs() + t.processMs() + t.encodeMs() + t.storeMs())
+                .isEqualTo(t.totalMs());
+    }
+
+    @Test
+    void process_missingFile_failsSourceNotFound() {
+        Result r = pipeline.process(job("m", in.resolve("nope.jpg"),
+                OutputSpec.of("t", List.of(), Format.PNG, null, out.toUri().toString())), ctx);
+
+        assertThat(r.status()).isEqualTo(Status.FAILED);
+        assertThat(r.error().code()).isEqualTo(ErrorCode.SOURCE_NOT_FOUND);
+        assertThat(r.error().retryable()).isFalse();
+    }
+
+    @Test
+    void process_corruptJpeg_failsDecode() throws IOException {
+        Path src = photo("c.jpg", 400, 300);
+        byte[] bytes = Files.readAllBytes(src);
+        Files.write(src, java.util.Arrays.copyOf(bytes, bytes.length / 3));
+
+        Result r = pipeline.process(job("c", src,
+                OutputSpec.of("t", List.of(Op.Resize.inside(50, 50)), Format.PNG, null, out.toUri().toString())), ctx);
+
+        assertThat(r.error().code()).isEqualTo(ErrorCode.DECODE_FAILED);
+    }
+
+    @Test
+    void process_textNamedJpg_failsUnsupportedFormat() throws IOException {
+        Path src = Files.writeString(in.resolve("t.jpg"), "<html>not found</html>");
+
+        Result r = pipeline.process(job("t", src,
+                OutputSpec.of("t", List.of(), Format.PNG, null, out.toUri().toString())), ctx);
+
+        assertThat(r.error().code()).isEqualTo(ErrorCode.UNSUPPORTED_FORMAT);
+    }
+
+    @Test
+    void process_sourceOutsideRoots_failsForbidden() throws IOException {
+        Path outside = Files.writeString(dir.resolve("secret.jpg"), "x");
+
+        Result r = pipeline.process(job("s", outside,
+                OutputSpec.of("t", List.of(), Format.PNG, null, out.toUri().toString())), ctx);
+
+        assertThat(r.error().code()).isEqualTo(ErrorCode.SOURCE_FORBIDDEN);
+    }
+}
