@@ -11,7 +11,9 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Writes outputs to {@code file://} directories under the configured output roots: to a
@@ -44,9 +46,10 @@ public final class FileStore implements OutputStore {
                 throw refused.get();
             }
             Path file = real.resolve(fileName);
-            Path tmp = Files.createTempFile(real, "." + fileName + ".", ".tmp");
+            // A unique hidden name beside the target; created with the process umask, like any output.
+            Path tmp = real.resolve("." + fileName + "." + UUID.randomUUID() + ".tmp");
             try {
-                Files.write(tmp, bytes);
+                Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(tmp);

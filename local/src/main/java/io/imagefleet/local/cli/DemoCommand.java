@@ -1,0 +1,172 @@
+package io.imagefleet.local.cli;
+
+import io.imagefleet.config.KafkaSettings;
+import io.imagefleet.config.Topics;
+import io.imagefleet.local.broker.EmbeddedBroker;
+import io.imagefleet.local.broker.TopicSetup;
+import io.imagefleet.local.demo.DemoReport;
+import io.imagefleet.local.demo.SampleImages;
+import io.imagefleet.local.demo.WorkerProcesses;
+import io.imagefleet.producer.JobPublisher;
+import io.imagefleet.producer.ReceivedResult;
+import io.imagefleet.producer.ResultAwaiter;
+import io.imagefleet.producer.ResultReader;
+import io.imagefleet.producer.cli.Progress;
+import io.imagefleet.producer.cli.SubmitCommand;
+import io.imagefleet.wire.Format;
+import io.imagefleet.wire.Job;
+import io.imagefleet.wire.Op;
+import io.imagefleet.wire.OutputSpec;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * {@code imagefleet demo}: the whole fleet on one machine. An embedded broker in a temporary
+ * directory, worker JVMs, a sample set (generated, or {@code --images}), one job per image with
+ * two outputs, live progress, a summary and an HTML contact sheet; then everything is stopped.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Run the fleet on this machine: embedded Kafka, worker JVMs, a sample set, a summary and a contact sheet.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--images", description = "A directory of images to process (default: generate photo-like samples).")
+    Path images;
+
+    @Option(names = "--count", description = "How many sample images to generate (default ${DEFAULT-VALUE}).")
+    int count = 24;
+
+    @Option(names = "--processes", description = "Worker JVMs (default ${DEFAULT-VALUE}).")
+    int processes = 2;
+
+    @Option(names = "--threads", description = "Threads per worker JVM (default ${DEFAULT-VALUE}).")
+    int threads = 1;
+
+    @Option(names = "--out", description = "Where outputs and index.html go (default ${DEFAULT-VALUE}).")
+    Path out = Path.of("imagefleet-demo-out");
+
+    @Option(names = "--timeout", description = "How long to wait for all results, in seconds (default ${DEFAULT-VALUE}).")
+    int timeoutSeconds = 600;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = System.err;
+        Path work = Files.createTempDirectory("imagefleet-demo-");
+        Path outDir = Files.createDirectories(out.toAbsolutePath().normalize());
+        try (EmbeddedBroker broker = new EmbeddedBroker(work.resolve("broker"), 0, 6)) {
+            err.println("starting an embedded Kafka broker...");
+            broker.start();
+            KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers());
+            Topics topics = Topics.defaults();
+            TopicSetup.ensure(kafka, topics, 6, (short) 1);
+            err.println("broker ready on " + broker.bootstrapServers());
+
+            List<Path> files = sources(work.resolve("images"), err);
+            Path imageRoot = images != null ? images.toAbsolutePath().normalize() : work.resolve("images");
+            Map<String, String> env = Map.of(
+                    "IMAGEFLEET_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+                    "IMAGEFLEET_FILE_ROOTS", imageRoot.toString(),
+                    "IMAGEFLEET_OUTPUT_ROOTS", outDir.toString(),
+                    "IMAGEFLEET_THREADS", Integer.toString(threads));
+            err.println("starting " + processes + " worker JVMs (" + threads + " thread(s) each); logs in " + work);
+            try (WorkerProcesses workers = WorkerProcesses.start(processes, env, List.of("-Xmx256m"), work);
+                 ResultReader reader = new ResultReader(kafka, topics.results(), new ResultReader.Start.End())) {
+                DemoReport report = run(files, kafka, topics, reader, outDir, err);
+                err.println("stopping workers and broker...");
+                List<Integer> codes = workers.stop(30);
+                report.print(System.out);
+                Path index = report.writeContactSheet(outDir);
+                System.out.println("contact sheet: " + index.toUri());
+                boolean clean = codes.stream().allMatch(c -> c == 0);
+                if (!clean) {
+                    err.println("worker exit codes: " + codes + " (logs in " + work + ")");
+                }
+                return report.succeeded() == files.size() && clean ? 0 : 1;
+            }
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private List<Path> sources(Path generated, PrintStream err) throws IOException {
+        if (images != null) {
+            try (Stream<Path> walk = Files.walk(images)) {
+                List<Path> found = walk.filter(Files::isRegularFile).sorted().toList();
+                if (found.isEmpty()) {
+                    throw new IllegalArgumentException("no files in " + images);
+                }
+                err.println("using " + found.size() + " files from " + images);
+                return found;
+            }
+        }
+        err.println("generating " + count + " photo-like sample images (2-6 MP)...");
+        return SampleImages.generate(generated, count, 2, 6, 42);
+    }
+
+    private DemoReport run(List<Path> files, KafkaSettings kafka, Topics topics, ResultReader reader, Path outDir,
+                           PrintStream err) throws Exception {
+        String target = outDir.toUri().toString();
+        List<OutputSpec> outputs = List.of(
+                OutputSpec.of("thumb", List.of(Op.Resize.inside(256, 256)), Format.JPEG, 85, target),
+                new OutputSpec("preview", List.of(Op.Resize.inside(1024, 1024)), Format.JPEG, 80, target, true, null, null));
+        Map<String, Long> publishedAt = new ConcurrentHashMap<>();
+        List<String> ids = new ArrayList<>();
+        long start = System.currentTimeMillis();
+        try (JobPublisher publisher = new JobPublisher(kafka, topics.jobs())) {
+            List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
+            Path root = images != null ? images.toAbsolutePath().normalize() : files.get(0).getParent();
+            for (Path f : files) {
+                String uri = f.toAbsolutePath().toUri().toString();
+                // Ids from the path under the image root, so a rerun writes over the same outputs.
+                Job job = Job.of(SubmitCommand.jobId(root.relativize(f.toAbsolutePath().normalize()).toString()), uri, outputs);
+                ids.add(job.id());
+                sends.add(publisher.publish(job).whenComplete((md, ex) -> {
+                    if (md != null) {
+                        publishedAt.put(job.id(), md.timestamp());
+                    }
+                }));
+            }
+            publisher.flush();
+            CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        }
+        err.println("published " + ids.size() + " jobs; waiting for results");
+        ResultAwaiter awaiter = new ResultAwaiter(reader);
+        Map<String, ReceivedResult> got;
+        int[] failed = {0};
+        try (Progress progress = Progress.start("results", ids.size(), "jobs")) {
+            got = awaiter.await(ids, Duration.ofSeconds(timeoutSeconds), r -> {
+                if (!r.result().succeeded()) {
+                    failed[0]++;
+                    progress.extra(failed[0] + " failed");
+                }
+                progress.step();
+            });
+        }
+        long last = got.values().stream().mapToLong(ReceivedResult::timestamp).max().orElse(System.currentTimeMillis());
+        if (got.size() < ids.size()) {
+            err.println("timed out: " + (ids.size() - got.size()) + " jobs have no result after " + timeoutSeconds + " s");
+        }
+        return new DemoReport(got.values(), publishedAt, last - start, ids.size(), awaiter.duplicates());
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+}
