@@ -9,6 +9,7 @@ import io.imagefleet.worker.imaging.ImageDecoder;
 import io.imagefleet.worker.imaging.ImageEncoder;
 import io.imagefleet.worker.imaging.ImageOps;
 import io.imagefleet.worker.imaging.ImageProbe;
+import io.imagefleet.worker.pipeline.Admission;
 import io.imagefleet.worker.pipeline.Pipeline;
 import io.imagefleet.worker.source.FileSource;
 import io.imagefleet.worker.source.Sources;
@@ -62,6 +63,7 @@ public final class WorkerMain {
                 new ImageOps(),
                 new ImageEncoder(),
                 new OutputStores(Map.of("file", new FileStore(config.outputRoots()))),
+                Admission.UNBOUNDED,
                 System::nanoTime);
 
         LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout());

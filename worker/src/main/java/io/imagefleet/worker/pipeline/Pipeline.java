@@ -36,11 +36,13 @@ public final class Pipeline {
     private final ImageOps ops;
     private final ImageEncoder encoder;
     private final OutputStores stores;
+    private final Admission admission;
     private final LongSupplier nanos;
 
     public Pipeline(Sources sources, ImageProbe probe, ImageDecoder decoder, ImageOps ops, ImageEncoder encoder,
-                    OutputStores stores, LongSupplier nanos) {
+                    OutputStores stores, Admission admission, LongSupplier nanos) {
         this.sources = sources;
+        this.admission = admission;
         this.probe = probe;
         this.decoder = decoder;
         this.ops = ops;
@@ -62,14 +64,20 @@ public final class Pipeline {
                     header.frames() > 0 ? header.frames() : null);
             clock.lap(Stage.PROBE);
             int factor = DecodePlan.subsampling(header.width(), header.height(), job.outputs());
-            BufferedImage decoded = decoder.decode(src.bytes(), factor, job.allowDecodeWarnings());
-            clock.lap(Stage.DECODE);
-            List<Result.OutputResult> outputs = new ArrayList<>(job.outputs().size());
-            for (OutputSpec out : job.outputs()) {
-                outputs.add(produce(job, out, decoded, clock));
+            try (Admission.Reservation held = admission.admit(job, header, factor)) {
+                clock.lap(Stage.ADMIT);
+                BufferedImage decoded = decoder.decode(src.bytes(), factor, job.allowDecodeWarnings());
+                clock.lap(Stage.DECODE);
+                List<Result.OutputResult> outputs = new ArrayList<>(job.outputs().size());
+                for (OutputSpec out : job.outputs()) {
+                    outputs.add(produce(job, out, decoded, clock));
+                }
+                return new Result(Job.VERSION, job.id(), Status.SUCCEEDED, outputs, sourceInfo,
+                        clock.timings(context.queuedMs()), context.workerInfo(), null, job.metadata());
             }
-            return new Result(Job.VERSION, job.id(), Status.SUCCEEDED, outputs, sourceInfo,
-                    clock.timings(context.queuedMs()), context.workerInfo(), null, job.metadata());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return failed(job, context, sourceInfo, clock, ErrorCode.INTERNAL, "interrupted while waiting for memory");
         } catch (JobFailure f) {
             return failed(job, context, sourceInfo, clock, f.code(), f.getMessage());
         } catch (RuntimeException e) {

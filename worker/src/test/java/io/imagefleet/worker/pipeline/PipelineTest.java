@@ -49,7 +49,7 @@ class PipelineTest {
         out = dir.resolve("out");
         pipeline = new Pipeline(new Sources(Map.of("file", new FileSource(List.of(in), 10 << 20))),
                 new ImageProbe(50_000_000), new ImageDecoder(), new ImageOps(), new ImageEncoder(),
-                new OutputStores(Map.of("file", new FileStore(List.of(out)))), System::nanoTime);
+                new OutputStores(Map.of("file", new FileStore(List.of(out)))), Admission.UNBOUNDED, System::nanoTime);
     }
 
     private Path photo(String name, int w, int h) throws IOException {
