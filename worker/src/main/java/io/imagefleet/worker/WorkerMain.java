@@ -55,16 +55,7 @@ public final class WorkerMain {
         String workerId = host + "/slot-" + slot;
         log.info("worker {} starting with {}", workerId, config.describe());
 
-        ImageIO.setUseCache(false);
-        Pipeline pipeline = new Pipeline(
-                new Sources(Map.of("file", new FileSource(config.fileRoots(), config.maxSourceBytes()))),
-                new ImageProbe(config.maxPixels()),
-                new ImageDecoder(),
-                new ImageOps(),
-                new ImageEncoder(),
-                new OutputStores(Map.of("file", new FileStore(config.outputRoots()))),
-                Admission.UNBOUNDED,
-                System::nanoTime);
+        Pipeline pipeline = pipeline(config);
 
         LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout());
         String clientId = "imagefleet-" + host + "-" + slot;
@@ -82,6 +73,24 @@ public final class WorkerMain {
         Signal.handle(new Signal("INT"), s -> loop.stop());
         loop.run();
         return 0;
+    }
+
+    /**
+     * The pipeline a worker JVM runs, built from its configuration. Public so that the bench
+     * measures exactly what a worker runs, without Kafka.
+     */
+    public static Pipeline pipeline(WorkerConfig config) {
+        // Decoding reads from memory; ImageIO's disk cache would only add temporary files.
+        ImageIO.setUseCache(false);
+        return new Pipeline(
+                new Sources(Map.of("file", new FileSource(config.fileRoots(), config.maxSourceBytes()))),
+                new ImageProbe(config.maxPixels()),
+                new ImageDecoder(),
+                new ImageOps(),
+                new ImageEncoder(),
+                new OutputStores(Map.of("file", new FileStore(config.outputRoots()))),
+                Admission.UNBOUNDED,
+                System::nanoTime);
     }
 
     static ThreadFactory named(String prefix) {

@@ -1,0 +1,142 @@
+package io.imagefleet.local.bench;
+
+import io.imagefleet.config.KafkaSettings;
+import io.imagefleet.local.broker.EmbeddedBroker;
+import io.imagefleet.local.bench.BenchSettings.Part;
+import io.imagefleet.local.bench.BenchSettings.Shape;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * One bench: the image set, then the in-process runs, the fleet runs (with the open-loop run on
+ * the widest fleet) and the reference tools, one after the other so that none competes with
+ * another for the cores. Generated images and outputs live in a temporary directory that is
+ * removed at the end; logs go to {@code logs/} in the results directory. Not thread-safe.
+ */
+final class Bench {
+    private final BenchSettings settings;
+    private final String command;
+    private final String searchPath;
+    private final PrintStream log;
+
+    /**
+     * @param command    the command line, for the report
+     * @param searchPath the PATH in which to look for the reference tools
+     */
+    Bench(BenchSettings settings, String command, String searchPath, PrintStream log) {
+        this.settings = settings;
+        this.command = command;
+        this.searchPath = searchPath;
+        this.log = log;
+    }
+
+    BenchResults run() throws IOException, InterruptedException {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        Path logs = Files.createDirectories(settings.out().resolve("logs"));
+        Path tmp = Files.createTempDirectory("imagefleet-bench-");
+        try {
+            ImageSet images = settings.images() != null ? ImageSet.load(settings.images(), log)
+                    : ImageSet.generate(tmp.resolve("images"), settings.count(), settings.minMegapixels(),
+                    settings.maxMegapixels(), settings.seed(), log);
+            JobSpec spec = new JobSpec(settings.size(), settings.quality(),
+                    Files.createDirectories(tmp.resolve("outputs")).toRealPath());
+            int jobs = settings.jobsFor(images.size());
+            List<String> jvm = settings.jvm();
+            log.printf("%d images, %.1f MP in all; %d jobs per run; %s%n", images.size(), images.totalMegapixels(),
+                    jobs, spec.describe());
+            double loadBefore = Machine.loadAverage();
+
+            List<Run> inProcess = new ArrayList<>();
+            if (settings.runs(Part.IN_PROCESS)) {
+                InProcessRun runner = new InProcessRun(images, spec, jvm, logs, settings.runTimeout(), log);
+                for (int t : settings.threads()) {
+                    inProcess.add(report(runner.run(t, jobs, settings.warmup() * t)));
+                }
+            }
+            List<Run> fleet = new ArrayList<>();
+            Run[] openLoop = new Run[1];
+            if (settings.runs(Part.FLEET) && !settings.fleet().isEmpty()) {
+                withKafka(tmp, (kafka, brokerPids) -> {
+                    FleetRun runner = new FleetRun(kafka, brokerPids, images, spec, jvm, settings.partitions(), logs,
+                            settings.runTimeout(), log);
+                    Shape widest = settings.fleet().stream()
+                            .max(Comparator.comparingInt(Shape::cores).thenComparingInt(Shape::processes)).orElseThrow();
+                    for (Shape s : settings.fleet()) {
+                        FleetRun.Outcome o = runner.run(s.processes(), s.threads(), jobs,
+                                settings.warmup() * s.cores(), s.equals(widest) ? settings.openLoop() : null);
+                        fleet.add(report(o.saturation()));
+                        if (o.openLoop() != null) {
+                            openLoop[0] = report(o.openLoop());
+                        }
+                    }
+                });
+            }
+            List<Run> reference = new ArrayList<>();
+            Map<String, String> versions = new LinkedHashMap<>();
+            if (settings.runs(Part.REFERENCE)) {
+                ReferenceRun runner = new ReferenceRun(images, spec, logs, settings.runTimeout(), log);
+                for (ReferenceRun.Tool tool : ReferenceRun.Tool.values()) {
+                    Optional<Path> exe = ReferenceRun.find(tool, searchPath);
+                    if (exe.isEmpty()) {
+                        log.println(tool.command + " is not installed; leaving it out");
+                        continue;
+                    }
+                    versions.put(tool.command, ReferenceRun.version(exe.get(), tool));
+                    for (int lanes : settings.referenceLanes()) {
+                        reference.add(report(runner.run(exe.get(), tool, lanes, jobs)));
+                    }
+                }
+            }
+            return new BenchResults(Machine.describe(), command, started, Duration.ofNanos(System.nanoTime() - t0),
+                    images, spec, jobs, settings.warmup(), String.join(" ", jvm), inProcess, fleet, openLoop[0], reference,
+                    versions, loadBefore, Machine.loadAverage());
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private Run report(Run r) {
+        log.printf(Locale.ROOT, "  %s %s: %.2f images/s, %.1f MP/s over %.1f s%s%n", r.system(), r.shape(),
+                r.imagesPerSecond(), r.megapixelsPerSecond(), r.seconds(),
+                r.failed() == 0 ? "" : "; " + r.failed() + " failed " + r.failures());
+        return r;
+    }
+
+    private interface KafkaWork {
+        void run(KafkaSettings kafka, List<Long> brokerPids) throws IOException, InterruptedException;
+    }
+
+    private void withKafka(Path tmp, KafkaWork work) throws IOException, InterruptedException {
+        if (settings.bootstrapServers() != null) {
+            work.run(KafkaSettings.of(settings.bootstrapServers()), List.of());
+            return;
+        }
+        log.println("starting an embedded Kafka broker...");
+        try (EmbeddedBroker broker = new EmbeddedBroker(tmp.resolve("broker"), 0, settings.partitions())) {
+            broker.start();
+            work.run(KafkaSettings.of(broker.bootstrapServers()), List.of(broker.pid()));
+        }
+    }
+
+    private void deleteTree(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            log.println("could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+}

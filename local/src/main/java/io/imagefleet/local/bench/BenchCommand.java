@@ -1,0 +1,147 @@
+package io.imagefleet.local.bench;
+
+import io.imagefleet.local.bench.BenchSettings.Part;
+import io.imagefleet.local.bench.BenchSettings.Shape;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
+
+/**
+ * {@code imagefleet bench}: measures the in-process pipeline, the fleet through Kafka and the
+ * reference thumbnailers on one image set, and writes a report with charts.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measure throughput, latency and memory: the pipeline in one JVM (no Kafka), the fleet "
+                + "through Kafka, and vipsthumbnail and ImageMagick when installed, on the same images.",
+                "Writes report.md and PNG charts to --out and prints a summary. Exits 1 when any job failed."})
+public final class BenchCommand implements Callable<Integer> {
+    private static final int CORES = Runtime.getRuntime().availableProcessors();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--images", paramLabel = "DIR",
+            description = "A directory of images (default: generate photo-like JPEGs).")
+    Path images;
+
+    @Option(names = "--count", description = "Images to generate (default ${DEFAULT-VALUE}).")
+    int count = 24;
+
+    @Option(names = "--megapixels", paramLabel = "MIN-MAX",
+            description = "Size range of generated images (default ${DEFAULT-VALUE}).")
+    String megapixels = "8-12";
+
+    @Option(names = "--seed", description = "Seed of the generated images (default ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--threads", split = ",", paramLabel = "N",
+            description = "In-process thread counts (default 1 to the CPU count).")
+    List<Integer> threads;
+
+    @Option(names = "--fleet", split = ",", paramLabel = "PxT",
+            description = "Fleet shapes, processes x threads (default 1x1 to Nx1 for N cores).")
+    List<String> fleet;
+
+    @Option(names = "--reference-processes", split = ",", paramLabel = "N",
+            description = "Reference-tool processes at once (default 1 to the CPU count).")
+    List<Integer> referenceProcesses;
+
+    @Option(names = "--jobs", description = "Jobs per measured run (default: the set twice, at least 48).")
+    int jobs;
+
+    @Option(names = "--warmup", description = "Warm-up jobs per worker thread before each run (default ${DEFAULT-VALUE}).")
+    int warmup = 3;
+
+    @Option(names = "--rate", description = "Open-loop rate, jobs/s (default: --rate-fraction of the widest fleet's saturation rate).")
+    double rate;
+
+    @Option(names = "--rate-fraction", description = "Open-loop rate as a fraction of saturation (default ${DEFAULT-VALUE}).")
+    double rateFraction = 0.7;
+
+    @Option(names = "--open-loop-seconds", description = "How long the open loop publishes; 0 for none (default ${DEFAULT-VALUE}).")
+    int openLoopSeconds = 30;
+
+    @Option(names = "--size", description = "Thumbnails fit inside SIZE x SIZE (default ${DEFAULT-VALUE}).")
+    int size = 256;
+
+    @Option(names = "--quality", description = "JPEG quality of the thumbnails (default ${DEFAULT-VALUE}).")
+    int quality = 85;
+
+    @Option(names = "--heap", description = "-Xmx of the worker and in-process JVMs (default ${DEFAULT-VALUE}).")
+    String heap = "256m";
+
+    @Option(names = "--jvm-option", paramLabel = "OPTION",
+            description = "An extra option for the worker and in-process JVMs, such as -XX:+UseParallelGC (repeatable).")
+    List<String> jvmOptions = new ArrayList<>();
+
+    @Option(names = "--partitions", description = "Partitions of the bench topics (default ${DEFAULT-VALUE}).")
+    int partitions = 12;
+
+    @Option(names = "--parts", split = ",", paramLabel = "PART",
+            description = "What to run: in-process, fleet, reference (default: all).")
+    List<String> parts;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Results directory (default bench-results/<date-time>).")
+    Path out;
+
+    @Option(names = "--bootstrap-servers", description = "Use this Kafka broker instead of starting an embedded one.")
+    String bootstrapServers;
+
+    @Option(names = "--run-timeout", description = "Seconds one run may take (default ${DEFAULT-VALUE}).")
+    int runTimeoutSeconds = 1800;
+
+    @Override
+    public Integer call() throws Exception {
+        BenchSettings settings = settings();
+        List<String> problems = settings.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid options:\n  " + String.join("\n  ", problems));
+        }
+        String command = "./imagefleet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        BenchResults results = new Bench(settings, command.strip(), System.getenv("PATH"), System.err).run();
+        Path report = BenchReport.write(results, settings.out());
+        BenchReport.summary(results, report, System.out);
+        return results.allSucceeded() ? 0 : 1;
+    }
+
+    BenchSettings settings() {
+        String[] mp = megapixels.split("-");
+        if (mp.length != 2) {
+            throw new IllegalArgumentException("--megapixels must be MIN-MAX such as 8-12, got '" + megapixels + "'");
+        }
+        Set<Part> chosen = EnumSet.noneOf(Part.class);
+        if (parts == null) {
+            chosen = EnumSet.allOf(Part.class);
+        } else {
+            for (String p : parts) {
+                chosen.add(Part.parse(p));
+            }
+        }
+        List<Shape> shapes = new ArrayList<>();
+        if (fleet == null) {
+            IntStream.rangeClosed(1, CORES).forEach(p -> shapes.add(new Shape(p, 1)));
+        } else {
+            fleet.forEach(s -> shapes.add(Shape.parse(s)));
+        }
+        List<Integer> upToCores = IntStream.rangeClosed(1, CORES).boxed().toList();
+        Path dir = out != null ? out
+                : Path.of("bench-results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        OpenLoop openLoop = openLoopSeconds == 0 ? null : new OpenLoop(rate, rateFraction, Duration.ofSeconds(openLoopSeconds));
+        return new BenchSettings(images, count, Double.parseDouble(mp[0]), Double.parseDouble(mp[1]), seed,
+                threads == null ? upToCores : threads, shapes,
+                referenceProcesses == null ? upToCores : referenceProcesses, jobs, warmup, openLoop, size, quality,
+                heap, jvmOptions, partitions, chosen, dir.toAbsolutePath().normalize(), bootstrapServers,
+                Duration.ofSeconds(runTimeoutSeconds));
+    }
+}

@@ -1,0 +1,255 @@
+package io.imagefleet.local.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Writes a bench's results as {@code report.md} with PNG charts into the results directory, and
+ * as a short summary for the terminal. Stateless.
+ */
+final class BenchReport {
+    /** The fleet's throughput target, as a fraction of the in-process pipeline's on the same cores. */
+    static final double FLEET_TARGET = 0.95;
+    private static final long MIB = 1L << 20;
+
+    private BenchReport() {
+    }
+
+    /** Writes report.md, throughput.png, latency.png and timeline.png; returns the report's path. */
+    static Path write(BenchResults r, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        List<String> charts = new ArrayList<>();
+        List<Run> throughputRuns = new ArrayList<>(r.inProcess());
+        throughputRuns.addAll(r.fleet());
+        throughputRuns.addAll(r.reference());
+        if (!throughputRuns.isEmpty()) {
+            Charts.throughput(throughputRuns, dir.resolve("throughput.png"));
+            charts.add("![Throughput against processes](throughput.png)");
+        }
+        Map<String, Latencies> latencies = latencySeries(r);
+        if (!latencies.isEmpty()) {
+            Charts.latency(latencies, dir.resolve("latency.png"));
+            charts.add("![Latency distribution](latency.png)");
+        }
+        if (!r.fleet().isEmpty()) {
+            Charts.timeline(r.fleet(), dir.resolve("timeline.png"));
+            charts.add("![Images finished per second](timeline.png)");
+        }
+        Path report = dir.resolve("report.md");
+        Files.writeString(report, markdown(r, charts), StandardCharsets.UTF_8);
+        return report;
+    }
+
+    private static Map<String, Latencies> latencySeries(BenchResults r) {
+        Map<String, Latencies> m = new LinkedHashMap<>();
+        r.widestFleet().ifPresent(f -> m.put("fleet " + f.shape() + " at saturation (publish to result)", f.latencies()));
+        if (r.openLoop() != null) {
+            m.put(String.format(Locale.ROOT, "fleet %s open loop at %.2f jobs/s (publish to result)",
+                    r.openLoop().shape(), r.openLoop().offeredRate()), r.openLoop().latencies());
+        }
+        r.inProcess().stream().reduce((a, b) -> b)
+                .ifPresent(ip -> m.put("in-process " + ip.threads() + " thread(s) (service time)", ip.latencies()));
+        m.values().removeIf(Latencies::isEmpty);
+        return m;
+    }
+
+    static String markdown(BenchResults r, List<String> charts) {
+        StringBuilder md = new StringBuilder();
+        md.append("# imagefleet bench\n\n");
+        md.append(String.format(Locale.ROOT, "Started %s; took %d s. Command:%n%n```%n%s%n```%n%n", r.started(),
+                r.took().toSeconds(), r.command()));
+        md.append("## Machine\n\n");
+        md.append("- ").append(r.machine().summary()).append('\n');
+        md.append("- worker and in-process JVMs: `").append(r.jvm()).append("`, the same JVM as above\n");
+        r.versions().forEach((tool, v) -> md.append("- ").append(tool).append(": ").append(v).append('\n'));
+        md.append(String.format(Locale.ROOT, "- load average (1 min): %.2f before, %.2f after "
+                + "(the bench's own load included; other load on a shared machine lowers every figure)%n%n",
+                r.loadBefore(), r.loadAfter()));
+
+        ImageSet set = r.images();
+        md.append("## Images and job\n\n");
+        md.append(String.format(Locale.ROOT, "%s: %d images, %.1f MP in all, mean %.1f MP (%.1f to %.1f).%n",
+                set.description(), set.size(), set.totalMegapixels(), set.meanMegapixels(),
+                set.images().stream().mapToDouble(ImageSet.Image::megapixels).min().orElse(0),
+                set.images().stream().mapToDouble(ImageSet.Image::megapixels).max().orElse(0)));
+        md.append(String.format(Locale.ROOT, "Every system does the same job to each image: %s. "
+                + "Each measured run has %d jobs (the set in turn), after %d warm-up jobs per worker thread.%n%n",
+                r.spec().describe(), r.jobs(), r.warmup()));
+
+        throughputTable(r, md);
+        cpuTable(r, md);
+        latencyTable(r, md);
+        memoryTable(r, md);
+        targets(r, md);
+        md.append("## Charts\n\n");
+        charts.forEach(c -> md.append(c).append("\n\n"));
+        md.append("## How each figure is measured\n\n");
+        md.append("""
+                - **in-process**: the worker's pipeline (built as a worker builds it) in its own JVM with the workers' \
+                JVM options, T threads taking jobs from a list; no Kafka. Time from the first job's start to the last \
+                job's end. Latency is each job's service time.
+                - **fleet**: P worker JVMs of T threads in one consumer group, through the Kafka broker, on fresh \
+                topics. A closed loop keeps %d jobs per worker thread outstanding, so no worker waits for work and \
+                the backlog stays bounded. Time from the first job published to the last result's timestamp; latency \
+                from publishing a job to its result's record timestamp (set by the worker when it sends the result).
+                - **open loop**: jobs published at a fixed rate, one every 1/rate s, whatever the fleet does; \
+                latency as for the fleet.
+                - **vipsthumbnail / convert**: N single-threaded processes at once (`VIPS_CONCURRENCY=1`, \
+                `MAGICK_THREAD_LIMIT=1`), each working through its share of the same jobs; vipsthumbnail takes a \
+                share's files in one invocation, convert one file per invocation. Time until the last process ends.
+                - **peak RSS**: `VmHWM` from `/proc/<pid>/status`, the most each process ever had resident, read at \
+                the end of its run.
+                """.formatted(FleetRun.WINDOW_PER_THREAD));
+        return md.toString();
+    }
+
+    private static void throughputTable(BenchResults r, StringBuilder md) {
+        md.append("## Throughput\n\n");
+        md.append("| system | processes x threads | jobs | failed | seconds | images/s | MP/s "
+                + "| vs in-process, same cores | vs vipsthumbnail, same processes | other load (cores) |\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        List<Run> runs = new ArrayList<>(r.inProcess());
+        runs.addAll(r.fleet());
+        runs.addAll(r.reference());
+        for (Run run : runs) {
+            String vsIn = run.system().equals("in-process") ? "" : ratio(run, r.inProcessOn(run.cores()));
+            String vsVips = run.system().equals("vipsthumbnail") ? "" : ratio(run, r.reference("vipsthumbnail", run.cores()));
+            md.append(String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f | %.2f | %.1f | %s | %s | %s |%n",
+                    run.system(), run.shape(), run.jobs(), run.failed(), run.seconds(), run.imagesPerSecond(),
+                    run.megapixelsPerSecond(), vsIn, vsVips, others(run)));
+        }
+        md.append("""
+
+                *Other load* is the CPU that processes outside the bench used during the run, in cores' worth \
+                (from `/proc/stat` less the bench's own processes). On a machine shared with other work, a run \
+                with other load is slowed by it: compare runs with none.
+
+                """);
+        for (Run run : runs) {
+            if (run.failed() > 0) {
+                md.append("- ").append(run.system()).append(' ').append(run.shape()).append(" failures: ")
+                        .append(run.failures()).append('\n');
+            }
+        }
+        md.append('\n');
+    }
+
+    private static void cpuTable(BenchResults r, StringBuilder md) {
+        List<Run> runs = new ArrayList<>(r.inProcess());
+        runs.addAll(r.fleet());
+        if (runs.stream().allMatch(run -> run.cpuSeconds().isEmpty())) {
+            return;
+        }
+        md.append("## CPU per image\n\n");
+        md.append("CPU time each part used during the measured run, divided by the images it finished: "
+                + "what the fleet spends beyond the pipeline itself.\n\n");
+        md.append("| run | process | CPU ms per image | cores busy on average |\n|---|---|---:|---:|\n");
+        for (Run run : runs) {
+            run.cpuSeconds().forEach((role, s) -> md.append(String.format(Locale.ROOT, "| %s %s | %s | %.0f | %.2f |%n",
+                    run.system(), run.shape(), role, s * 1000 / Math.max(1, run.jobs()),
+                    s / Math.max(0.001, run.seconds()))));
+        }
+        md.append('\n');
+    }
+
+    private static void latencyTable(BenchResults r, StringBuilder md) {
+        md.append("## Latency\n\n");
+        md.append("| run | jobs | offered | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        List<Run> rows = new ArrayList<>(r.fleet());
+        if (r.openLoop() != null) {
+            rows.add(r.openLoop());
+        }
+        rows.addAll(r.inProcess());
+        for (Run run : rows) {
+            Latencies l = run.latencies();
+            String what = switch (run.system()) {
+                case "fleet" -> "fleet " + run.shape() + " at saturation, publish to result";
+                case "fleet open loop" -> "fleet " + run.shape() + " open loop, publish to result";
+                default -> "in-process " + run.threads() + " thread(s), service time";
+            };
+            String offered = run.offeredRate() > 0 ? String.format(Locale.ROOT, "%.2f jobs/s", run.offeredRate())
+                    : run.system().equals("fleet") ? "closed loop" : "all at once";
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %d | %d | %d |%n", what, l.count(), offered,
+                    l.percentile(50), l.percentile(95), l.percentile(99), l.max()));
+        }
+        md.append('\n');
+    }
+
+    private static void memoryTable(BenchResults r, StringBuilder md) {
+        md.append("## Memory\n\n");
+        md.append("| process | JVM options | peak RSS | RSS at the end |\n|---|---|---:|---:|\n");
+        List<Run> runs = new ArrayList<>(r.inProcess());
+        runs.addAll(r.fleet());
+        for (Run run : runs) {
+            for (ProcessMemory m : run.memory()) {
+                md.append(String.format(Locale.ROOT, "| %s | `%s` | %d MiB | %d MiB |%n", m.name(), r.jvm(),
+                        m.peakBytes() / MIB, m.rssBytes() / MIB));
+            }
+        }
+        md.append('\n');
+    }
+
+    private static void targets(BenchResults r, StringBuilder md) {
+        md.append("## Targets\n\n| target | measured | met |\n|---|---|---|\n");
+        md.append("| fleet >= ").append(FLEET_TARGET).append("x the in-process pipeline on the same cores | ");
+        Optional<Run> widest = r.widestFleet();
+        Optional<Run> same = widest.flatMap(f -> r.inProcessOn(f.cores()));
+        if (widest.isPresent() && same.isPresent()) {
+            double ratio = widest.get().imagesPerSecond() / same.get().imagesPerSecond();
+            md.append(String.format(Locale.ROOT, "fleet %s %.2f images/s / in-process %d threads %.2f images/s = %.2f | %s |%n",
+                    widest.get().shape(), widest.get().imagesPerSecond(), same.get().threads(),
+                    same.get().imagesPerSecond(), ratio, ratio >= FLEET_TARGET ? "yes" : "**no**"));
+        } else {
+            md.append("not measured: needs a fleet run and an in-process run on as many threads as it has cores | - |\n");
+        }
+        long peak = r.fleet().stream().flatMap(f -> f.memory().stream()).mapToLong(ProcessMemory::peakBytes).max().orElse(0);
+        md.append(String.format(Locale.ROOT, "| peak RSS of each worker JVM within its configured limit | largest worker "
+                + "peak %d MiB with `%s`; no RSS limit is configured in this build | - |%n", peak / MIB, r.jvm()));
+        md.append("| recycle gap under 1 s median | not measured: this build has no worker recycling | - |\n\n");
+    }
+
+    private static String others(Run run) {
+        return run.otherCores() < 0 ? "?" : String.format(Locale.ROOT, "%.2f", run.otherCores());
+    }
+
+    private static String ratio(Run run, Optional<Run> base) {
+        return base.filter(b -> b.imagesPerSecond() > 0)
+                .map(b -> String.format(Locale.ROOT, "%.2f", run.imagesPerSecond() / b.imagesPerSecond())).orElse("");
+    }
+
+    /** A few lines for the terminal. */
+    static void summary(BenchResults r, Path report, PrintStream out) {
+        out.printf(Locale.ROOT, "%nbench: %d images (%.1f MP), %d jobs per run, %s%n", r.images().size(),
+                r.images().totalMegapixels(), r.jobs(), r.spec().describe());
+        r.all().forEach(run -> {
+            String lat = run.latencies().isEmpty() || run.system().equals("in-process") ? ""
+                    : String.format(Locale.ROOT, "  latency p50/p95/p99 %d/%d/%d ms", run.latencies().percentile(50),
+                    run.latencies().percentile(95), run.latencies().percentile(99));
+            String offered = run.offeredRate() > 0 ? String.format(Locale.ROOT, " at %.2f/s", run.offeredRate()) : "";
+            String busy = run.otherCores() > 0.1
+                    ? String.format(Locale.ROOT, "  (other processes took %.2f cores)", run.otherCores()) : "";
+            out.printf(Locale.ROOT, "  %-16s %-5s %7.2f images/s %7.1f MP/s%s%s%s%s%n", run.system(), run.shape(),
+                    run.imagesPerSecond(), run.megapixelsPerSecond(), offered, lat,
+                    run.failed() == 0 ? "" : "  " + run.failed() + " FAILED", busy);
+        });
+        r.widestFleet().ifPresent(f -> {
+            r.inProcessOn(f.cores()).ifPresent(ip -> out.printf(Locale.ROOT,
+                    "  fleet/in-process on %d cores: %.2f (target %.2f)%n", f.cores(),
+                    f.imagesPerSecond() / ip.imagesPerSecond(), FLEET_TARGET));
+            r.reference("vipsthumbnail", f.cores()).ifPresent(v -> out.printf(Locale.ROOT,
+                    "  fleet/vipsthumbnail on %d cores: %.2f%n", f.cores(), f.imagesPerSecond() / v.imagesPerSecond()));
+            f.memory().stream().mapToLong(ProcessMemory::peakBytes).max().ifPresent(p -> out.printf(Locale.ROOT,
+                    "  worker peak RSS: up to %d MiB (%s)%n", p / MIB, r.jvm()));
+        });
+        out.println("report: " + report.toAbsolutePath());
+    }
+}

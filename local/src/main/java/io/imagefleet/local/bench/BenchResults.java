@@ -1,0 +1,65 @@
+package io.imagefleet.local.bench;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Everything one bench measured, with what it ran on and how. Immutable.
+ *
+ * @param machine    the machine
+ * @param command    the command line, for the report's "how to reproduce"
+ * @param started    when the bench started
+ * @param took       how long the whole bench took
+ * @param images     the image set
+ * @param spec       the job
+ * @param jobs       jobs per measured run
+ * @param warmup     warm-up jobs per worker thread
+ * @param jvm        the options of the worker and in-process JVMs
+ * @param inProcess  in-process runs, by threads
+ * @param fleet      fleet runs at saturation, by shape
+ * @param openLoop   the open-loop fleet run, or null
+ * @param reference  reference-tool runs
+ * @param versions   tool name to the version it reported
+ * @param loadBefore the 1-minute load average before the bench
+ * @param loadAfter  the 1-minute load average after it
+ */
+record BenchResults(Machine machine, String command, Instant started, Duration took, ImageSet images, JobSpec spec,
+                    int jobs, int warmup, String jvm, List<Run> inProcess, List<Run> fleet, Run openLoop,
+                    List<Run> reference, Map<String, String> versions, double loadBefore, double loadAfter) {
+
+    BenchResults {
+        inProcess = List.copyOf(inProcess);
+        fleet = List.copyOf(fleet);
+        reference = List.copyOf(reference);
+        versions = Map.copyOf(versions);
+    }
+
+    Stream<Run> all() {
+        return Stream.of(inProcess.stream(), fleet.stream(), Stream.ofNullable(openLoop), reference.stream())
+                .flatMap(s -> s);
+    }
+
+    boolean allSucceeded() {
+        return all().allMatch(r -> r.failed() == 0);
+    }
+
+    /** The in-process run on as many threads as the fleet run has cores. */
+    Optional<Run> inProcessOn(int cores) {
+        return inProcess.stream().filter(r -> r.threads() == cores).findFirst();
+    }
+
+    /** The run of a reference tool with this many processes at once. */
+    Optional<Run> reference(String tool, int processes) {
+        return reference.stream().filter(r -> r.system().equals(tool) && r.processes() == processes).findFirst();
+    }
+
+    /** The fleet run that uses the most cores (and of those, the most processes). */
+    Optional<Run> widestFleet() {
+        return fleet.stream().max(Comparator.comparingInt(Run::cores).thenComparingInt(Run::processes));
+    }
+}

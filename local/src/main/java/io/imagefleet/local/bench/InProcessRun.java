@@ -1,0 +1,120 @@
+package io.imagefleet.local.bench;
+
+import io.imagefleet.wire.JobCodec;
+import io.imagefleet.worker.supervise.JvmCommand;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the in-process part: the worker's pipeline in a child JVM ({@link InProcessMain}) started
+ * with the workers' JVM options, on T threads, no Kafka. This is the most the machine can do
+ * with that pipeline, the figure the fleet is held against. Not thread-safe.
+ */
+final class InProcessRun {
+    private final ImageSet images;
+    private final JobSpec spec;
+    private final List<String> jvmOptions;
+    private final Path work;
+    private final Duration timeout;
+    private final PrintStream log;
+
+    InProcessRun(ImageSet images, JobSpec spec, List<String> jvmOptions, Path work, Duration timeout, PrintStream log) {
+        this.images = images;
+        this.spec = spec;
+        this.jvmOptions = List.copyOf(jvmOptions);
+        this.work = work;
+        this.timeout = timeout;
+        this.log = log;
+    }
+
+    Run run(int threads, int jobs, int warmup) throws IOException, InterruptedException {
+        log.printf("in-process, %d thread(s): %d jobs after %d warm-up jobs...%n", threads, jobs, warmup);
+        String name = "in-process-" + threads;
+        Path jobsFile = work.resolve(name + ".jsonl");
+        Path out = work.resolve(name + ".tsv");
+        Path logFile = work.resolve(name + ".log");
+        JobCodec codec = new JobCodec();
+        Map<String, ImageSet.Image> imageOf = new HashMap<>();
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < warmup + jobs; i++) {
+            String id = (i < warmup ? "warm-" + i : "t" + threads + "-" + (i - warmup));
+            ImageSet.Image image = images.forJob(i);
+            imageOf.put(id, image);
+            lines.add(codec.encodeToString(spec.job(id, image)));
+        }
+        Files.write(jobsFile, lines, StandardCharsets.UTF_8);
+
+        List<String> cmd = JvmCommand.of(InProcessMain.class.getName()).jvm(jvmOptions)
+                .args(jobsFile.toString(), Integer.toString(warmup), Integer.toString(threads), out.toString()).toList();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
+        pb.environment().put("IMAGEFLEET_FILE_ROOTS", images.root().toString());
+        pb.environment().put("IMAGEFLEET_OUTPUT_ROOTS", spec.target().toString());
+        pb.environment().put("IMAGEFLEET_THREADS", Integer.toString(threads));
+        CpuShare before = CpuShare.sample();
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the in-process run with " + threads + " thread(s) took over "
+                        + timeout.toSeconds() + " s; its log: " + logFile);
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("the in-process run with " + threads + " thread(s) exited with "
+                    + p.exitValue() + "; its log: " + logFile + "\n" + Files.readString(logFile));
+        }
+        double others = before.othersSince(CpuShare.sample(), Runtime.getRuntime().availableProcessors());
+        return parse(Files.readAllLines(out, StandardCharsets.UTF_8), threads, imageOf, p.pid(), others);
+    }
+
+    private static Run parse(List<String> lines, int threads, Map<String, ImageSet.Image> imageOf, long pid,
+                             double otherCores) {
+        List<Long> latencies = new ArrayList<>();
+        List<Long> doneAt = new ArrayList<>();
+        SortedMap<String, Integer> failures = new TreeMap<>();
+        int jobs = 0;
+        int ok = 0;
+        double mp = 0;
+        long wallNs = 0;
+        double cpu = -1;
+        List<ProcessMemory> memory = new ArrayList<>();
+        for (String line : lines) {
+            String[] f = line.split("\t");
+            switch (f[0]) {
+                case "job" -> {
+                    jobs++;
+                    long start = Long.parseLong(f[3]);
+                    long end = Long.parseLong(f[4]);
+                    latencies.add((end - start) / 1_000_000);
+                    doneAt.add(end / 1_000_000);
+                    if (f[2].equals("OK")) {
+                        ok++;
+                        mp += imageOf.get(f[1]).megapixels();
+                    } else {
+                        failures.merge(f[2], 1, Integer::sum);
+                    }
+                }
+                case "wall" -> wallNs = Long.parseLong(f[1]);
+                case "cpu" -> cpu = Double.parseDouble(f[1]);
+                case "memory" -> memory.add(new ProcessMemory("in-process JVM, " + threads + " thread(s)", pid,
+                        Long.parseLong(f[1]), Long.parseLong(f[2])));
+                default -> throw new IllegalStateException("unexpected line from the in-process run: " + line);
+            }
+        }
+        return new Run("in-process", 1, threads, jobs, ok, failures, wallNs / 1e9, mp, Latencies.of(latencies), doneAt,
+                memory, 0, otherCores, cpu < 0 ? Map.of() : Map.of("in-process JVM", cpu));
+    }
+}

@@ -1,0 +1,57 @@
+package io.imagefleet.local.bench;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BenchSettingsTest {
+    private static BenchSettings parse(String... args) {
+        BenchCommand command = new BenchCommand();
+        new CommandLine(command).parseArgs(args);
+        return command.settings();
+    }
+
+    @Test
+    void settings_defaults_measureOneToAllCoresAndNoProblems() {
+        BenchSettings s = parse();
+        int cores = Runtime.getRuntime().availableProcessors();
+
+        assertThat(s.problems()).isEmpty();
+        assertThat(s.threads()).hasSize(cores).startsWith(1);
+        assertThat(s.fleet()).hasSize(cores).allSatisfy(shape -> assertThat(shape.threads()).isEqualTo(1));
+        assertThat(s.jvm()).containsExactly("-Xmx256m");
+        assertThat(s.jobsFor(55)).isEqualTo(110);
+        assertThat(s.jobsFor(10)).isEqualTo(50);
+    }
+
+    @Test
+    void problems_severalBadValues_namesEveryOneWithItsValue() {
+        BenchSettings s = parse("--threads", "0", "--fleet", "13x1", "--quality", "101", "--heap", "lots",
+                "--partitions", "12");
+
+        assertThat(s.problems()).containsExactlyInAnyOrder(
+                "--threads must be 1-256, got 0",
+                "--fleet 13x1 has more processes than --partitions 12: some workers would have nothing to do",
+                "--quality must be 1-100, got 101",
+                "--heap must be a JVM heap size such as 256m, got 'lots'");
+    }
+
+    @Test
+    void settings_badShapeOrPart_failsWithTheValue() {
+        assertThatThrownBy(() -> parse("--fleet", "2x")).hasMessageContaining("got '2x'");
+        assertThatThrownBy(() -> parse("--parts", "fleet,gpu")).hasMessageContaining("unknown part 'gpu'");
+    }
+
+    @Test
+    void percentile_nearestRank_onSortedLatencies() {
+        Latencies l = Latencies.of(java.util.List.of(40L, 10L, 30L, 20L));
+
+        assertThat(l.percentile(50)).isEqualTo(20);
+        assertThat(l.percentile(75)).isEqualTo(30);
+        assertThat(l.percentile(99)).isEqualTo(40);
+        assertThat(l.max()).isEqualTo(40);
+        assertThat(Latencies.NONE.percentile(50)).isZero();
+    }
+}

@@ -1,0 +1,86 @@
+package io.imagefleet.local.bench;
+
+import io.imagefleet.local.SharedKafka;
+import io.imagefleet.local.bench.BenchSettings.Part;
+import io.imagefleet.local.bench.BenchSettings.Shape;
+import io.imagefleet.local.demo.SampleImages;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole bench on two tiny images, one thread, one worker JVM and the shared broker: it runs,
+ * and the report, its charts and its figures make sense. A correctness test, not a timed one.
+ */
+class BenchTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void run_tinyImageSet_measuresEveryPartAndWritesReportWithCharts() throws Exception {
+        Path images = dir.resolve("images");
+        SampleImages.generate(images, 2, 0.2, 0.3, 11);
+        Files.writeString(images.resolve("notes.txt"), "not an image");
+        Path out = dir.resolve("results");
+        BenchSettings settings = new BenchSettings(images, 0, 8, 12, 1, List.of(1), List.of(new Shape(1, 1)),
+                List.of(1), 4, 1, new OpenLoop(4, 0.7, Duration.ofSeconds(2)), 64, 80, "128m", List.of(), 2,
+                EnumSet.allOf(Part.class), out, SharedKafka.bootstrapServers(), Duration.ofMinutes(5));
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+
+        BenchResults results = new Bench(settings, "./imagefleet bench (test)", System.getenv("PATH"),
+                new PrintStream(log, true, StandardCharsets.UTF_8)).run();
+        Path report = BenchReport.write(results, out);
+
+        assertThat(log.toString(StandardCharsets.UTF_8)).contains("leaving out notes.txt");
+        assertThat(results.images().size()).isEqualTo(2);
+        assertThat(results.inProcess()).singleElement().satisfies(r -> {
+            assertThat(r.succeeded()).isEqualTo(4);
+            assertThat(r.imagesPerSecond()).isPositive();
+            assertThat(r.megapixelsPerSecond()).isPositive();
+            assertThat(r.latencies().count()).isEqualTo(4);
+            assertThat(r.cpuSeconds().get("in-process JVM")).isPositive();
+        });
+        assertThat(results.fleet()).singleElement().satisfies(r -> {
+            assertThat(r.succeeded()).isEqualTo(4);
+            assertThat(r.imagesPerSecond()).isPositive();
+            assertThat(r.latencies().percentile(50)).isPositive();
+            assertThat(r.latencies().percentile(99)).isGreaterThanOrEqualTo(r.latencies().percentile(50));
+            assertThat(r.memory()).singleElement().satisfies(m -> assertThat(m.peakBytes())
+                    .isGreaterThanOrEqualTo(m.rssBytes()).isGreaterThan(10L << 20));
+            assertThat(r.cpuSeconds().get("worker JVMs")).isPositive();
+        });
+        assertThat(results.openLoop()).satisfies(r -> {
+            assertThat(r.offeredRate()).isEqualTo(4.0);
+            assertThat(r.jobs()).isEqualTo(8);
+            assertThat(r.succeeded()).isEqualTo(8);
+        });
+        if (ReferenceRun.find(ReferenceRun.Tool.VIPSTHUMBNAIL, System.getenv("PATH")).isPresent()) {
+            assertThat(results.reference("vipsthumbnail", 1)).hasValueSatisfying(r -> {
+                assertThat(r.succeeded()).isEqualTo(4);
+                assertThat(r.imagesPerSecond()).isPositive();
+            });
+        }
+        assertThat(results.allSucceeded()).isTrue();
+
+        String md = Files.readString(report);
+        assertThat(md).contains("## Throughput", "| in-process | 1x1 | 4 | 0 |", "| fleet | 1x1 | 4 | 0 |",
+                "## Latency", "## Memory", "## Targets", "![Throughput against processes](throughput.png)");
+        for (String png : List.of("throughput.png", "latency.png", "timeline.png")) {
+            BufferedImage chart = ImageIO.read(out.resolve(png).toFile());
+            assertThat(chart).as(png).isNotNull();
+            assertThat(chart.getWidth()).as(png).isEqualTo(900);
+        }
+    }
+}
