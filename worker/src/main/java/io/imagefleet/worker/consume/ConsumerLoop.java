@@ -34,6 +34,7 @@ import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -71,6 +72,8 @@ public final class ConsumerLoop implements Runnable {
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final Map<TopicPartition, Integer> startedPerPartition = new HashMap<>();
     private final AtomicInteger processing = new AtomicInteger();
+    /** Released when a pool thread comes free or a unit completes: wakes a poll thread that has nothing to fetch. */
+    private final Semaphore progress = new Semaphore(0);
     private final Set<TopicPartition> paused = new HashSet<>();
     /** Records started (processing, or being published) and not yet completed. */
     private int started;
@@ -99,6 +102,7 @@ public final class ConsumerLoop implements Runnable {
     public void stop() {
         stopRequested = true;
         consumer.wakeup();
+        progress.release();
     }
 
     @Override
@@ -129,7 +133,7 @@ public final class ConsumerLoop implements Runnable {
 
     /** One turn: poll, take records, collect finished jobs, start waiting ones, pause or resume, commit. */
     void runOnce() {
-        ConsumerRecords<byte[], byte[]> records = consumer.poll(settings.pollTimeout());
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(blocked() ? Duration.ZERO : settings.pollTimeout());
         for (ConsumerRecord<byte[], byte[]> record : records) {
             take(record);
         }
@@ -137,6 +141,28 @@ public final class ConsumerLoop implements Runnable {
         startWaiting();
         applyBackpressure();
         maybeCommit(false);
+        if (blocked()) {
+            awaitProgress(settings.pollTimeout());
+        }
+    }
+
+    /**
+     * Whether jobs wait for a thread or the partitions are paused. Then nothing a poll brings can
+     * start now, and the poll thread waits for a thread to come free instead of sitting in
+     * {@code poll}, so the next job starts the moment one does.
+     */
+    private boolean blocked() {
+        return !waiting.isEmpty() || !paused.isEmpty();
+    }
+
+    private void awaitProgress(Duration timeout) {
+        try {
+            if (progress.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                progress.drainPermits();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void take(ConsumerRecord<byte[], byte[]> record) {
@@ -185,6 +211,7 @@ public final class ConsumerLoop implements Runnable {
             result = Pipeline.failed(t.job(), ctx, null, null, ErrorCode.INTERNAL, "unexpected " + e);
         } finally {
             processing.decrementAndGet();
+            progress.release();
         }
         if (result.succeeded()) {
             log.debug("job {} at {}@{} succeeded", t.job().id(), t.tp(), t.record().offset());
@@ -212,6 +239,7 @@ public final class ConsumerLoop implements Runnable {
                     }
                     if (left.decrementAndGet() == 0) {
                         completions.add(new Completion(unit, List.copyOf(failed)));
+                        progress.release();
                     }
                 });
             } catch (RuntimeException ex) {
@@ -219,6 +247,7 @@ public final class ConsumerLoop implements Runnable {
                 failed.add(r);
                 if (left.decrementAndGet() == 0) {
                     completions.add(new Completion(unit, List.copyOf(failed)));
+                    progress.release();
                 }
             }
         }
