@@ -211,10 +211,40 @@ final class BenchReport {
         } else {
             md.append("not measured: needs a fleet run and an in-process run on as many threads as it has cores | - |\n");
         }
+        rssTarget(r, md);
+        md.append("| recycle gap under 1 s median | not measured: this build has no worker recycling | - |\n\n");
+        widest.ifPresent(f -> md.append(whereTheCoresWent(f, r.inProcessOn(f.cores()))));
+    }
+
+    /** What the fleet's run spent its CPU on, against the in-process pipeline's CPU per image. */
+    static String whereTheCoresWent(Run fleet, Optional<Run> inProcess) {
+        if (fleet.cpuSeconds().isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+                "Where the cores went during fleet %s (%.1f s on %d cores):", fleet.shape(), fleet.seconds(),
+                Runtime.getRuntime().availableProcessors()));
+        fleet.cpuSeconds().forEach((role, s) -> sb.append(String.format(Locale.ROOT, " %s %.2f cores;", role,
+                s / Math.max(0.001, fleet.seconds()))));
+        if (fleet.otherCores() >= 0) {
+            sb.append(String.format(Locale.ROOT, " other processes %.2f cores.", fleet.otherCores()));
+        }
+        Double workers = fleet.cpuSeconds().get("worker JVMs");
+        inProcess.ifPresent(ip -> {
+            Double own = ip.cpuSeconds().get("in-process JVM");
+            if (workers != null && own != null && fleet.jobs() > 0 && ip.jobs() > 0) {
+                sb.append(String.format(Locale.ROOT, " The worker JVMs used %.0f ms of CPU per image, the in-process "
+                        + "JVM %.0f ms; the workers were busy %.2f of their %d cores.", workers * 1000 / fleet.jobs(),
+                        own * 1000 / ip.jobs(), workers / Math.max(0.001, fleet.seconds()), fleet.cores()));
+            }
+        });
+        return sb.append("\n\n").toString();
+    }
+
+    private static void rssTarget(BenchResults r, StringBuilder md) {
         long peak = r.fleet().stream().flatMap(f -> f.memory().stream()).mapToLong(ProcessMemory::peakBytes).max().orElse(0);
         md.append(String.format(Locale.ROOT, "| peak RSS of each worker JVM within its configured limit | largest worker "
                 + "peak %d MiB with `%s`; no RSS limit is configured in this build | - |%n", peak / MIB, r.jvm()));
-        md.append("| recycle gap under 1 s median | not measured: this build has no worker recycling | - |\n\n");
     }
 
     private static String others(Run run) {

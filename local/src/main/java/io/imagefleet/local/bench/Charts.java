@@ -90,7 +90,11 @@ final class Charts {
     static void timeline(List<Run> runs, Path png) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Run r : runs) {
-            XYSeries s = new XYSeries(r.system() + " " + r.shape(), true, true);
+            String name = r.system() + " " + r.shape();
+            for (int n = 2; data.getSeriesIndex(name) >= 0; n++) {
+                name = r.system() + " " + r.shape() + " (" + n + ")";
+            }
+            XYSeries s = new XYSeries(name, true, true);
             long lastSecond = r.doneAtMs().stream().mapToLong(Long::longValue).max().orElse(0) / 1000;
             int[] perSecond = new int[(int) lastSecond + 1];
             r.doneAtMs().forEach(ms -> perSecond[(int) (ms / 1000)]++);

@@ -9,6 +9,7 @@ import io.imagefleet.producer.ResultReader;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.GroupState;
 
 import java.io.IOException;
@@ -77,7 +78,8 @@ final class FleetRun {
         String id = "bench-" + shape + "-" + UUID.randomUUID().toString().substring(0, 8);
         Topics topics = new Topics(id + ".jobs", id + ".results", id + ".dlq");
         TopicSetup.ensure(kafka, topics, partitions, (short) 1);
-        Path logs = Files.createDirectories(work.resolve("fleet-" + shape));
+        awaitTopics(topics);
+        Path logs = Files.createDirectories(work.resolve(id));
         Map<String, String> env = Map.of(
                 "IMAGEFLEET_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                 "IMAGEFLEET_JOBS_TOPIC", topics.jobs(),
@@ -166,6 +168,32 @@ final class FleetRun {
         }
         return new Run(system, processes, threads, done.size(), ok, failures, (last - first) / 1000.0, mp,
                 Latencies.of(latencies), doneAt, memory, offeredRate, otherCores, cpuSeconds);
+    }
+
+    /** Waits until the broker serves the new topics' metadata, so that clients find every partition with a leader. */
+    private void awaitTopics(Topics topics) throws InterruptedException {
+        List<String> names = List.of(topics.jobs(), topics.results(), topics.dlq());
+        long deadline = System.nanoTime() + GROUP_TIMEOUT.toNanos();
+        String last = "not described yet";
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            while (System.nanoTime() < deadline) {
+                try {
+                    Map<String, TopicDescription> found = admin.describeTopics(names).allTopicNames()
+                            .get(5, TimeUnit.SECONDS);
+                    boolean ready = found.values().stream().allMatch(d -> d.partitions().size() == partitions
+                            && d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                    if (ready) {
+                        return;
+                    }
+                    last = found.toString();
+                } catch (ExecutionException | TimeoutException e) {
+                    last = e.toString();
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("the topics " + names + " were not ready within " + GROUP_TIMEOUT.toSeconds()
+                + " s (last seen: " + last + ")");
     }
 
     /** Waits until the group has every worker as a member, each holding partitions, and is stable. */
