@@ -60,52 +60,64 @@ final class Bench {
                     jobs, spec.describe());
             double loadBefore = Machine.loadAverage();
 
-            List<Run> inProcess = new ArrayList<>();
-            if (settings.runs(Part.IN_PROCESS)) {
-                InProcessRun runner = new InProcessRun(images, spec, jvm, logs, settings.runTimeout(), log);
-                for (int t : settings.threads()) {
-                    inProcess.add(report(runner.run(t, jobs, settings.warmup() * t)));
-                }
-            }
+            List<Run> inProcess = settings.runs(Part.IN_PROCESS) ? inProcess(images, spec, jvm, logs, jobs) : List.of();
             List<Run> fleet = new ArrayList<>();
             Run[] openLoop = new Run[1];
             if (settings.runs(Part.FLEET) && !settings.fleet().isEmpty()) {
-                withKafka(tmp, (kafka, brokerPids) -> {
-                    FleetRun runner = new FleetRun(kafka, brokerPids, images, spec, jvm, settings.partitions(), logs,
-                            settings.runTimeout(), log);
-                    Shape widest = settings.fleet().stream()
-                            .max(Comparator.comparingInt(Shape::cores).thenComparingInt(Shape::processes)).orElseThrow();
-                    for (Shape s : settings.fleet()) {
-                        FleetRun.Outcome o = runner.run(s.processes(), s.threads(), jobs,
-                                settings.warmup() * s.cores(), s.equals(widest) ? settings.openLoop() : null);
-                        fleet.add(report(o.saturation()));
-                        if (o.openLoop() != null) {
-                            openLoop[0] = report(o.openLoop());
-                        }
-                    }
-                });
+                withKafka(tmp, (kafka, brokerPids) -> openLoop[0] = fleet(new FleetRun(kafka, brokerPids, images, spec,
+                        jvm, settings.partitions(), logs, settings.runTimeout(), log), jobs, fleet));
             }
             List<Run> reference = new ArrayList<>();
             Map<String, String> versions = new LinkedHashMap<>();
             if (settings.runs(Part.REFERENCE)) {
-                ReferenceRun runner = new ReferenceRun(images, spec, logs, settings.runTimeout(), log);
-                for (ReferenceRun.Tool tool : ReferenceRun.Tool.values()) {
-                    Optional<Path> exe = ReferenceRun.find(tool, searchPath);
-                    if (exe.isEmpty()) {
-                        log.println(tool.command + " is not installed; leaving it out");
-                        continue;
-                    }
-                    versions.put(tool.command, ReferenceRun.version(exe.get(), tool));
-                    for (int lanes : settings.referenceLanes()) {
-                        reference.add(report(runner.run(exe.get(), tool, lanes, jobs)));
-                    }
-                }
+                reference(new ReferenceRun(images, spec, logs, settings.runTimeout(), log), jobs, reference, versions);
             }
             return new BenchResults(Machine.describe(), command, started, Duration.ofNanos(System.nanoTime() - t0),
                     images, spec, jobs, settings.warmup(), String.join(" ", jvm), inProcess, fleet, openLoop[0], reference,
                     versions, loadBefore, Machine.loadAverage());
         } finally {
             deleteTree(tmp);
+        }
+    }
+
+    private List<Run> inProcess(ImageSet images, JobSpec spec, List<String> jvm, Path logs, int jobs)
+            throws IOException, InterruptedException {
+        InProcessRun runner = new InProcessRun(images, spec, jvm, logs, settings.runTimeout(), log);
+        List<Run> runs = new ArrayList<>();
+        for (int t : settings.threads()) {
+            runs.add(report(runner.run(t, jobs, settings.warmup() * t)));
+        }
+        return runs;
+    }
+
+    /** Runs every fleet shape into {@code runs}; returns the open-loop run of the widest one. */
+    private Run fleet(FleetRun runner, int jobs, List<Run> runs) throws IOException, InterruptedException {
+        Shape widest = settings.fleet().stream()
+                .max(Comparator.comparingInt(Shape::cores).thenComparingInt(Shape::processes)).orElseThrow();
+        Run openLoop = null;
+        for (Shape s : settings.fleet()) {
+            FleetRun.Outcome o = runner.run(s.processes(), s.threads(), jobs, settings.warmup() * s.cores(),
+                    s.equals(widest) ? settings.openLoop() : null);
+            runs.add(report(o.saturation()));
+            if (o.openLoop() != null) {
+                openLoop = report(o.openLoop());
+            }
+        }
+        return openLoop;
+    }
+
+    private void reference(ReferenceRun runner, int jobs, List<Run> runs, Map<String, String> versions)
+            throws IOException, InterruptedException {
+        for (ReferenceRun.Tool tool : ReferenceRun.Tool.values()) {
+            Optional<Path> exe = ReferenceRun.find(tool, searchPath);
+            if (exe.isEmpty()) {
+                log.println(tool.command + " is not installed; leaving it out");
+                continue;
+            }
+            versions.put(tool.command, ReferenceRun.version(exe.get(), tool));
+            for (int lanes : settings.referenceLanes()) {
+                runs.add(report(runner.run(exe.get(), tool, lanes, jobs)));
+            }
         }
     }
 
