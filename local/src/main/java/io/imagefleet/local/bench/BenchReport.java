@@ -87,6 +87,7 @@ final class BenchReport {
 
         throughputTable(r, md);
         cpuTable(r, md);
+        stageTable(r, md);
         latencyTable(r, md);
         memoryTable(r, md);
         targets(r, md);
@@ -157,6 +158,32 @@ final class BenchReport {
             run.cpuSeconds().forEach((role, s) -> md.append(String.format(Locale.ROOT, "| %s %s | %s | %.0f | %.2f |%n",
                     run.system(), run.shape(), role, s * 1000 / Math.max(1, run.jobs()),
                     s / Math.max(0.001, run.seconds()))));
+        }
+        md.append('\n');
+    }
+
+    private static void stageTable(BenchResults r, StringBuilder md) {
+        List<Run> runs = new ArrayList<>(r.inProcess());
+        runs.addAll(r.fleet());
+        if (r.openLoop() != null) {
+            runs.add(r.openLoop());
+        }
+        runs.removeIf(run -> run.stageMs().isEmpty());
+        if (runs.isEmpty()) {
+            return;
+        }
+        md.append("## Pipeline stages\n\n");
+        md.append("Mean ms per image in each stage, from the timings every result carries (queued: from the job's "
+                + "record timestamp to the start of work; total excludes it).\n\n| run |");
+        StageTimes.STAGES.forEach(st -> md.append(' ').append(st).append(" |"));
+        md.append("\n|---|");
+        StageTimes.STAGES.forEach(st -> md.append("---:|"));
+        md.append('\n');
+        for (Run run : runs) {
+            md.append("| ").append(run.system()).append(' ').append(run.shape()).append(" |");
+            StageTimes.STAGES.forEach(st -> md.append(String.format(Locale.ROOT, " %.1f |",
+                    run.stageMs().getOrDefault(st, 0.0))));
+            md.append('\n');
         }
         md.append('\n');
     }

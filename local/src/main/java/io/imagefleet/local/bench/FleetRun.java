@@ -156,7 +156,9 @@ final class FleetRun {
         List<Long> doneAt = new ArrayList<>();
         int ok = 0;
         double mp = 0;
+        StageTimes stages = new StageTimes();
         for (LoadDriver.Done d : done) {
+            stages.add(d.timings());
             latencies.add(d.latencyMs());
             doneAt.add(d.resultMs() - first);
             if (d.succeeded()) {
@@ -167,7 +169,8 @@ final class FleetRun {
             }
         }
         return new Run(system, processes, threads, done.size(), ok, failures, (last - first) / 1000.0, mp,
-                Latencies.of(latencies), doneAt, memory, offeredRate, otherCores, cpuSeconds);
+                Latencies.of(latencies), doneAt, memory, offeredRate, otherCores, cpuSeconds,
+                stages.means());
     }
 
     /** Waits until the broker serves the new topics' metadata, so that clients find every partition with a leader. */

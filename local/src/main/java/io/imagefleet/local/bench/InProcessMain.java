@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Arguments: {@code <jobs.jsonl> <warmup> <threads> <out.tsv>}; settings come from the
  * environment, as a worker's do. Writes one {@code job id outcome startNs endNs} line per
- * measured job, then {@code wall ns}, {@code cpu seconds} and {@code memory peakBytes rssBytes}.
+ * measured job (with its stage timings), then {@code wall ns}, {@code cpu seconds} and {@code memory peakBytes rssBytes}.
  */
 public final class InProcessMain {
     private InProcessMain() {
@@ -54,7 +54,8 @@ public final class InProcessMain {
 
         try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(args[3]), StandardCharsets.UTF_8))) {
             for (Row r : rows) {
-                out.printf(Locale.ROOT, "job\t%s\t%s\t%d\t%d%n", r.id(), r.outcome(), r.startNs(), r.endNs());
+                out.printf(Locale.ROOT, "job\t%s\t%s\t%d\t%d\t%s%n", r.id(), r.outcome(), r.startNs(), r.endNs(),
+                        StageTimes.format(r.timings()));
             }
             out.printf(Locale.ROOT, "wall\t%d%n", wall);
             out.printf(Locale.ROOT, "cpu\t%.3f%n", cpu);
@@ -64,7 +65,7 @@ public final class InProcessMain {
         System.exit(0);
     }
 
-    private record Row(String id, String outcome, long startNs, long endNs) {
+    private record Row(String id, String outcome, long startNs, long endNs, Result.Timings timings) {
     }
 
     /** Runs the jobs on {@code threads} threads, each taking the next job from the list, until none are left. */
@@ -81,7 +82,8 @@ public final class InProcessMain {
                     long t0 = System.nanoTime();
                     Result r = pipeline.process(job, new JobContext("in-process/" + name, 1, 0));
                     long t1 = System.nanoTime();
-                    rows[i] = new Row(job.id(), r.succeeded() ? "OK" : r.error().code().name(), t0 - start, t1 - start);
+                    rows[i] = new Row(job.id(), r.succeeded() ? "OK" : r.error().code().name(), t0 - start, t1 - start,
+                            r.timings());
                 }
             }));
         }

@@ -90,6 +90,7 @@ final class InProcessRun {
         double mp = 0;
         long wallNs = 0;
         double cpu = -1;
+        StageTimes stages = new StageTimes();
         List<ProcessMemory> memory = new ArrayList<>();
         for (String line : lines) {
             String[] f = line.split("\t");
@@ -100,6 +101,7 @@ final class InProcessRun {
                     long end = Long.parseLong(f[4]);
                     latencies.add((end - start) / 1_000_000);
                     doneAt.add(end / 1_000_000);
+                    stages.add(StageTimes.parse(f[5]));
                     if (f[2].equals("OK")) {
                         ok++;
                         mp += imageOf.get(f[1]).megapixels();
@@ -115,6 +117,6 @@ final class InProcessRun {
             }
         }
         return new Run("in-process", 1, threads, jobs, ok, failures, wallNs / 1e9, mp, Latencies.of(latencies), doneAt,
-                memory, 0, otherCores, cpu < 0 ? Map.of() : Map.of("in-process JVM", cpu));
+                memory, 0, otherCores, cpu < 0 ? Map.of() : Map.of("in-process JVM", cpu), stages.means());
     }
 }

@@ -24,7 +24,8 @@ final class LoadDriver {
     private static final Duration POLL = Duration.ofMillis(50);
 
     /** A job that got its (first) result. */
-    record Done(String id, ImageSet.Image image, long publishedMs, long resultMs, String outcome, String worker) {
+    record Done(String id, ImageSet.Image image, long publishedMs, long resultMs, String outcome, String worker,
+                Result.Timings timings) {
         long latencyMs() {
             return Math.max(0, resultMs - publishedMs);
         }
@@ -108,7 +109,7 @@ final class LoadDriver {
             }
             done.add(new Done(result.jobId(), p.image(), p.publishedMs(), r.timestamp(),
                     result.succeeded() ? "OK" : result.error().code().name(),
-                    result.worker() == null ? "?" : result.worker().id()));
+                    result.worker() == null ? "?" : result.worker().id(), result.timings()));
         }
     }
 

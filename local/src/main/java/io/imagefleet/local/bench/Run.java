@@ -25,16 +25,19 @@ import java.util.TreeMap;
  * @param offeredRate jobs per second offered in an open-loop run; 0 for a closed-loop one
  * @param otherCores  cores' worth of CPU that processes outside the bench used during the run; -1 unknown
  * @param cpuSeconds  CPU time the run's processes used during it, by role ("worker JVMs", "Kafka broker", ...)
+ * @param stageMs     mean ms per job in each pipeline stage, from the results' timings; empty for the tools
  */
 record Run(String system, int processes, int threads, int jobs, int succeeded, SortedMap<String, Integer> failures,
            double seconds, double megapixels, Latencies latencies, List<Long> doneAtMs, List<ProcessMemory> memory,
-           double offeredRate, double otherCores, Map<String, Double> cpuSeconds) {
+           double offeredRate, double otherCores, Map<String, Double> cpuSeconds,
+           Map<String, Double> stageMs) {
 
     Run {
         failures = new TreeMap<>(failures);
         doneAtMs = List.copyOf(doneAtMs);
         memory = List.copyOf(memory);
         cpuSeconds = Collections.unmodifiableMap(new LinkedHashMap<>(cpuSeconds));
+        stageMs = Collections.unmodifiableMap(new LinkedHashMap<>(stageMs));
     }
 
     static SortedMap<String, Integer> noFailures() {

@@ -51,6 +51,7 @@ class BenchTest {
             assertThat(r.megapixelsPerSecond()).isPositive();
             assertThat(r.latencies().count()).isEqualTo(4);
             assertThat(r.cpuSeconds().get("in-process JVM")).isPositive();
+            assertThat(r.stageMs()).containsKeys("decode", "encode", "total");
         });
         assertThat(results.fleet()).singleElement().satisfies(r -> {
             assertThat(r.succeeded()).isEqualTo(4);
@@ -60,6 +61,7 @@ class BenchTest {
             assertThat(r.memory()).singleElement().satisfies(m -> assertThat(m.peakBytes())
                     .isGreaterThanOrEqualTo(m.rssBytes()).isGreaterThan(10L << 20));
             assertThat(r.cpuSeconds().get("worker JVMs")).isPositive();
+            assertThat(r.stageMs()).containsKeys("queued", "decode", "total");
         });
         assertThat(results.openLoop()).satisfies(r -> {
             assertThat(r.offeredRate()).isEqualTo(4.0);
@@ -76,7 +78,7 @@ class BenchTest {
 
         String md = Files.readString(report);
         assertThat(md).contains("## Throughput", "| in-process | 1x1 | 4 | 0 |", "| fleet | 1x1 | 4 | 0 |",
-                "## Latency", "## Memory", "## Targets", "![Throughput against processes](throughput.png)");
+                "## Pipeline stages", "## Latency", "## Memory", "## Targets", "![Throughput against processes](throughput.png)");
         for (String png : List.of("throughput.png", "latency.png", "timeline.png")) {
             BufferedImage chart = ImageIO.read(out.resolve(png).toFile());
             assertThat(chart).as(png).isNotNull();
