@@ -4,6 +4,7 @@ import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.FlipDirection;
 import io.imagefleet.wire.Fit;
 import io.imagefleet.wire.Op;
+import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
 
 import java.awt.Graphics2D;
@@ -15,26 +16,48 @@ import java.util.List;
 
 /**
  * Applies a list of operations, in order, to an sRGB image. The input image is never modified;
- * each step makes a new one. Stateless and thread-safe.
+ * each step makes a new one. When the image was decoded smaller than the source (shrink-on-load),
+ * the first resize still lands on the size computed from the source's own dimensions, so the
+ * output size never depends on the subsampling. Stateless and thread-safe.
  */
 public final class ImageOps {
 
     /**
      * Applies the operations.
      *
-     * @throws JobFailure PROCESS_FAILED when an operation does not fit the image (a crop outside it)
+     * @param source the size of the source image (upright), which the decoded image may be a
+     *               subsampled version of
+     * @throws JobFailure PROCESS_FAILED when an operation does not fit the image (a crop outside
+     *                    it), TIMEOUT when the deadline passes between two operations
      */
-    public BufferedImage apply(BufferedImage image, List<Op> ops) throws JobFailure {
+    public BufferedImage apply(BufferedImage image, List<Op> ops, Geometry.Size source, JobDeadline deadline)
+            throws JobFailure {
         BufferedImage current = image;
+        Geometry.Size logical = source;
         for (int i = 0; i < ops.size(); i++) {
-            current = apply(current, ops.get(i), i);
+            Op op = ops.get(i);
+            if (op instanceof Op.Resize r && logical != null) {
+                current = resize(current, r, logical);
+            } else {
+                current = apply(current, op, i);
+            }
+            if (op instanceof Op.Rotate rot && logical != null && rot.degrees() != 180) {
+                logical = new Geometry.Size(logical.height(), logical.width());
+            } else if (!(op instanceof Op.Flip || op instanceof Op.Grayscale || op instanceof Op.Rotate)) {
+                logical = null; // from here on the image's own size is the truth
+            }
+            deadline.check("applying ops[" + i + "] (" + opName(op) + ")");
         }
         return current;
     }
 
+    private static String opName(Op op) {
+        return op.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    }
+
     private BufferedImage apply(BufferedImage img, Op op, int index) throws JobFailure {
         return switch (op) {
-            case Op.Resize r -> resize(img, r);
+            case Op.Resize r -> resize(img, r, new Geometry.Size(img.getWidth(), img.getHeight()));
             case Op.Crop c -> crop(img, c, index);
             case Op.Rotate r -> rotate(img, r.degrees());
             case Op.Flip f -> flip(img, f.direction());
@@ -44,11 +67,12 @@ public final class ImageOps {
         };
     }
 
-    private static BufferedImage resize(BufferedImage img, Op.Resize r) {
-        Geometry.Size scaled = Geometry.scaledSize(img.getWidth(), img.getHeight(), r);
+    /** Resizes to the size the resize gives a {@code logical} image (the decoded image may be smaller). */
+    private static BufferedImage resize(BufferedImage img, Op.Resize r, Geometry.Size logical) {
+        Geometry.Size scaled = Geometry.scaledSize(logical.width(), logical.height(), r);
         BufferedImage out = Resizer.scale(img, scaled.width(), scaled.height());
         if (r.fit() == Fit.FILL) {
-            Geometry.Size box = Geometry.finalSize(img.getWidth(), img.getHeight(), r);
+            Geometry.Size box = Geometry.finalSize(logical.width(), logical.height(), r);
             int[] at = Geometry.place(out.getWidth(), out.getHeight(), box.width(), box.height(), r.gravity());
             out = copy(out.getSubimage(at[0], at[1], box.width(), box.height()));
         }

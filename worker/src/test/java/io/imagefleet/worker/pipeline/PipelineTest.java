@@ -7,14 +7,12 @@ import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.Status;
-import io.imagefleet.worker.imaging.ImageDecoder;
-import io.imagefleet.worker.imaging.ImageEncoder;
-import io.imagefleet.worker.imaging.ImageOps;
-import io.imagefleet.worker.imaging.ImageProbe;
+import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.source.FileSource;
 import io.imagefleet.worker.source.Sources;
 import io.imagefleet.worker.store.FileStore;
 import io.imagefleet.worker.store.OutputStores;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +30,10 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +43,8 @@ class PipelineTest {
     Path in;
     Path out;
     Pipeline pipeline;
+    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    final List<String> stuck = new CopyOnWriteArrayList<>();
     final JobContext ctx = new JobContext("h/slot-0", 1, 5);
 
     @BeforeEach
@@ -48,8 +52,14 @@ class PipelineTest {
         in = Files.createDirectories(dir.resolve("in"));
         out = dir.resolve("out");
         pipeline = new Pipeline(new Sources(Map.of("file", new FileSource(List.of(in), 10 << 20))),
-                new ImageProbe(50_000_000), new ImageDecoder(), new ImageOps(), new ImageEncoder(),
-                new OutputStores(Map.of("file", new FileStore(List.of(out)))), Admission.UNBOUNDED, System::nanoTime);
+                Imaging.imageIo(50_000_000), new OutputStores(Map.of("file", new FileStore(List.of(out)))),
+                Admission.UNBOUNDED, new JobWatchdog(Duration.ofSeconds(60), Duration.ofSeconds(10), scheduler, System::nanoTime),
+                (id, thread, overdue) -> stuck.add(id));
+    }
+
+    @AfterEach
+    void tearDown() {
+        scheduler.shutdownNow();
     }
 
     private Path photo(String name, int w, int h) throws IOException {
@@ -76,7 +86,7 @@ class PipelineTest {
 
         Result r = pipeline.process(job, ctx);
 
-        assertThat(r.status()).isEqualTo(Status.SUCCEEDED);
+        assertThat(r.status()).as("%s", r.error()).isEqualTo(Status.SUCCEEDED);
         assertThat(r.source().format()).isEqualTo("jpeg");
         assertThat(r.source().width()).isEqualTo(1200);
         assertThat(r.outputs()).hasSize(2);
