@@ -1,8 +1,9 @@
 package io.imagefleet.worker.imaging;
 
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -13,6 +14,8 @@ import java.util.zip.Inflater;
  */
 final class IccProfiles {
     static final int MAX_PROFILE_BYTES = 4 << 20;
+    private static final float[][] PROBES = {
+        {0.2f, 0.2f, 0.2f}, {0.5f, 0.5f, 0.5f}, {0.8f, 0.8f, 0.8f}, {0.9f, 0.1f, 0.1f}, {0.1f, 0.9f, 0.1f}, {0.1f, 0.1f, 0.9f}};
 
     private IccProfiles() {
     }
@@ -58,9 +61,21 @@ final class IccProfiles {
         }
     }
 
-    private static boolean isSrgb(ICC_Profile profile) {
-        byte[] desc = profile.getData(ICC_Profile.icSigProfileDescriptionTag);
-        return desc != null && new String(desc, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT).contains("srgb");
+    /** Whether the profile maps colours as sRGB does (within one step in 255), tried on a few probe colours. */
+    static boolean isSrgb(ICC_Profile profile) {
+        if (profile.getColorSpaceType() != ColorSpace.TYPE_RGB) {
+            return false;
+        }
+        ColorSpace space = new ICC_ColorSpace(profile);
+        for (float[] probe : PROBES) {
+            float[] rgb = space.toRGB(probe);
+            for (int i = 0; i < 3; i++) {
+                if (Math.abs(rgb[i] - probe[i]) > 1.5f / 255) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static byte[] inflate(byte[] b, int off, int len) {

@@ -10,8 +10,6 @@ import io.imagefleet.worker.pipeline.JobFailure;
 import java.awt.Graphics2D;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
-import java.awt.image.ConvolveOp;
-import java.awt.image.Kernel;
 import java.util.List;
 
 /**
@@ -62,7 +60,7 @@ public final class ImageOps {
             case Op.Rotate r -> rotate(img, r.degrees());
             case Op.Flip f -> flip(img, f.direction());
             case Op.Grayscale g -> grayscale(img);
-            case Op.Blur b -> convolve(img, gaussian(b.sigma()));
+            case Op.Blur b -> Gaussian.blur(img, b.sigma());
             case Op.Sharpen s -> sharpen(img, s.sigma());
         };
     }
@@ -151,7 +149,7 @@ public final class ImageOps {
 
     private static BufferedImage sharpen(BufferedImage img, double sigma) {
         // Unsharp mask: original + (original - blurred).
-        BufferedImage blurred = convolve(img, gaussian(sigma));
+        BufferedImage blurred = Gaussian.blur(img, sigma);
         BufferedImage dst = blank(img, img.getWidth(), img.getHeight());
         int[] a = new int[img.getWidth()];
         int[] b = new int[img.getWidth()];
@@ -173,57 +171,6 @@ public final class ImageOps {
 
     private static int clamp(int v) {
         return v < 0 ? 0 : Math.min(255, v);
-    }
-
-    /** A separable Gaussian applied as two 1-D passes, edges extended. */
-    private static BufferedImage convolve(BufferedImage img, float[] kernel) {
-        int r = kernel.length / 2;
-        BufferedImage padded = pad(img, r);
-        ConvolveOp horizontal = new ConvolveOp(new Kernel(kernel.length, 1, kernel), ConvolveOp.EDGE_NO_OP, null);
-        ConvolveOp vertical = new ConvolveOp(new Kernel(1, kernel.length, kernel), ConvolveOp.EDGE_NO_OP, null);
-        BufferedImage once = horizontal.filter(padded, null);
-        BufferedImage twice = vertical.filter(once, null);
-        return copy(twice.getSubimage(r, r, img.getWidth(), img.getHeight()));
-    }
-
-    private static float[] gaussian(double sigma) {
-        int r = Math.max(1, (int) Math.ceil(sigma * 3));
-        float[] k = new float[2 * r + 1];
-        double sum = 0;
-        for (int i = -r; i <= r; i++) {
-            double v = Math.exp(-(i * i) / (2 * sigma * sigma));
-            k[i + r] = (float) v;
-            sum += v;
-        }
-        for (int i = 0; i < k.length; i++) {
-            k[i] /= (float) sum;
-        }
-        return k;
-    }
-
-    /** The image with r pixels of its own edge repeated around it, so a convolution sees no black border. */
-    private static BufferedImage pad(BufferedImage img, int r) {
-        int w = img.getWidth();
-        int h = img.getHeight();
-        BufferedImage dst = blank(img, w + 2 * r, h + 2 * r);
-        Graphics2D g = dst.createGraphics();
-        try {
-            g.drawImage(img, r, r, null);
-            g.drawImage(img, 0, r, r, r + h, 0, 0, 1, h, null);
-            g.drawImage(img, r + w, r, w + 2 * r, r + h, w - 1, 0, w, h, null);
-        } finally {
-            g.dispose();
-        }
-        int[] row = new int[w + 2 * r];
-        dst.getRGB(0, r, row.length, 1, row, 0, row.length);
-        for (int y = 0; y < r; y++) {
-            dst.setRGB(0, y, row.length, 1, row, 0, row.length);
-        }
-        dst.getRGB(0, r + h - 1, row.length, 1, row, 0, row.length);
-        for (int y = r + h; y < h + 2 * r; y++) {
-            dst.setRGB(0, y, row.length, 1, row, 0, row.length);
-        }
-        return dst;
     }
 
     private static BufferedImage transform(BufferedImage src, BufferedImage dst, AffineTransform t) {
