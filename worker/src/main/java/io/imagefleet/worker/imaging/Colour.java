@@ -41,6 +41,10 @@ final class Colour {
             copyGrey(src.getRaster(), cm, dst);
         } else if (cs.isCS_sRGB()) {
             draw(src, dst);
+        } else if (!(cs instanceof ICC_ColorSpace)) {
+            // A space defined by code, not a profile (TwelveMonkeys' CMYK without one): its own
+            // toRGB is right, while ColorConvertOp's path for such spaces is not.
+            copyRows(src, dst);
         } else {
             new ColorConvertOp(cs, SRGB, null).filter(src, dst);
         }
@@ -97,6 +101,15 @@ final class Colour {
         }
     }
 
+    private static void copyRows(BufferedImage src, BufferedImage dst) {
+        int w = src.getWidth();
+        int[] row = new int[w];
+        for (int y = 0; y < src.getHeight(); y++) {
+            src.getRGB(0, y, w, 1, row, 0, w);
+            dst.setRGB(0, y, w, 1, row, 0, w);
+        }
+    }
+
     /** Grey (and grey + alpha) at any bit depth: each sample scaled to 8 bits and repeated in r, g and b. */
     private static void copyGrey(Raster raster, ColorModel cm, BufferedImage dst) {
         int w = raster.getWidth();
@@ -104,6 +117,8 @@ final class Colour {
         boolean alpha = cm.hasAlpha();
         int bands = raster.getNumBands();
         boolean floating = raster.getTransferType() == DataBuffer.TYPE_FLOAT || raster.getTransferType() == DataBuffer.TYPE_DOUBLE;
+        // 32-bit samples are unsigned, but rasters hand them out as Java ints.
+        double wrap = raster.getTransferType() == DataBuffer.TYPE_INT ? 4294967296.0 : 0;
         double greyMax = floating ? 1.0 : (1L << cm.getComponentSize(0)) - 1;
         double alphaMax = alpha ? (floating ? 1.0 : (1L << cm.getComponentSize(bands - 1)) - 1) : 1;
         double[] grey = new double[w];
@@ -116,8 +131,8 @@ final class Colour {
                 raster.getSamples(0, y, w, 1, bands - 1, a);
             }
             for (int x = 0; x < w; x++) {
-                int v = to8(grey[x], greyMax);
-                int av = alpha ? to8(a[x], alphaMax) : 0xff;
+                int v = to8(grey[x] < 0 ? grey[x] + wrap : grey[x], greyMax);
+                int av = alpha ? to8(a[x] < 0 ? a[x] + wrap : a[x], alphaMax) : 0xff;
                 row[x] = (av << 24) | (v << 16) | (v << 8) | v;
             }
             out.setDataElements(0, y, w, 1, row);

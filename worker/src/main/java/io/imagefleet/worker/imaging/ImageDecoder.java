@@ -118,12 +118,19 @@ public final class ImageDecoder {
 
     private static BufferedImage finish(BufferedImage decoded, byte[] bytes, ProbeResult header, Request request)
             throws JobFailure {
-        BufferedImage img = Colour.toSrgb(decoded);
-        if (header.format().equals("png")) {
-            ICC_Profile profile = IccProfiles.nonSrgbPngProfile(bytes);
-            if (profile != null) {
-                img = Colour.fromProfile(img, profile);
+        BufferedImage img;
+        try {
+            img = Colour.toSrgb(decoded);
+            if (header.format().equals("png")) {
+                ICC_Profile profile = IccProfiles.nonSrgbPngProfile(bytes);
+                if (profile != null) {
+                    img = Colour.fromProfile(img, profile);
+                }
             }
+        } catch (RuntimeException e) {
+            throw new JobFailure(ErrorCode.DECODE_FAILED, "the decoded " + header.format() + " image ("
+                    + decoded.getColorModel().getColorSpace().getClass().getSimpleName() + ", "
+                    + decoded.getColorModel().getNumComponents() + " components) cannot be converted to sRGB: " + e, e);
         }
         request.deadline().check("converting colours");
         return request.autoOrient() ? Orientation.apply(img, header.orientation()) : img;
