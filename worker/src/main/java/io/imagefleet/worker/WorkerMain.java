@@ -5,15 +5,17 @@ import io.imagefleet.worker.consume.ConsumerLoop;
 import io.imagefleet.worker.consume.KafkaClients;
 import io.imagefleet.worker.consume.LoopSettings;
 import io.imagefleet.worker.consume.Replies;
-import io.imagefleet.worker.imaging.ImageDecoder;
-import io.imagefleet.worker.imaging.ImageEncoder;
-import io.imagefleet.worker.imaging.ImageOps;
-import io.imagefleet.worker.imaging.ImageProbe;
+import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.pipeline.Admission;
+import io.imagefleet.worker.pipeline.JobWatchdog;
 import io.imagefleet.worker.pipeline.Pipeline;
+import io.imagefleet.worker.source.AddressPolicy;
 import io.imagefleet.worker.source.FileSource;
+import io.imagefleet.worker.source.HttpConnector;
+import io.imagefleet.worker.source.HttpSource;
 import io.imagefleet.worker.source.Sources;
 import io.imagefleet.worker.store.FileStore;
+import io.imagefleet.worker.store.HttpStore;
 import io.imagefleet.worker.store.OutputStores;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -23,6 +25,7 @@ import picocli.CommandLine;
 import sun.misc.Signal;
 
 import javax.imageio.ImageIO;
+import javax.net.ssl.SSLSocketFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -55,7 +58,7 @@ public final class WorkerMain {
         String workerId = host + "/slot-" + slot;
         log.info("worker {} starting with {}", workerId, config.describe());
 
-        Pipeline pipeline = pipeline(config);
+        Pipeline pipeline = pipeline(config, workerId);
 
         LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout());
         String clientId = "imagefleet-" + host + "-" + slot;
@@ -76,21 +79,38 @@ public final class WorkerMain {
     }
 
     /**
-     * The pipeline a worker JVM runs, built from its configuration. Public so that the bench
-     * measures exactly what a worker runs, without Kafka.
+     * The pipeline a worker JVM runs, built from its configuration: sources, imaging, stores, the
+     * job watchdog, with the process hardened first. Public so that the bench measures exactly
+     * what a worker runs, without Kafka.
      */
-    public static Pipeline pipeline(WorkerConfig config) {
-        // Decoding reads from memory; ImageIO's disk cache would only add temporary files.
-        ImageIO.setUseCache(false);
+    public static Pipeline pipeline(WorkerConfig config, String workerId) {
+        hardenProcess();
+        HttpConnector http = new HttpConnector(
+                new AddressPolicy(config.http().allowHosts(), config.http().allowPrivate()),
+                (SSLSocketFactory) SSLSocketFactory.getDefault(), config.http().connectTimeout(), "imagefleet/" + workerId);
+        HttpSource httpSource = new HttpSource(http, config.maxSourceBytes());
+        HttpStore httpStore = new HttpStore(http);
+        ScheduledExecutorService watchdogThread = Executors.newSingleThreadScheduledExecutor(named("imagefleet-watchdog-"));
         return new Pipeline(
-                new Sources(Map.of("file", new FileSource(config.fileRoots(), config.maxSourceBytes()))),
-                new ImageProbe(config.maxPixels()),
-                new ImageDecoder(),
-                new ImageOps(),
-                new ImageEncoder(),
-                new OutputStores(Map.of("file", new FileStore(config.outputRoots()))),
+                new Sources(Map.of("file", new FileSource(config.fileRoots(), config.maxSourceBytes()),
+                        "http", httpSource, "https", httpSource)),
+                Imaging.imageIo(config.maxPixels()),
+                new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore, "https", httpStore)),
                 Admission.UNBOUNDED,
-                System::nanoTime);
+                new JobWatchdog(config.jobTimeout(), config.jobStuckAfter(), watchdogThread, System::nanoTime),
+                new LoggedStuckJobs());
+    }
+
+    /**
+     * Process-wide settings that keep untrusted images harmless: ImageIO keeps its streams in
+     * memory (no disk cache), and every XML parser in the JVM (image metadata: XMP in JPEG,
+     * TIFF, PSD) refuses external DTDs, schemas and entities.
+     */
+    static void hardenProcess() {
+        ImageIO.setUseCache(false);
+        System.setProperty("javax.xml.accessExternalDTD", "");
+        System.setProperty("javax.xml.accessExternalSchema", "");
+        System.setProperty("javax.xml.accessExternalStylesheet", "");
     }
 
     static ThreadFactory named(String prefix) {

@@ -41,7 +41,7 @@ public final class InProcessMain {
         List<Job> jobs = readJobs(Path.of(args[0]));
         int warmup = Integer.parseInt(args[1]);
         int threads = Integer.parseInt(args[2]);
-        Pipeline pipeline = WorkerMain.pipeline(WorkerConfig.fromEnv(System.getenv()));
+        Pipeline pipeline = WorkerMain.pipeline(WorkerConfig.fromEnv(System.getenv()), "in-process");
 
         runAll(pipeline, jobs.subList(0, warmup), threads, new Row[warmup], System.nanoTime());
         List<Job> measured = jobs.subList(warmup, jobs.size());

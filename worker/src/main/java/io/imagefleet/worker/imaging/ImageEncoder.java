@@ -3,6 +3,7 @@ package io.imagefleet.worker.imaging;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Format;
 import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
 
 import javax.imageio.IIOImage;
@@ -18,9 +19,12 @@ import java.io.IOException;
 import java.util.Iterator;
 
 /**
- * Encodes an image in an output's format. Nothing of the source's metadata is written. Images
- * with alpha going to a format without it are laid over the output's background (white unless
- * the job says otherwise). Writers are always disposed. Thread-safe.
+ * Encodes an image in an output's format: JPEG (quality, optionally progressive), PNG, GIF
+ * (palette built from the image, one transparent entry when it has alpha), BMP, TIFF (deflate).
+ * Nothing of the source's metadata is written. Images with alpha going to a format without it
+ * (JPEG, BMP) are laid over the output's background (white unless the job says otherwise), so
+ * transparent pixels do not turn black. Writers are always disposed, and the job's deadline
+ * aborts a write in progress. Thread-safe.
  */
 public final class ImageEncoder {
     /** JPEG quality when the job gives none. */
@@ -30,27 +34,32 @@ public final class ImageEncoder {
     /**
      * Encodes.
      *
-     * @throws JobFailure ENCODE_FAILED when the format has no writer here or the writer fails
+     * @throws JobFailure ENCODE_FAILED when the format has no writer here or the writer fails, TIMEOUT
      */
-    public byte[] encode(BufferedImage image, OutputSpec out) throws JobFailure {
+    public byte[] encode(BufferedImage image, OutputSpec out, JobDeadline deadline) throws JobFailure {
         Format format = out.format();
         BufferedImage img = image;
         if (!format.supportsAlpha()) {
             img = Colour.flatten(img, background(out));
         }
         ImageWriter writer = writerFor(format, img);
+        DeadlineAbort abort = new DeadlineAbort(deadline);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, img.getWidth() * img.getHeight() / 4));
         try (ImageOutputStream ios = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(ios);
+            writer.addIIOWriteProgressListener(abort);
             ImageWriteParam param = writer.getDefaultWriteParam();
             configure(param, out);
             writer.write(null, new IIOImage(img, null, null), param);
         } catch (IOException | RuntimeException e) {
+            deadline.check("encoding " + out.name());
             throw new JobFailure(ErrorCode.ENCODE_FAILED, "output " + out.name() + " cannot be encoded as "
                     + format.wireName() + ": " + e.getMessage(), e);
         } finally {
+            writer.removeAllIIOWriteProgressListeners();
             writer.dispose();
         }
+        deadline.check("encoding " + out.name());
         return bytes.toByteArray();
     }
 
@@ -71,8 +80,11 @@ public final class ImageEncoder {
                 param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
             }
         } else if (out.format() == Format.TIFF && param.canWriteCompressed()) {
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionType("Deflate".equals(firstType(param, "Deflate")) ? "Deflate" : param.getCompressionTypes()[0]);
+            String deflate = firstType(param, "Deflate");
+            if (deflate != null) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionType(deflate);
+            }
         }
     }
 

@@ -1,0 +1,13 @@
+package io.imagefleet.worker.imaging;
+
+/**
+ * The image stages of the pipeline, built together in {@code main}: probe, decode, operations,
+ * encode. Immutable; each part is thread-safe.
+ */
+public record Imaging(ImageProbe probe, ImageDecoder decoder, ImageOps ops, ImageEncoder encoder) {
+
+    /** The ImageIO + TwelveMonkeys stages with the given pixel limit. */
+    public static Imaging imageIo(long maxPixels) {
+        return new Imaging(new ImageProbe(maxPixels), new ImageDecoder(), new ImageOps(), new ImageEncoder());
+    }
+}
