@@ -54,49 +54,49 @@ final class Bench {
                     settings.maxMegapixels(), settings.seed(), log);
             JobSpec spec = new JobSpec(settings.size(), settings.quality(),
                     Files.createDirectories(tmp.resolve("outputs")).toRealPath());
-            int jobs = settings.jobsFor(images.size());
+            RunLength length = settings.length();
             List<String> jvm = settings.jvm();
-            log.printf("%d images, %.1f MP in all; %d jobs per run; %s%n", images.size(), images.totalMegapixels(),
-                    jobs, spec.describe());
+            log.printf("%d images, %.1f MP in all; %s per run; %s%n", images.size(), images.totalMegapixels(),
+                    length.describe(), spec.describe());
             double loadBefore = Machine.loadAverage();
 
-            List<Run> inProcess = settings.runs(Part.IN_PROCESS) ? inProcess(images, spec, jvm, logs, jobs) : List.of();
+            List<Run> inProcess = settings.runs(Part.IN_PROCESS) ? inProcess(images, spec, jvm, logs, length) : List.of();
             List<Run> fleet = new ArrayList<>();
             Run[] openLoop = new Run[1];
             if (settings.runs(Part.FLEET) && !settings.fleet().isEmpty()) {
                 withKafka(tmp, (kafka, brokerPids) -> openLoop[0] = fleet(new FleetRun(kafka, brokerPids, images, spec,
-                        jvm, settings.partitions(), logs, settings.runTimeout(), log), jobs, fleet));
+                        jvm, settings.partitions(), logs, settings.runTimeout(), log), length, fleet));
             }
             List<Run> reference = new ArrayList<>();
             Map<String, String> versions = new LinkedHashMap<>();
             if (settings.runs(Part.REFERENCE)) {
-                reference(new ReferenceRun(images, spec, logs, settings.runTimeout(), log), jobs, reference, versions);
+                reference(new ReferenceRun(images, spec, logs, settings.runTimeout(), log), length, reference, versions);
             }
             return new BenchResults(Machine.describe(), command, started, Duration.ofNanos(System.nanoTime() - t0),
-                    images, spec, jobs, settings.warmup(), String.join(" ", jvm), inProcess, fleet, openLoop[0], reference,
+                    images, spec, length, settings.warmup(), String.join(" ", jvm), inProcess, fleet, openLoop[0], reference,
                     versions, loadBefore, Machine.loadAverage());
         } finally {
             deleteTree(tmp);
         }
     }
 
-    private List<Run> inProcess(ImageSet images, JobSpec spec, List<String> jvm, Path logs, int jobs)
+    private List<Run> inProcess(ImageSet images, JobSpec spec, List<String> jvm, Path logs, RunLength length)
             throws IOException, InterruptedException {
         InProcessRun runner = new InProcessRun(images, spec, jvm, logs, settings.runTimeout(), log);
         List<Run> runs = new ArrayList<>();
         for (int t : settings.threads()) {
-            runs.add(report(runner.run(t, jobs, settings.warmup() * t)));
+            runs.add(report(runner.run(t, settings.warmupLength(), length)));
         }
         return runs;
     }
 
     /** Runs every fleet shape into {@code runs}; returns the open-loop run of the widest one. */
-    private Run fleet(FleetRun runner, int jobs, List<Run> runs) throws IOException, InterruptedException {
+    private Run fleet(FleetRun runner, RunLength length, List<Run> runs) throws IOException, InterruptedException {
         Shape widest = settings.fleet().stream()
                 .max(Comparator.comparingInt(Shape::cores).thenComparingInt(Shape::processes)).orElseThrow();
         Run openLoop = null;
         for (Shape s : settings.fleet()) {
-            FleetRun.Outcome o = runner.run(s.processes(), s.threads(), jobs, settings.warmup() * s.cores(),
+            FleetRun.Outcome o = runner.run(s.processes(), s.threads(), settings.warmupLength(), length,
                     s.equals(widest) ? settings.openLoop() : null);
             runs.add(report(o.saturation()));
             if (o.openLoop() != null) {
@@ -106,7 +106,7 @@ final class Bench {
         return openLoop;
     }
 
-    private void reference(ReferenceRun runner, int jobs, List<Run> runs, Map<String, String> versions)
+    private void reference(ReferenceRun runner, RunLength length, List<Run> runs, Map<String, String> versions)
             throws IOException, InterruptedException {
         for (ReferenceRun.Tool tool : ReferenceRun.Tool.values()) {
             Optional<Path> exe = ReferenceRun.find(tool, searchPath);
@@ -116,7 +116,7 @@ final class Bench {
             }
             versions.put(tool.command, ReferenceRun.version(exe.get(), tool));
             for (int lanes : settings.referenceLanes()) {
-                runs.add(report(runner.run(exe.get(), tool, lanes, jobs)));
+                runs.add(report(runner.run(exe.get(), tool, lanes, length)));
             }
         }
     }

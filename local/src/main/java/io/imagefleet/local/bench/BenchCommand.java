@@ -57,11 +57,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Reference-tool processes at once (default 1 to the CPU count).")
     List<Integer> referenceProcesses;
 
-    @Option(names = "--jobs", description = "Jobs per measured run (default: the set twice, at least 48).")
+    @Option(names = "--seconds", description = "How long each measured run starts jobs (default ${DEFAULT-VALUE}).")
+    int seconds = 20;
+
+    @Option(names = "--jobs", description = "Jobs per measured run, instead of --seconds.")
     int jobs;
 
-    @Option(names = "--warmup", description = "Warm-up jobs per worker thread before each run (default ${DEFAULT-VALUE}).")
-    int warmup = 3;
+    @Option(names = "--warmup-seconds", description = "Warm-up before each run, not measured (default ${DEFAULT-VALUE}).")
+    int warmupSeconds = 5;
 
     @Option(names = "--rate", description = "Open-loop rate, jobs/s (default: --rate-fraction of the widest fleet's saturation rate).")
     double rate;
@@ -140,7 +143,8 @@ public final class BenchCommand implements Callable<Integer> {
         OpenLoop openLoop = openLoopSeconds == 0 ? null : new OpenLoop(rate, rateFraction, Duration.ofSeconds(openLoopSeconds));
         return new BenchSettings(images, count, Double.parseDouble(mp[0]), Double.parseDouble(mp[1]), seed,
                 threads == null ? upToCores : threads, shapes,
-                referenceProcesses == null ? upToCores : referenceProcesses, jobs, warmup, openLoop, size, quality,
+                referenceProcesses == null ? upToCores : referenceProcesses, jobs, Duration.ofSeconds(seconds),
+                Duration.ofSeconds(warmupSeconds), openLoop, size, quality,
                 heap, jvmOptions, partitions, chosen, dir.toAbsolutePath().normalize(), bootstrapServers,
                 Duration.ofSeconds(runTimeoutSeconds));
     }

@@ -82,8 +82,9 @@ final class BenchReport {
                 set.images().stream().mapToDouble(ImageSet.Image::megapixels).min().orElse(0),
                 set.images().stream().mapToDouble(ImageSet.Image::megapixels).max().orElse(0)));
         md.append(String.format(Locale.ROOT, "Every system does the same job to each image: %s. "
-                + "Each measured run has %d jobs (the set in turn), after %d warm-up jobs per worker thread.%n%n",
-                r.spec().describe(), r.jobs(), r.warmup()));
+                + "Each measured run takes the images in turn for %s (jobs started by then run to the end), after "
+                + "%d s of warm-up that is not measured.%n%n", r.spec().describe(), r.length().describe(),
+                r.warmup().toSeconds()));
 
         throughputTable(r, md);
         cpuTable(r, md);
@@ -105,8 +106,8 @@ final class BenchReport {
                 - **open loop**: jobs published at a fixed rate, one every 1/rate s, whatever the fleet does; \
                 latency as for the fleet.
                 - **vipsthumbnail / convert**: N single-threaded processes at once (`VIPS_CONCURRENCY=1`, \
-                `MAGICK_THREAD_LIMIT=1`), each working through its share of the same jobs; vipsthumbnail takes a \
-                share's files in one invocation, convert one file per invocation. Time until the last process ends.
+                `MAGICK_THREAD_LIMIT=1`), each taking every N-th image of the same sequence; vipsthumbnail takes up \
+                to 32 files per invocation, convert one file per invocation. Time until the last process ends.
                 - **peak RSS**: `VmHWM` from `/proc/<pid>/status`, the most each process ever had resident, read at \
                 the end of its run.
                 """.formatted(FleetRun.WINDOW_PER_THREAD));
@@ -285,8 +286,8 @@ final class BenchReport {
 
     /** A few lines for the terminal. */
     static void summary(BenchResults r, Path report, PrintStream out) {
-        out.printf(Locale.ROOT, "%nbench: %d images (%.1f MP), %d jobs per run, %s%n", r.images().size(),
-                r.images().totalMegapixels(), r.jobs(), r.spec().describe());
+        out.printf(Locale.ROOT, "%nbench: %d images (%.1f MP), %s per run, %s%n", r.images().size(),
+                r.images().totalMegapixels(), r.length().describe(), r.spec().describe());
         r.all().forEach(run -> {
             String lat = run.latencies().isEmpty() || run.system().equals("in-process") ? ""
                     : String.format(Locale.ROOT, "  latency p50/p95/p99 %d/%d/%d ms", run.latencies().percentile(50),

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * @param took       how long the whole bench took
  * @param images     the image set
  * @param spec       the job
- * @param jobs       jobs per measured run
- * @param warmup     warm-up jobs per worker thread
+ * @param length     how long each measured run lasted
+ * @param warmup     how long each run was warmed up first
  * @param jvm        the options of the worker and in-process JVMs
  * @param inProcess  in-process runs, by threads
  * @param fleet      fleet runs at saturation, by shape
@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * @param loadAfter  the 1-minute load average after it
  */
 record BenchResults(Machine machine, String command, Instant started, Duration took, ImageSet images, JobSpec spec,
-                    int jobs, int warmup, String jvm, List<Run> inProcess, List<Run> fleet, Run openLoop,
+                    RunLength length, Duration warmup, String jvm, List<Run> inProcess, List<Run> fleet, Run openLoop,
                     List<Run> reference, Map<String, String> versions, double loadBefore, double loadAfter) {
 
     BenchResults {

@@ -20,8 +20,9 @@ import java.util.Set;
  * @param threads          in-process thread counts to measure
  * @param fleet            fleet shapes (processes x threads) to measure
  * @param referenceLanes   processes at once for the reference tools
- * @param jobs             jobs per measured run; 0 picks two passes over the set, at least 48
- * @param warmup           warm-up jobs per worker thread before each measured run
+ * @param jobs             jobs per measured run, or 0 to run each for {@code runTime}
+ * @param runTime          how long jobs keep starting in each measured run, when {@code jobs} is 0
+ * @param warmup           how long each run is warmed up (not measured) first
  * @param openLoop         the open-loop run of the largest fleet shape
  * @param size             thumbnails fit inside size x size
  * @param quality          JPEG quality of the thumbnails
@@ -34,7 +35,7 @@ import java.util.Set;
  * @param runTimeout       the longest one run may take
  */
 record BenchSettings(Path images, int count, double minMegapixels, double maxMegapixels, long seed,
-                     List<Integer> threads, List<Shape> fleet, List<Integer> referenceLanes, int jobs, int warmup,
+                     List<Integer> threads, List<Shape> fleet, List<Integer> referenceLanes, int jobs, Duration runTime, Duration warmup,
                      OpenLoop openLoop, int size, int quality, String heap, List<String> jvmOptions, int partitions, Set<Part> parts, Path out,
                      String bootstrapServers, Duration runTimeout) {
 
@@ -96,9 +97,13 @@ record BenchSettings(Path images, int count, double minMegapixels, double maxMeg
         return all;
     }
 
-    /** Jobs per measured run for a set of {@code images} images. */
-    int jobsFor(int images) {
-        return jobs > 0 ? jobs : images * Math.max(2, (48 + images - 1) / images);
+    /** How long each measured run lasts. */
+    RunLength length() {
+        return jobs > 0 ? RunLength.ofJobs(jobs) : RunLength.ofTime(runTime);
+    }
+
+    RunLength warmupLength() {
+        return RunLength.ofTime(warmup);
     }
 
     /** Every problem with these settings, one message each; empty when they are fine. */
@@ -125,10 +130,13 @@ record BenchSettings(Path images, int count, double minMegapixels, double maxMeg
             }
         }
         if (jobs < 0) {
-            p.add("--jobs must be 0 (automatic) or more, got " + jobs);
+            p.add("--jobs must be 0 (run for --seconds) or more, got " + jobs);
         }
-        if (warmup < 0) {
-            p.add("--warmup must be 0 or more, got " + warmup);
+        if (jobs == 0 && (runTime.isNegative() || runTime.isZero())) {
+            p.add("--seconds must be positive, got " + runTime.toSeconds());
+        }
+        if (warmup.isNegative()) {
+            p.add("--warmup-seconds must be 0 or more, got " + warmup.toSeconds());
         }
         if (openLoop != null && (openLoop.rate() < 0 || openLoop.fraction() <= 0 || openLoop.fraction() > 2
                 || openLoop.length().isNegative() || openLoop.length().isZero())) {

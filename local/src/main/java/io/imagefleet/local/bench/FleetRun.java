@@ -72,7 +72,7 @@ final class FleetRun {
      *
      * @param openLoop the open-loop run to make after the saturation run, or null for none
      */
-    Outcome run(int processes, int threads, int jobs, int warmup, OpenLoop openLoop)
+    Outcome run(int processes, int threads, RunLength warmup, RunLength length, OpenLoop openLoop)
             throws IOException, InterruptedException {
         String shape = processes + "x" + threads;
         String id = "bench-" + shape + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -89,7 +89,8 @@ final class FleetRun {
                 "IMAGEFLEET_FILE_ROOTS", images.root().toString(),
                 "IMAGEFLEET_OUTPUT_ROOTS", spec.target().toString(),
                 "IMAGEFLEET_THREADS", Integer.toString(threads));
-        log.printf("fleet, %d worker JVM(s) x %d thread(s): starting (logs in %s)...%n", processes, threads, logs);
+        log.printf("fleet, %d worker JVM(s) x %d thread(s): starting, then %s of warm-up (logs in %s)...%n",
+                processes, threads, warmup.describe(), logs);
         int window = WINDOW_PER_THREAD * processes * threads;
         try (WorkerProcesses workers = WorkerProcesses.start(processes, env, jvmOptions, logs);
              ResultReader reader = new ResultReader(kafka, topics.results(), new ResultReader.Start.End());
@@ -97,7 +98,7 @@ final class FleetRun {
             awaitGroup(id, processes, workers, logs);
             LoadDriver driver = new LoadDriver(publisher, reader, images, spec);
             driver.closedLoop("warm-" + shape, warmup, window, timeout);
-            log.printf("fleet %s: %d jobs, at most %d outstanding...%n", shape, jobs, window);
+            log.printf("fleet %s: %s, at most %d outstanding...%n", shape, length.describe(), window);
             int cores = Runtime.getRuntime().availableProcessors();
             CpuMeter meter = new CpuMeter(Map.of(
                     "worker JVMs", workers.processes().stream().map(Process::pid).toList(),
@@ -105,7 +106,7 @@ final class FleetRun {
                     "bench (publisher and result reader)", List.of(ProcessHandle.current().pid())));
             CpuShare before = CpuShare.sample();
             Map<String, Double> cpu0 = meter.read();
-            List<LoadDriver.Done> saturated = driver.closedLoop("sat-" + shape, jobs, window, timeout);
+            List<LoadDriver.Done> saturated = driver.closedLoop("sat-" + shape, length, window, timeout);
             Map<String, Double> cpu1 = meter.read();
             CpuShare after = CpuShare.sample();
             double satOthers = before.othersSince(after, cores);

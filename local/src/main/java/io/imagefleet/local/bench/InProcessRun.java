@@ -1,6 +1,5 @@
 package io.imagefleet.local.bench;
 
-import io.imagefleet.wire.JobCodec;
 import io.imagefleet.worker.supervise.JvmCommand;
 
 import java.io.IOException;
@@ -10,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
@@ -39,25 +37,20 @@ final class InProcessRun {
         this.log = log;
     }
 
-    Run run(int threads, int jobs, int warmup) throws IOException, InterruptedException {
-        log.printf("in-process, %d thread(s): %d jobs after %d warm-up jobs...%n", threads, jobs, warmup);
+    Run run(int threads, RunLength warmup, RunLength length) throws IOException, InterruptedException {
+        log.printf("in-process, %d thread(s): %s after %s of warm-up...%n", threads, length.describe(),
+                warmup.describe());
         String name = "in-process-" + threads;
-        Path jobsFile = work.resolve(name + ".jsonl");
+        Path imagesFile = work.resolve(name + "-images.tsv");
         Path out = work.resolve(name + ".tsv");
         Path logFile = work.resolve(name + ".log");
-        JobCodec codec = new JobCodec();
-        Map<String, ImageSet.Image> imageOf = new HashMap<>();
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < warmup + jobs; i++) {
-            String id = (i < warmup ? "warm-" + i : "t" + threads + "-" + (i - warmup));
-            ImageSet.Image image = images.forJob(i);
-            imageOf.put(id, image);
-            lines.add(codec.encodeToString(spec.job(id, image)));
-        }
-        Files.write(jobsFile, lines, StandardCharsets.UTF_8);
+        Files.write(imagesFile, InProcessMain.imageLines(images), StandardCharsets.UTF_8);
 
         List<String> cmd = JvmCommand.of(InProcessMain.class.getName()).jvm(jvmOptions)
-                .args(jobsFile.toString(), Integer.toString(warmup), Integer.toString(threads), out.toString()).toList();
+                .args(imagesFile.toString(), Integer.toString(spec.size()), Integer.toString(spec.quality()),
+                        spec.target().toString(), Integer.toString(threads), warmup.format(), length.format(),
+                        out.toString())
+                .toList();
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
         pb.environment().put("IMAGEFLEET_FILE_ROOTS", images.root().toString());
         pb.environment().put("IMAGEFLEET_OUTPUT_ROOTS", spec.target().toString());
@@ -77,11 +70,10 @@ final class InProcessRun {
                     + p.exitValue() + "; its log: " + logFile + "\n" + Files.readString(logFile));
         }
         double others = before.othersSince(CpuShare.sample(), Runtime.getRuntime().availableProcessors());
-        return parse(Files.readAllLines(out, StandardCharsets.UTF_8), threads, imageOf, p.pid(), others);
+        return parse(Files.readAllLines(out, StandardCharsets.UTF_8), threads, p.pid(), others);
     }
 
-    private static Run parse(List<String> lines, int threads, Map<String, ImageSet.Image> imageOf, long pid,
-                             double otherCores) {
+    private Run parse(List<String> lines, int threads, long pid, double otherCores) {
         List<Long> latencies = new ArrayList<>();
         List<Long> doneAt = new ArrayList<>();
         SortedMap<String, Integer> failures = new TreeMap<>();
@@ -97,16 +89,16 @@ final class InProcessRun {
             switch (f[0]) {
                 case "job" -> {
                     jobs++;
-                    long start = Long.parseLong(f[3]);
-                    long end = Long.parseLong(f[4]);
+                    long start = Long.parseLong(f[4]);
+                    long end = Long.parseLong(f[5]);
                     latencies.add((end - start) / 1_000_000);
                     doneAt.add(end / 1_000_000);
-                    stages.add(StageTimes.parse(f[5]));
-                    if (f[2].equals("OK")) {
+                    stages.add(StageTimes.parse(f[6]));
+                    if (f[3].equals("OK")) {
                         ok++;
-                        mp += imageOf.get(f[1]).megapixels();
+                        mp += images.forJob(Integer.parseInt(f[2])).megapixels();
                     } else {
-                        failures.merge(f[2], 1, Integer::sum);
+                        failures.merge(f[3], 1, Integer::sum);
                     }
                 }
                 case "wall" -> wallNs = Long.parseLong(f[1]);

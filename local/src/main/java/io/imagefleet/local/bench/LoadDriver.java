@@ -59,17 +59,26 @@ final class LoadDriver {
         return duplicates;
     }
 
-    /** Publishes {@code count} jobs keeping at most {@code window} without a result, and waits for every result. */
-    List<Done> closedLoop(String prefix, int count, int window, Duration timeout) {
-        List<Done> done = new ArrayList<>(count);
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /**
+     * Publishes jobs for as long as {@code length} says, keeping at most {@code window} without a
+     * result, and waits for every result.
+     */
+    List<Done> closedLoop(String prefix, RunLength length, int window, Duration timeout) {
+        List<Done> done = new ArrayList<>();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
         int next = 0;
-        while (done.size() < count) {
-            while (next < count && next - done.size() < window) {
-                publish(prefix, next++);
+        boolean publishing = true;
+        while (publishing || done.size() < next) {
+            while (publishing && next - done.size() < window) {
+                publishing = length.startsJob(next, System.nanoTime() - start);
+                if (publishing) {
+                    publish(prefix, next++);
+                }
             }
+            publishing = publishing && length.startsJob(next, System.nanoTime() - start);
             collect(done, POLL);
-            check(deadline, timeout, done.size(), count, prefix);
+            check(deadline, timeout, done.size(), next, prefix);
         }
         return done;
     }

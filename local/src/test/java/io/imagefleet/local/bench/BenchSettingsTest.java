@@ -22,8 +22,8 @@ class BenchSettingsTest {
         assertThat(s.threads()).hasSize(cores).startsWith(1);
         assertThat(s.fleet()).hasSize(cores).allSatisfy(shape -> assertThat(shape.threads()).isEqualTo(1));
         assertThat(s.jvm()).containsExactly("-Xmx256m");
-        assertThat(s.jobsFor(55)).isEqualTo(110);
-        assertThat(s.jobsFor(10)).isEqualTo(50);
+        assertThat(s.length()).isEqualTo(RunLength.ofTime(java.time.Duration.ofSeconds(20)));
+        assertThat(parse("--jobs", "50").length()).isEqualTo(RunLength.ofJobs(50));
     }
 
     @Test
