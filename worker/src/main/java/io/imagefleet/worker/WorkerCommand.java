@@ -1,6 +1,7 @@
 package io.imagefleet.worker;
 
 import io.imagefleet.config.ConfigException;
+import io.imagefleet.worker.imaging.NativeCodecs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -24,16 +25,26 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--slot", hidden = true, description = "The supervisor's slot number for this worker JVM.")
     int slot;
 
+    @Option(names = "--check", description = "Check the configuration and report which native codecs "
+            + "(libjpeg-turbo, libwebp) this worker would use, then exit.")
+    boolean check;
+
     @Override
     public Integer call() {
         Map<String, String> env = new HashMap<>(System.getenv());
         put(env, "IMAGEFLEET_BOOTSTRAP_SERVERS", bootstrapServers);
         put(env, "IMAGEFLEET_THREADS", threads);
         try {
+            if (check) {
+                return WorkerMain.check(env, System.out);
+            }
             return WorkerMain.runWorker(env, slot);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
+        } catch (NativeCodecs.Missing e) {
+            System.err.println(e.getMessage());
+            return 1;
         }
     }
 

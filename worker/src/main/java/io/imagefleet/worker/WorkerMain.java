@@ -5,7 +5,9 @@ import io.imagefleet.worker.consume.ConsumerLoop;
 import io.imagefleet.worker.consume.KafkaClients;
 import io.imagefleet.worker.consume.LoopSettings;
 import io.imagefleet.worker.consume.Replies;
+import io.imagefleet.worker.config.NativeMode;
 import io.imagefleet.worker.imaging.Imaging;
+import io.imagefleet.worker.imaging.NativeCodecs;
 import io.imagefleet.worker.pipeline.Admission;
 import io.imagefleet.worker.pipeline.JobWatchdog;
 import io.imagefleet.worker.pipeline.Pipeline;
@@ -43,6 +45,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WorkerMain {
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
+    /**
+     * Test flag only: with {@code -Dimagefleet.test.nativeCrash=true} every native JPEG decode
+     * crashes the JVM in native code, to show that a native crash takes down one worker JVM.
+     */
+    public static final String TEST_NATIVE_CRASH = "imagefleet.test.nativeCrash";
 
     private WorkerMain() {
     }
@@ -78,6 +85,34 @@ public final class WorkerMain {
         return 0;
     }
 
+    /** The native codecs the configuration asks for; the test-only crash flag is a system property. */
+    static NativeCodecs loadNatives(WorkerConfig config) {
+        if (config.nativeCodecs() == NativeMode.OFF) {
+            return NativeCodecs.none();
+        }
+        return NativeCodecs.load(config.nativeCodecs() == NativeMode.REQUIRED, Boolean.getBoolean(TEST_NATIVE_CRASH));
+    }
+
+    /**
+     * {@code imagefleet worker --check}: checks the configuration and says which native codecs
+     * this worker would use. Returns 0 when the worker could start, 1 when a required library
+     * is missing (configuration errors throw, as at start).
+     */
+    static int check(Map<String, String> env, java.io.PrintStream out) {
+        WorkerConfig config = WorkerConfig.fromEnv(env);
+        out.println("configuration: ok");
+        try {
+            NativeCodecs natives = loadNatives(config);
+            natives.report().forEach(line -> out.println("native " + line));
+            out.println("native mode: " + config.nativeCodecs().name().toLowerCase(java.util.Locale.ROOT)
+                    + " (IMAGEFLEET_NATIVE)");
+            return 0;
+        } catch (NativeCodecs.Missing e) {
+            out.println("native: " + e.getMessage());
+            return 1;
+        }
+    }
+
     /**
      * The pipeline a worker JVM runs, built from its configuration: sources, imaging, stores, the
      * job watchdog, with the process hardened first. Public so that the bench measures exactly
@@ -85,6 +120,8 @@ public final class WorkerMain {
      */
     public static Pipeline pipeline(WorkerConfig config, String workerId) {
         hardenProcess();
+        NativeCodecs natives = loadNatives(config);
+        natives.report().forEach(line -> log.info("native codecs: {}", line));
         HttpConnector http = new HttpConnector(
                 new AddressPolicy(config.http().allowHosts(), config.http().allowPrivate()),
                 (SSLSocketFactory) SSLSocketFactory.getDefault(), config.http().connectTimeout(), "imagefleet/" + workerId);
@@ -94,7 +131,7 @@ public final class WorkerMain {
         return new Pipeline(
                 new Sources(Map.of("file", new FileSource(config.fileRoots(), config.maxSourceBytes()),
                         "http", httpSource, "https", httpSource)),
-                Imaging.imageIo(config.maxPixels()),
+                Imaging.of(config.maxPixels(), natives),
                 new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore, "https", httpStore)),
                 Admission.UNBOUNDED,
                 new JobWatchdog(config.jobTimeout(), config.jobStuckAfter(), watchdogThread, System::nanoTime),

@@ -30,6 +30,7 @@ import java.util.Map;
  * @param outputRoots     {@code IMAGEFLEET_OUTPUT_ROOTS}: directories file:// outputs may be written to
  * @param http            {@code IMAGEFLEET_HTTP_*}: what outbound HTTP (sources, PUT targets) may reach
  * @param delivery        {@code IMAGEFLEET_DELIVERY}
+ * @param nativeCodecs    {@code IMAGEFLEET_NATIVE}: whether to use libjpeg-turbo and libwebp
  */
 public record WorkerConfig(
         KafkaSettings kafka,
@@ -44,7 +45,8 @@ public record WorkerConfig(
         List<Path> fileRoots,
         List<Path> outputRoots,
         HttpSettings http,
-        Delivery delivery) {
+        Delivery delivery,
+        NativeMode nativeCodecs) {
 
     public static final String DEFAULT_GROUP = "imagefleet-workers";
 
@@ -69,7 +71,8 @@ public record WorkerConfig(
                 paths(env, "IMAGEFLEET_FILE_ROOTS"),
                 paths(env, "IMAGEFLEET_OUTPUT_ROOTS"),
                 HttpSettings.fromEnv(env),
-                env.oneOf("IMAGEFLEET_DELIVERY", Delivery.AT_LEAST_ONCE, Delivery.class));
+                env.oneOf("IMAGEFLEET_DELIVERY", Delivery.AT_LEAST_ONCE, Delivery.class),
+                env.oneOf("IMAGEFLEET_NATIVE", NativeMode.AUTO, NativeMode.class));
         if (c.jobTimeout().isNegative() || c.jobTimeout().isZero()) {
             env.reject("IMAGEFLEET_JOB_TIMEOUT must be positive, got " + Durations.format(c.jobTimeout()));
         }
@@ -106,6 +109,7 @@ public record WorkerConfig(
         m.put("outputRoots", outputRoots);
         m.put("http", http);
         m.put("delivery", delivery);
+        m.put("native", nativeCodecs);
         return m;
     }
 }

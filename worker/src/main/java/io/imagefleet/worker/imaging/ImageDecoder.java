@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decodes the first frame of an image into 8-bit sRGB ({@link Colour}), upright (the EXIF
@@ -47,6 +48,30 @@ public final class ImageDecoder {
     public record Request(int subsampling, boolean acceptWarnings, boolean autoOrient, JobDeadline deadline) {
     }
 
+    private final Optional<NativeJpegDecoder> nativeJpeg;
+
+    /** The ImageIO + TwelveMonkeys decoder. */
+    public ImageDecoder() {
+        this(NativeCodecs.none());
+    }
+
+    /** A decoder that takes the native JPEG path when libjpeg-turbo is loaded. */
+    public ImageDecoder(NativeCodecs natives) {
+        this.nativeJpeg = natives.turboJpeg().map(tj -> new NativeJpegDecoder(natives, tj));
+    }
+
+    /**
+     * The subsampling a decode of this image will actually use, given the plan's factor: the
+     * native JPEG path decodes at the nearest DCT scale at or above the plan's size, which can
+     * be larger. Admission reserves memory by this.
+     */
+    public int subsamplingFor(ProbeResult header, int plannedFactor) {
+        if (header.format().equals("jpeg") && nativeJpeg.isPresent()) {
+            return nativeJpeg.get().effectiveFactor(plannedFactor);
+        }
+        return plannedFactor;
+    }
+
     /**
      * Decodes.
      *
@@ -55,6 +80,23 @@ public final class ImageDecoder {
      */
     public BufferedImage decode(byte[] bytes, ProbeResult header, Request request) throws JobFailure {
         List<String> failures = new ArrayList<>();
+        if (header.format().equals("jpeg") && nativeJpeg.isPresent()) {
+            try {
+                Optional<NativeJpegDecoder.Outcome> fast = nativeJpeg.get().decode(bytes, request.subsampling());
+                if (fast.isPresent()) {
+                    request.deadline().check("decoding");
+                    if (fast.get().warning().isPresent() && !request.acceptWarnings()) {
+                        throw new JobFailure(ErrorCode.DECODE_FAILED, "image cannot be decoded: libjpeg-turbo warned: "
+                                + fast.get().warning().get() + " (the job may set allowDecodeWarnings to accept such images)");
+                    }
+                    return request.autoOrient() ? Orientation.apply(fast.get().image(), header.orientation())
+                            : fast.get().image();
+                }
+            } catch (NativeCodecException e) {
+                // Not decodable by libjpeg-turbo: ImageIO has its go, and its answer is final.
+                failures.add("libjpeg-turbo: " + e.getMessage());
+            }
+        }
         try (ImageInputStream in = new ByteArrayImageInputStream(bytes)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {

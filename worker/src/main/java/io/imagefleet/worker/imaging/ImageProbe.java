@@ -10,6 +10,7 @@ import javax.imageio.stream.ImageInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Reads an image's format, size, frame count and EXIF orientation from its header, without
@@ -23,9 +24,17 @@ public final class ImageProbe {
     public static final int MAX_SIDE = 65_500;
 
     private final long maxPixels;
+    private final Optional<TurboJpeg> turboJpeg;
 
+    /** A probe that reads every header through ImageIO. */
     public ImageProbe(long maxPixels) {
+        this(maxPixels, NativeCodecs.none());
+    }
+
+    /** A probe that reads JPEG headers through libjpeg-turbo when it is loaded (the library that will decode them). */
+    public ImageProbe(long maxPixels, NativeCodecs natives) {
         this.maxPixels = maxPixels;
+        this.turboJpeg = natives.turboJpeg();
     }
 
     /**
@@ -37,6 +46,16 @@ public final class ImageProbe {
     public ProbeResult probe(byte[] bytes) throws JobFailure {
         if (bytes.length == 0) {
             throw new JobFailure(ErrorCode.UNSUPPORTED_FORMAT, "source is empty (0 bytes)");
+        }
+        if (turboJpeg.isPresent() && bytes.length > 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8
+                && (bytes[2] & 0xff) == 0xff) {
+            try {
+                TurboJpeg.Header h = turboJpeg.get().header(bytes);
+                checkLimits("jpeg", h.width(), h.height());
+                return new ProbeResult("jpeg", h.width(), h.height(), 1, Orientation.read(bytes, "jpeg"));
+            } catch (NativeCodecException e) {
+                // A header libjpeg-turbo cannot read: ImageIO has its go below.
+            }
         }
         String last = null;
         try (ImageInputStream in = new ByteArrayImageInputStream(bytes)) {

@@ -8,6 +8,12 @@ public record Imaging(ImageProbe probe, ImageDecoder decoder, ImageOps ops, Imag
 
     /** The ImageIO + TwelveMonkeys stages with the given pixel limit. */
     public static Imaging imageIo(long maxPixels) {
-        return new Imaging(new ImageProbe(maxPixels), new ImageDecoder(), new ImageOps(), new ImageEncoder());
+        return of(maxPixels, NativeCodecs.none());
+    }
+
+    /** The stages using whatever native codecs were loaded, ImageIO + TwelveMonkeys for the rest. */
+    public static Imaging of(long maxPixels, NativeCodecs natives) {
+        return new Imaging(new ImageProbe(maxPixels, natives), new ImageDecoder(natives), new ImageOps(),
+                new ImageEncoder(natives));
     }
 }

@@ -65,7 +65,7 @@ public final class Pipeline {
             boolean upright = job.autoOrient();
             Geometry.Size size = new Geometry.Size(header.orientedWidth(upright), header.orientedHeight(upright));
             int factor = DecodePlan.subsampling(size.width(), size.height(), job.outputs());
-            try (Admission.Reservation held = admission.admit(job, header, factor)) {
+            try (Admission.Reservation held = admission.admit(job, header, imaging.decoder().subsamplingFor(header, factor))) {
                 clock.lap(Stage.ADMIT);
                 deadline.check("waiting for memory");
                 BufferedImage decoded = imaging.decoder().decode(src.bytes(), header,

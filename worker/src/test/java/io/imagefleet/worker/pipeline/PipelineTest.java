@@ -242,4 +242,25 @@ class PipelineTest {
             assertThat(r.outputs().get(0).width()).isEqualTo(50);
         }
     }
+
+    @Test
+    void process_webpOutputWithLibwebp_isWritten() throws Exception {
+        io.imagefleet.worker.imaging.NativeCodecs natives = io.imagefleet.worker.imaging.NativeCodecs.load(false, false);
+        org.junit.jupiter.api.Assumptions.assumeTrue(natives.hasWebp(), () -> "libwebp is not installed: " + natives.report());
+        Path src = photo("w.jpg", 300, 200);
+        Pipeline withNatives = new Pipeline(new Sources(Map.of("file", new FileSource(List.of(in), 10 << 20))),
+                Imaging.of(50_000_000, natives), new OutputStores(Map.of("file", new FileStore(List.of(out)))),
+                Admission.UNBOUNDED, new JobWatchdog(Duration.ofSeconds(60), Duration.ofSeconds(10), scheduler, System::nanoTime),
+                (a, b, c) -> { });
+        Job job = job("w", src, new OutputSpec("t", List.of(Op.Resize.inside(100, 100)), Format.WEBP, 75,
+                out.toUri().toString(), null, null, null));
+
+        Result r = withNatives.process(job, ctx);
+
+        assertThat(r.succeeded()).as("%s", r.error()).isTrue();
+        assertThat(r.outputs().get(0).uri()).endsWith("w-t.webp");
+        BufferedImage back = ImageIO.read(Path.of(URI.create(r.outputs().get(0).uri())).toFile());
+        assertThat(back.getWidth()).isEqualTo(100);
+        assertThat(r.source().format()).isEqualTo("jpeg");
+    }
 }
