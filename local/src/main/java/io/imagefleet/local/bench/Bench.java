@@ -31,6 +31,7 @@ final class Bench {
     private final String command;
     private final String searchPath;
     private final PrintStream log;
+    private String codecs = "not recorded (the in-process part did not run)";
 
     /**
      * @param command    the command line, for the report
@@ -74,7 +75,7 @@ final class Bench {
             }
             return new BenchResults(Machine.describe(), command, started, Duration.ofNanos(System.nanoTime() - t0),
                     images, spec, length, settings.warmup(), String.join(" ", jvm), inProcess, fleet, openLoop[0], reference,
-                    versions, loadBefore, Machine.loadAverage());
+                    versions, codecs, loadBefore, Machine.loadAverage());
         } finally {
             deleteTree(tmp);
         }
@@ -86,6 +87,7 @@ final class Bench {
         List<Run> runs = new ArrayList<>();
         for (int t : settings.threads()) {
             runs.add(report(runner.run(t, settings.warmupLength(), length)));
+            codecs = runner.codecs();
         }
         return runs;
     }

@@ -70,6 +70,7 @@ final class BenchReport {
         md.append("## Machine\n\n");
         md.append("- ").append(r.machine().summary()).append('\n');
         md.append("- worker and in-process JVMs: `").append(r.jvm()).append("`, the same JVM as above\n");
+        md.append("- pipeline codecs: ").append(r.codecs()).append('\n');
         r.versions().forEach((tool, v) -> md.append("- ").append(tool).append(": ").append(v).append('\n'));
         md.append(String.format(Locale.ROOT, "- load average (1 min): %.2f before, %.2f after "
                 + "(the bench's own load included; other load on a shared machine lowers every figure)%n%n",
@@ -286,7 +287,8 @@ final class BenchReport {
 
     /** A few lines for the terminal. */
     static void summary(BenchResults r, Path report, PrintStream out) {
-        out.printf(Locale.ROOT, "%nbench: %d images (%.1f MP), %s per run, %s%n", r.images().size(),
+        out.println("codecs: " + r.codecs());
+        out.printf(Locale.ROOT, "bench: %d images (%.1f MP), %s per run, %s%n", r.images().size(),
                 r.images().totalMegapixels(), r.length().describe(), r.spec().describe());
         r.all().forEach(run -> {
             String lat = run.latencies().isEmpty() || run.system().equals("in-process") ? ""

@@ -25,12 +25,13 @@ import java.util.stream.Stream;
  * @param openLoop   the open-loop fleet run, or null
  * @param reference  reference-tool runs
  * @param versions   tool name to the version it reported
+ * @param codecs     the codecs the pipeline used (native libraries or ImageIO)
  * @param loadBefore the 1-minute load average before the bench
  * @param loadAfter  the 1-minute load average after it
  */
 record BenchResults(Machine machine, String command, Instant started, Duration took, ImageSet images, JobSpec spec,
                     RunLength length, Duration warmup, String jvm, List<Run> inProcess, List<Run> fleet, Run openLoop,
-                    List<Run> reference, Map<String, String> versions, double loadBefore, double loadAfter) {
+                    List<Run> reference, Map<String, String> versions, String codecs, double loadBefore, double loadAfter) {
 
     BenchResults {
         inProcess = List.copyOf(inProcess);

@@ -2,7 +2,9 @@ package io.imagefleet.local.bench;
 
 import io.imagefleet.wire.Result;
 import io.imagefleet.worker.WorkerMain;
+import io.imagefleet.worker.config.NativeMode;
 import io.imagefleet.worker.config.WorkerConfig;
+import io.imagefleet.worker.imaging.NativeCodecs;
 import io.imagefleet.worker.pipeline.JobContext;
 import io.imagefleet.worker.pipeline.Pipeline;
 
@@ -28,7 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <out.tsv>}, where the images file has {@code path width height format bytes} lines and the
  * lengths are {@link RunLength#format()}s; settings come from the environment, as a worker's do.
  * Writes one {@code job id image-index outcome startNs endNs timings} line per measured job, then
- * {@code wall ns}, {@code cpu seconds} and {@code memory peakBytes rssBytes}.
+ * {@code wall ns}, {@code cpu seconds}, {@code codecs description} and {@code memory peakBytes rssBytes}.
  */
 public final class InProcessMain {
     private InProcessMain() {
@@ -43,7 +45,8 @@ public final class InProcessMain {
         ImageSet images = readImages(Path.of(args[0]));
         JobSpec spec = new JobSpec(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
         int threads = Integer.parseInt(args[4]);
-        Pipeline pipeline = WorkerMain.pipeline(WorkerConfig.fromEnv(System.getenv()), "in-process");
+        WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
+        Pipeline pipeline = WorkerMain.pipeline(config, "in-process");
 
         runAll(pipeline, images, spec, "warm", RunLength.parse(args[5]), threads, new ConcurrentLinkedQueue<>());
         Queue<Row> rows = new ConcurrentLinkedQueue<>();
@@ -58,10 +61,21 @@ public final class InProcessMain {
             }
             out.printf(Locale.ROOT, "wall\t%d%n", wall);
             out.printf(Locale.ROOT, "cpu\t%.3f%n", cpu);
+            out.printf(Locale.ROOT, "codecs\t%s%n", codecs(config));
             ProcessMemory.self("in-process").ifPresent(m ->
                     out.printf(Locale.ROOT, "memory\t%d\t%d%n", m.peakBytes(), m.rssBytes()));
         }
         System.exit(0);
+    }
+
+    /** Which decoders and encoders the pipeline uses, as a worker logs it at start. */
+    private static String codecs(WorkerConfig config) {
+        if (config.nativeCodecs() == NativeMode.OFF) {
+            return "ImageIO + TwelveMonkeys only (IMAGEFLEET_NATIVE=off)";
+        }
+        List<String> report = NativeCodecs.load(false, false).report();
+        return "IMAGEFLEET_NATIVE=" + config.nativeCodecs().name().toLowerCase(Locale.ROOT) + ": "
+                + String.join("; ", report);
     }
 
     private record Row(String id, int index, String outcome, long startNs, long endNs, Result.Timings timings) {

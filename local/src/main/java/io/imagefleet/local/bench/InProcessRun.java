@@ -27,6 +27,7 @@ final class InProcessRun {
     private final Path work;
     private final Duration timeout;
     private final PrintStream log;
+    private String codecs = "unknown";
 
     InProcessRun(ImageSet images, JobSpec spec, List<String> jvmOptions, Path work, Duration timeout, PrintStream log) {
         this.images = images;
@@ -35,6 +36,11 @@ final class InProcessRun {
         this.work = work;
         this.timeout = timeout;
         this.log = log;
+    }
+
+    /** The codecs the last run's pipeline used, as the worker reports them. */
+    String codecs() {
+        return codecs;
     }
 
     Run run(int threads, RunLength warmup, RunLength length) throws IOException, InterruptedException {
@@ -103,6 +109,7 @@ final class InProcessRun {
                 }
                 case "wall" -> wallNs = Long.parseLong(f[1]);
                 case "cpu" -> cpu = Double.parseDouble(f[1]);
+                case "codecs" -> codecs = f[1];
                 case "memory" -> memory.add(new ProcessMemory("in-process JVM, " + threads + " thread(s)", pid,
                         Long.parseLong(f[1]), Long.parseLong(f[2])));
                 default -> throw new IllegalStateException("unexpected line from the in-process run: " + line);

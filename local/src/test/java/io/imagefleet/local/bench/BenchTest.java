@@ -75,6 +75,7 @@ class BenchTest {
             });
         }
         assertThat(results.allSucceeded()).isTrue();
+        assertThat(results.codecs()).containsAnyOf("IMAGEFLEET_NATIVE=", "ImageIO + TwelveMonkeys only");
 
         String md = Files.readString(report);
         assertThat(md).contains("## Throughput", "| in-process | 1x1 | 4 | 0 |", "| fleet | 1x1 | 4 | 0 |",
