@@ -90,6 +90,7 @@ final class BenchReport {
         throughputTable(r, md);
         cpuTable(r, md);
         stageTable(r, md);
+        threadTable(r, md);
         latencyTable(r, md);
         memoryTable(r, md);
         targets(r, md);
@@ -188,6 +189,32 @@ final class BenchReport {
             md.append('\n');
         }
         md.append('\n');
+    }
+
+    private static void threadTable(BenchResults r, StringBuilder md) {
+        List<Run> runs = new ArrayList<>(r.inProcess());
+        runs.addAll(r.fleet());
+        if (runs.stream().allMatch(run -> run.threadUse().isEmpty())) {
+            return;
+        }
+        md.append("## Job threads\n\n");
+        md.append("How much of each run the job threads spent inside jobs (the pipeline's own time, from the results' "
+                + "timings), and, for one-thread workers, the gaps between one job's end and the next one's start. "
+                + "A worker whose partitions run dry waits for work even when another has a backlog: jobs go to "
+                + "partitions by key, and a consumer group does not move work between members.\n\n");
+        md.append("| run | process | jobs | in jobs | gap p50 ms | gap p90 ms | gap max ms |\n"
+                + "|---|---|---:|---:|---:|---:|---:|\n");
+        for (Run run : runs) {
+            for (ThreadUse u : run.threadUse()) {
+                md.append(String.format(Locale.ROOT, "| %s %s | %s | %d | %.2f | %s | %s | %s |%n", run.system(),
+                        run.shape(), u.name(), u.jobs(), u.inJob(), gap(u.gapP50()), gap(u.gapP90()), gap(u.gapMax())));
+            }
+        }
+        md.append('\n');
+    }
+
+    private static String gap(long ms) {
+        return ms < 0 ? "" : Long.toString(ms);
     }
 
     private static void latencyTable(BenchResults r, StringBuilder md) {

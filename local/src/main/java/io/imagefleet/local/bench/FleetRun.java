@@ -37,7 +37,7 @@ import java.util.concurrent.TimeoutException;
 final class FleetRun {
     private static final Duration GROUP_TIMEOUT = Duration.ofSeconds(120);
     /** Jobs outstanding per worker thread in the closed loop: enough that no worker waits for work. */
-    static final int WINDOW_PER_THREAD = 4;
+    static final int WINDOW_PER_THREAD = 8;
 
     /** What a fleet of one shape measured. */
     record Outcome(Run saturation, Run openLoop) {
@@ -131,6 +131,8 @@ final class FleetRun {
             if (driver.duplicates() > 0) {
                 log.println("note: " + driver.duplicates() + " duplicate results (at-least-once redelivery)");
             }
+            writeJobs(logs.resolve("jobs-saturation.tsv"), saturated);
+            writeJobs(logs.resolve("jobs-open-loop.tsv"), open);
             Run saturation = toRun("fleet", processes, threads, saturated, memory, 0, satOthers,
                     CpuMeter.between(cpu0, cpu1));
             Run openRun = openLoop == null ? null
@@ -148,6 +150,17 @@ final class FleetRun {
         return out;
     }
 
+    /** Every job of a run, one line each, for whoever wants to look closer than the report does. */
+    private static void writeJobs(Path file, List<LoadDriver.Done> done) throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("id\tworker\toutcome\tpublishedMs\tresultMs\tqueued,fetch,probe,admit,decode,process,encode,store,total");
+        for (LoadDriver.Done d : done) {
+            lines.add(d.id() + "\t" + d.worker() + "\t" + d.outcome() + "\t" + d.publishedMs() + "\t" + d.resultMs()
+                    + "\t" + StageTimes.format(d.timings()));
+        }
+        Files.write(file, lines);
+    }
+
     static Run toRun(String system, int processes, int threads, List<LoadDriver.Done> done, List<ProcessMemory> memory,
                      double offeredRate, double otherCores, Map<String, Double> cpuSeconds) {
         long first = done.stream().mapToLong(LoadDriver.Done::publishedMs).min().orElse(0);
@@ -158,8 +171,13 @@ final class FleetRun {
         int ok = 0;
         double mp = 0;
         StageTimes stages = new StageTimes();
+        List<ThreadUse.Span> spans = new ArrayList<>();
         for (LoadDriver.Done d : done) {
             stages.add(d.timings());
+            if (d.timings() != null) {
+                // The result's timestamp is taken as it is sent, just after the job: the job ran totalMs before it.
+                spans.add(new ThreadUse.Span(d.worker(), d.resultMs() - d.timings().totalMs(), d.resultMs()));
+            }
             latencies.add(d.latencyMs());
             doneAt.add(d.resultMs() - first);
             if (d.succeeded()) {
@@ -171,7 +189,7 @@ final class FleetRun {
         }
         return new Run(system, processes, threads, done.size(), ok, failures, (last - first) / 1000.0, mp,
                 Latencies.of(latencies), doneAt, memory, offeredRate, otherCores, cpuSeconds,
-                stages.means());
+                stages.means(), ThreadUse.of(spans, last - first, threads));
     }
 
     /** Waits until the broker serves the new topics' metadata, so that clients find every partition with a leader. */

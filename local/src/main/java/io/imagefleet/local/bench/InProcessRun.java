@@ -89,6 +89,7 @@ final class InProcessRun {
         long wallNs = 0;
         double cpu = -1;
         StageTimes stages = new StageTimes();
+        long busyNs = 0;
         List<ProcessMemory> memory = new ArrayList<>();
         for (String line : lines) {
             String[] f = line.split("\t");
@@ -98,6 +99,7 @@ final class InProcessRun {
                     long start = Long.parseLong(f[4]);
                     long end = Long.parseLong(f[5]);
                     latencies.add((end - start) / 1_000_000);
+                    busyNs += end - start;
                     doneAt.add(end / 1_000_000);
                     stages.add(StageTimes.parse(f[6]));
                     if (f[3].equals("OK")) {
@@ -116,6 +118,7 @@ final class InProcessRun {
             }
         }
         return new Run("in-process", 1, threads, jobs, ok, failures, wallNs / 1e9, mp, Latencies.of(latencies), doneAt,
-                memory, 0, otherCores, cpu < 0 ? Map.of() : Map.of("in-process JVM", cpu), stages.means());
+                memory, 0, otherCores, cpu < 0 ? Map.of() : Map.of("in-process JVM", cpu), stages.means(),
+                List.of(new ThreadUse("in-process JVM", jobs, (double) busyNs / Math.max(1, wallNs * threads), -1, -1, -1)));
     }
 }

@@ -132,7 +132,7 @@ final class ReferenceRun {
             byCode.put("TOOL_FAILED", failures);
         }
         return new Run(tool.command, lanes, 1, jobs, jobs - failures, byCode, wall / 1e9, megapixels,
-                Latencies.NONE, doneAt, List.of(), 0, others, Map.of(), Map.of());
+                Latencies.NONE, doneAt, List.of(), 0, others, Map.of(), Map.of(), List.of());
     }
 
     /** Lane {@code lane} of {@code lanes}: where its thumbnails and its log go. */

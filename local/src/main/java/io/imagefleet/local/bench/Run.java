@@ -26,11 +26,12 @@ import java.util.TreeMap;
  * @param otherCores  cores' worth of CPU that processes outside the bench used during the run; -1 unknown
  * @param cpuSeconds  CPU time the run's processes used during it, by role ("worker JVMs", "Kafka broker", ...)
  * @param stageMs     mean ms per job in each pipeline stage, from the results' timings; empty for the tools
+ * @param threadUse   per worker (or the in-process JVM): time in jobs and gaps between them; empty for the tools
  */
 record Run(String system, int processes, int threads, int jobs, int succeeded, SortedMap<String, Integer> failures,
            double seconds, double megapixels, Latencies latencies, List<Long> doneAtMs, List<ProcessMemory> memory,
            double offeredRate, double otherCores, Map<String, Double> cpuSeconds,
-           Map<String, Double> stageMs) {
+           Map<String, Double> stageMs, List<ThreadUse> threadUse) {
 
     Run {
         failures = new TreeMap<>(failures);
@@ -38,6 +39,7 @@ record Run(String system, int processes, int threads, int jobs, int succeeded, S
         memory = List.copyOf(memory);
         cpuSeconds = Collections.unmodifiableMap(new LinkedHashMap<>(cpuSeconds));
         stageMs = Collections.unmodifiableMap(new LinkedHashMap<>(stageMs));
+        threadUse = List.copyOf(threadUse);
     }
 
     static SortedMap<String, Integer> noFailures() {

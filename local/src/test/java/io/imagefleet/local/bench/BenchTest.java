@@ -62,6 +62,11 @@ class BenchTest {
                     .isGreaterThanOrEqualTo(m.rssBytes()).isGreaterThan(10L << 20));
             assertThat(r.cpuSeconds().get("worker JVMs")).isPositive();
             assertThat(r.stageMs()).containsKeys("queued", "decode", "total");
+            assertThat(r.threadUse()).singleElement().satisfies(u -> {
+                assertThat(u.jobs()).isEqualTo(4);
+                assertThat(u.inJob()).isBetween(0.0, 1.0);
+                assertThat(u.gapMax()).isGreaterThanOrEqualTo(u.gapP50()).isGreaterThanOrEqualTo(0);
+            });
         });
         assertThat(results.openLoop()).satisfies(r -> {
             assertThat(r.offeredRate()).isEqualTo(4.0);
@@ -79,7 +84,7 @@ class BenchTest {
 
         String md = Files.readString(report);
         assertThat(md).contains("## Throughput", "| in-process | 1x1 | 4 | 0 |", "| fleet | 1x1 | 4 | 0 |",
-                "## Pipeline stages", "## Latency", "## Memory", "## Targets", "![Throughput against processes](throughput.png)");
+                "## Pipeline stages", "## Job threads", "## Latency", "## Memory", "## Targets", "![Throughput against processes](throughput.png)");
         for (String png : List.of("throughput.png", "latency.png", "timeline.png")) {
             BufferedImage chart = ImageIO.read(out.resolve(png).toFile());
             assertThat(chart).as(png).isNotNull();
