@@ -102,9 +102,11 @@ final class BenchReport {
                 JVM options, T threads taking jobs from a list; no Kafka. Time from the first job's start to the last \
                 job's end. Latency is each job's service time.
                 - **fleet**: P worker JVMs of T threads in one consumer group, through the Kafka broker, on fresh \
-                topics. A closed loop keeps %d jobs per worker thread outstanding, so no worker waits for work and \
-                the backlog stays bounded. Time from the first job published to the last result's timestamp; latency \
-                from publishing a job to its result's record timestamp (set by the worker when it sends the result).
+                topics. At saturation every partition of the jobs topic is kept holding jobs without a result (a \
+                new job published, keyed into that partition, as each is answered), at least %d per worker thread, \
+                so every worker always has work queued. Time from the first job published to the last result's \
+                timestamp; latency from publishing a job to its result's record timestamp (set by the worker when \
+                it sends the result).
                 - **open loop**: jobs published at a fixed rate, one every 1/rate s, whatever the fleet does; \
                 latency as for the fleet.
                 - **vipsthumbnail / convert**: N single-threaded processes at once (`VIPS_CONCURRENCY=1`, \
@@ -112,7 +114,7 @@ final class BenchReport {
                 to 32 files per invocation, convert one file per invocation. Time until the last process ends.
                 - **peak RSS**: `VmHWM` from `/proc/<pid>/status`, the most each process ever had resident, read at \
                 the end of its run.
-                """.formatted(FleetRun.WINDOW_PER_THREAD));
+                """.formatted(FleetRun.QUEUED_PER_THREAD));
         return md.toString();
     }
 

@@ -36,8 +36,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class FleetRun {
     private static final Duration GROUP_TIMEOUT = Duration.ofSeconds(120);
-    /** Jobs outstanding per worker thread in the closed loop: enough that no worker waits for work. */
-    static final int WINDOW_PER_THREAD = 8;
+    /** Jobs without a result per worker thread at saturation, at the least: enough that none waits for work. */
+    static final int QUEUED_PER_THREAD = 4;
 
     /** What a fleet of one shape measured. */
     record Outcome(Run saturation, Run openLoop) {
@@ -91,14 +91,15 @@ final class FleetRun {
                 "IMAGEFLEET_THREADS", Integer.toString(threads));
         log.printf("fleet, %d worker JVM(s) x %d thread(s): starting, then %s of warm-up (logs in %s)...%n",
                 processes, threads, warmup.describe(), logs);
-        int window = WINDOW_PER_THREAD * processes * threads;
+        int perPartition = perPartition(processes, threads, partitions);
         try (WorkerProcesses workers = WorkerProcesses.start(processes, env, jvmOptions, logs);
              ResultReader reader = new ResultReader(kafka, topics.results(), new ResultReader.Start.End());
              JobPublisher publisher = new JobPublisher(kafka, topics.jobs())) {
             awaitGroup(id, processes, workers, logs);
-            LoadDriver driver = new LoadDriver(publisher, reader, images, spec);
-            driver.closedLoop("warm-" + shape, warmup, window, timeout);
-            log.printf("fleet %s: %s, at most %d outstanding...%n", shape, length.describe(), window);
+            LoadDriver driver = new LoadDriver(publisher, reader, images, spec, partitions);
+            driver.saturate("warm-" + shape, warmup, perPartition, timeout);
+            log.printf("fleet %s: %s, %d job(s) without a result in each of %d partitions...%n", shape,
+                    length.describe(), perPartition, partitions);
             int cores = Runtime.getRuntime().availableProcessors();
             CpuMeter meter = new CpuMeter(Map.of(
                     "worker JVMs", workers.processes().stream().map(Process::pid).toList(),
@@ -106,7 +107,7 @@ final class FleetRun {
                     "bench (publisher and result reader)", List.of(ProcessHandle.current().pid())));
             CpuShare before = CpuShare.sample();
             Map<String, Double> cpu0 = meter.read();
-            List<LoadDriver.Done> saturated = driver.closedLoop("sat-" + shape, length, window, timeout);
+            List<LoadDriver.Done> saturated = driver.saturate("sat-" + shape, length, perPartition, timeout);
             Map<String, Double> cpu1 = meter.read();
             CpuShare after = CpuShare.sample();
             double satOthers = before.othersSince(after, cores);
@@ -139,6 +140,12 @@ final class FleetRun {
                     : toRun("fleet open loop", processes, threads, open, memory, rate, openOthers, openCpu);
             return new Outcome(saturation, openRun);
         }
+    }
+
+    /** Jobs to keep in each partition so that every worker thread has {@link #QUEUED_PER_THREAD} at the least. */
+    static int perPartition(int processes, int threads, int partitions) {
+        int partitionsPerWorker = partitions / processes;
+        return Math.max(1, (QUEUED_PER_THREAD * threads + partitionsPerWorker - 1) / partitionsPerWorker);
     }
 
     private static List<ProcessMemory> memory(WorkerProcesses workers, String shape) {
