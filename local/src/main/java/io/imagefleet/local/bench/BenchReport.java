@@ -269,6 +269,10 @@ final class BenchReport {
         } else {
             md.append("not measured: needs a fleet run and an in-process run on as many threads as it has cores | - |\n");
         }
+        widest.ifPresent(f -> r.inProcessOn(f.cores()).ifPresent(ip -> cpuRatio(f, ip).ifPresent(ratio ->
+                md.append(String.format(Locale.ROOT, "| the same, from CPU per image (what other load on the machine "
+                        + "moves least) | in-process %.0f ms / fleet %s %.0f ms (workers, broker and the bench's publisher and reader) = %.2f | %s |%n",
+                        cpuPerImage(ip), f.shape(), cpuPerImage(f), ratio, ratio >= FLEET_TARGET ? "yes" : "**no**")))));
         rssTarget(r, md);
         md.append("| recycle gap under 1 s median | not measured: this build has no worker recycling | - |\n\n");
         widest.ifPresent(f -> md.append(whereTheCoresWent(f, r.inProcessOn(f.cores()))));
@@ -297,6 +301,18 @@ final class BenchReport {
             }
         });
         return sb.append("\n\n").toString();
+    }
+
+    /** CPU ms per image of every process of a run, summed; 0 when not measured. */
+    static double cpuPerImage(Run run) {
+        return run.cpuSeconds().values().stream().mapToDouble(Double::doubleValue).sum() * 1000 / Math.max(1, run.jobs());
+    }
+
+    /** In-process CPU per image over the fleet's: the throughput ratio the fleet would reach with the cores to itself. */
+    static Optional<Double> cpuRatio(Run fleet, Run inProcess) {
+        double f = cpuPerImage(fleet);
+        double i = cpuPerImage(inProcess);
+        return f > 0 && i > 0 ? Optional.of(i / f) : Optional.empty();
     }
 
     private static void rssTarget(BenchResults r, StringBuilder md) {
@@ -332,8 +348,9 @@ final class BenchReport {
         });
         r.widestFleet().ifPresent(f -> {
             r.inProcessOn(f.cores()).ifPresent(ip -> out.printf(Locale.ROOT,
-                    "  fleet/in-process on %d cores: %.2f (target %.2f)%n", f.cores(),
-                    f.imagesPerSecond() / ip.imagesPerSecond(), FLEET_TARGET));
+                    "  fleet/in-process on %d cores: %.2f (target %.2f); from CPU per image: %s%n", f.cores(),
+                    f.imagesPerSecond() / ip.imagesPerSecond(), FLEET_TARGET,
+                    cpuRatio(f, ip).map(x -> String.format(Locale.ROOT, "%.2f", x)).orElse("not measured")));
             r.reference("vipsthumbnail", f.cores()).ifPresent(v -> out.printf(Locale.ROOT,
                     "  fleet/vipsthumbnail on %d cores: %.2f%n", f.cores(), f.imagesPerSecond() / v.imagesPerSecond()));
             f.memory().stream().mapToLong(ProcessMemory::peakBytes).max().ifPresent(p -> out.printf(Locale.ROOT,
