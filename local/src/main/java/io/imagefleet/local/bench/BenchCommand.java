@@ -101,6 +101,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--bootstrap-servers", description = "Use this Kafka broker instead of starting an embedded one.")
     String bootstrapServers;
 
+    @Option(names = "--repeat", description = "Run everything this many times and report the fastest run of each "
+            + "system and shape: on a machine shared with other work, the least disturbed (default ${DEFAULT-VALUE}).")
+    int repeat = 1;
+
     @Option(names = "--run-timeout", description = "Seconds one run may take (default ${DEFAULT-VALUE}).")
     int runTimeoutSeconds = 1800;
 
@@ -146,6 +150,6 @@ public final class BenchCommand implements Callable<Integer> {
                 referenceProcesses == null ? upToCores : referenceProcesses, jobs, Duration.ofSeconds(seconds),
                 Duration.ofSeconds(warmupSeconds), openLoop, size, quality,
                 heap, jvmOptions, partitions, chosen, dir.toAbsolutePath().normalize(), bootstrapServers,
-                Duration.ofSeconds(runTimeoutSeconds));
+                Duration.ofSeconds(runTimeoutSeconds), repeat);
     }
 }

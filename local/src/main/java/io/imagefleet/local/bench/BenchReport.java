@@ -94,6 +94,7 @@ final class BenchReport {
         latencyTable(r, md);
         memoryTable(r, md);
         targets(r, md);
+        everyRun(r, md);
         md.append("## Charts\n\n");
         charts.forEach(c -> md.append(c).append("\n\n"));
         md.append("## How each figure is measured\n\n");
@@ -189,6 +190,21 @@ final class BenchReport {
             StageTimes.STAGES.forEach(st -> md.append(String.format(Locale.ROOT, " %.1f |",
                     run.stageMs().getOrDefault(st, 0.0))));
             md.append('\n');
+        }
+        md.append('\n');
+    }
+
+    private static void everyRun(BenchResults r, StringBuilder md) {
+        if (r.every().isEmpty()) {
+            return;
+        }
+        md.append("## Every repetition\n\nThe tables above keep the fastest run of each system and shape (the open loop: "
+                + "the one with the least other load). All of them, in the order they ran:\n\n");
+        md.append("| system | processes x threads | images/s | MP/s | seconds | other load (cores) |\n"
+                + "|---|---|---:|---:|---:|---:|\n");
+        for (Run run : r.every()) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.1f | %.1f | %s |%n", run.system(), run.shape(),
+                    run.imagesPerSecond(), run.megapixelsPerSecond(), run.seconds(), others(run)));
         }
         md.append('\n');
     }
@@ -333,8 +349,9 @@ final class BenchReport {
     /** A few lines for the terminal. */
     static void summary(BenchResults r, Path report, PrintStream out) {
         out.println("codecs: " + r.codecs());
-        out.printf(Locale.ROOT, "bench: %d images (%.1f MP), %s per run, %s%n", r.images().size(),
-                r.images().totalMegapixels(), r.length().describe(), r.spec().describe());
+        out.printf(Locale.ROOT, "bench: %d images (%.1f MP), %s per run%s, %s%n", r.images().size(),
+                r.images().totalMegapixels(), r.length().describe(),
+                r.every().isEmpty() ? "" : " (the fastest of the repetitions)", r.spec().describe());
         r.all().forEach(run -> {
             String lat = run.latencies().isEmpty() || run.system().equals("in-process") ? ""
                     : String.format(Locale.ROOT, "  latency p50/p95/p99 %d/%d/%d ms", run.latencies().percentile(50),

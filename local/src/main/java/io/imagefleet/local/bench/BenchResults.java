@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  * @param fleet      fleet runs at saturation, by shape
  * @param openLoop   the open-loop fleet run, or null
  * @param reference  reference-tool runs
+ * @param every      with --repeat, every run of every repetition (the others hold the best of each); else empty
  * @param versions   tool name to the version it reported
  * @param codecs     the codecs the pipeline used (native libraries or ImageIO)
  * @param loadBefore the 1-minute load average before the bench
@@ -31,12 +32,13 @@ import java.util.stream.Stream;
  */
 record BenchResults(Machine machine, String command, Instant started, Duration took, ImageSet images, JobSpec spec,
                     RunLength length, Duration warmup, String jvm, List<Run> inProcess, List<Run> fleet, Run openLoop,
-                    List<Run> reference, Map<String, String> versions, String codecs, double loadBefore, double loadAfter) {
+                    List<Run> reference, List<Run> every, Map<String, String> versions, String codecs, double loadBefore, double loadAfter) {
 
     BenchResults {
         inProcess = List.copyOf(inProcess);
         fleet = List.copyOf(fleet);
         reference = List.copyOf(reference);
+        every = List.copyOf(every);
         versions = Map.copyOf(versions);
     }
 

@@ -33,11 +33,12 @@ import java.util.Set;
  * @param out              the results directory
  * @param bootstrapServers an existing broker to use, or null to start an embedded one
  * @param runTimeout       the longest one run may take
+ * @param repeat           how many times to run everything; the report keeps the fastest of each
  */
 record BenchSettings(Path images, int count, double minMegapixels, double maxMegapixels, long seed,
                      List<Integer> threads, List<Shape> fleet, List<Integer> referenceLanes, int jobs, Duration runTime, Duration warmup,
                      OpenLoop openLoop, int size, int quality, String heap, List<String> jvmOptions, int partitions, Set<Part> parts, Path out,
-                     String bootstrapServers, Duration runTimeout) {
+                     String bootstrapServers, Duration runTimeout, int repeat) {
 
     /** A part of the bench. */
     enum Part {
@@ -154,6 +155,9 @@ record BenchSettings(Path images, int count, double minMegapixels, double maxMeg
         }
         if (partitions < 1 || partitions > 1000) {
             p.add("--partitions must be 1-1000, got " + partitions);
+        }
+        if (repeat < 1 || repeat > 20) {
+            p.add("--repeat must be 1-20, got " + repeat);
         }
         if (parts.isEmpty()) {
             p.add("--parts must name at least one of in-process, fleet, reference");

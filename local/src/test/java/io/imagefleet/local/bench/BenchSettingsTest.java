@@ -29,19 +29,34 @@ class BenchSettingsTest {
     @Test
     void problems_severalBadValues_namesEveryOneWithItsValue() {
         BenchSettings s = parse("--threads", "0", "--fleet", "13x1", "--quality", "101", "--heap", "lots",
-                "--partitions", "12");
+                "--partitions", "12", "--repeat", "0");
 
         assertThat(s.problems()).containsExactlyInAnyOrder(
                 "--threads must be 1-256, got 0",
                 "--fleet 13x1 has more processes than --partitions 12: some workers would have nothing to do",
                 "--quality must be 1-100, got 101",
-                "--heap must be a JVM heap size such as 256m, got 'lots'");
+                "--heap must be a JVM heap size such as 256m, got 'lots'",
+                "--repeat must be 1-20, got 0");
     }
 
     @Test
     void settings_badShapeOrPart_failsWithTheValue() {
         assertThatThrownBy(() -> parse("--fleet", "2x")).hasMessageContaining("got '2x'");
         assertThatThrownBy(() -> parse("--parts", "fleet,gpu")).hasMessageContaining("unknown part 'gpu'");
+    }
+
+    @Test
+    void best_repeatedRuns_keepsTheFastestOfEachSystemAndShape() {
+        Run slow = run("fleet", 2, 10);
+        Run fast = run("fleet", 2, 20);
+        Run other = run("fleet", 1, 5);
+
+        assertThat(Bench.best(java.util.List.of(slow, other, fast))).containsExactly(fast, other);
+    }
+
+    private static Run run(String system, int processes, double seconds) {
+        return new Run(system, processes, 1, 100, 100, Run.noFailures(), 100 / seconds, 1, Latencies.NONE,
+                java.util.List.of(), java.util.List.of(), 0, 0, java.util.Map.of(), java.util.Map.of(), java.util.List.of());
     }
 
     @Test

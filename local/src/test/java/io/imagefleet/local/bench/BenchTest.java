@@ -36,7 +36,7 @@ class BenchTest {
         Path out = dir.resolve("results");
         BenchSettings settings = new BenchSettings(images, 0, 8, 12, 1, List.of(1), List.of(new Shape(1, 1)),
                 List.of(1), 4, Duration.ZERO, Duration.ofMillis(500), new OpenLoop(4, 0.7, Duration.ofSeconds(2)), 64, 80, "128m", List.of(), 2,
-                EnumSet.allOf(Part.class), out, SharedKafka.bootstrapServers(), Duration.ofMinutes(5));
+                EnumSet.allOf(Part.class), out, SharedKafka.bootstrapServers(), Duration.ofMinutes(5), 1);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
 
         BenchResults results = new Bench(settings, "./imagefleet bench (test)", System.getenv("PATH"),
