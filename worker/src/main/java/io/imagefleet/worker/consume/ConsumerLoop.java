@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -65,6 +66,8 @@ public final class ConsumerLoop implements Runnable {
     private final Replies replies;
     private final LoopSettings settings;
     private final Clock clock;
+    private final LoopListener listener;
+    private final Suspicions suspicions;
     private final JobCodec codec = new JobCodec();
     private final OffsetTracker offsets = new OffsetTracker();
     private final Deque<Taken> waiting = new ArrayDeque<>();
@@ -72,6 +75,9 @@ public final class ConsumerLoop implements Runnable {
     private final Map<TopicPartition, Integer> startedPerPartition = new HashMap<>();
     private final AtomicInteger processing = new AtomicInteger();
     private final Set<TopicPartition> paused = new HashSet<>();
+    private final Set<TopicPartition> assigned = new HashSet<>();
+    /** The suspect running alone, while one does: nothing else starts until it ends. */
+    private Taken isolated;
     /** Records started (processing, or being published) and not yet completed. */
     private int started;
     private long lastCommitMillis;
@@ -81,6 +87,14 @@ public final class ConsumerLoop implements Runnable {
     public ConsumerLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, JobHandler handler,
                         ExecutorService pool, ScheduledExecutorService resender, Replies replies,
                         LoopSettings settings, Clock clock) {
+        this(consumer, producer, handler, pool, resender, replies, settings, clock, LoopHooks.NONE);
+    }
+
+    public ConsumerLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, JobHandler handler,
+                        ExecutorService pool, ScheduledExecutorService resender, Replies replies,
+                        LoopSettings settings, Clock clock, LoopHooks hooks) {
+        this.listener = hooks.listener();
+        this.suspicions = hooks.suspicions();
         this.consumer = consumer;
         this.producer = producer;
         this.handler = handler;
@@ -161,17 +175,52 @@ public final class ConsumerLoop implements Runnable {
             Result failed = Pipeline.failed(stub, ctx, null, null, ErrorCode.INVALID_JOB, e.getMessage());
             out.add(replies.result(record, e.replyTo().orElse(null), failed));
         });
-        begin(tp);
-        publish(new Outgoing(tp, record.offset(), out));
+        Outgoing unit = new Outgoing(tp, record.offset(), e.jobId().orElse(""), out);
+        begin(unit);
+        publish(unit);
     }
 
+    /**
+     * Starts waiting jobs while the pool has room. A suspect waits until nothing else runs and
+     * then runs alone; one that was in flight in too many crashes is answered instead of run.
+     */
     private void startWaiting() {
-        while (!waiting.isEmpty() && processing.get() < settings.threads()) {
-            Taken t = waiting.poll();
+        while (!waiting.isEmpty() && isolated == null && processing.get() < settings.threads()) {
+            Taken t = waiting.peek();
+            Optional<Suspicions.Suspicion> suspect = suspicions.find(t.tp(), t.record().offset());
+            if (suspect.isPresent() && suspect.get().giveUp()) {
+                waiting.poll();
+                giveUp(t, suspect.get());
+                continue;
+            }
+            if (suspect.isPresent()) {
+                // Alone means nothing else even being published: a crash now must take nothing healthy with it.
+                if (started > 0) {
+                    return;
+                }
+                isolated = t;
+                log.warn("job {} at {}@{} was in flight in {} crash(es) ({}); running it alone",
+                        t.job().id(), t.tp(), t.record().offset(), suspect.get().crashes(), suspect.get().history());
+            }
+            waiting.poll();
             processing.incrementAndGet();
-            begin(t.tp());
+            begin(new Outgoing(t.tp(), t.record().offset(), t.job().id(), List.of()));
             pool.execute(() -> process(t));
         }
+    }
+
+    /** Answers a job that keeps killing worker JVMs: a WORKER_CRASHED result and a dead letter. */
+    private void giveUp(Taken t, Suspicions.Suspicion suspect) {
+        String message = "job was in flight in " + suspect.crashes() + " worker JVMs that died (" + suspect.history()
+                + "); it is not run again";
+        log.error("job {} at {}@{}: {}", t.job().id(), t.tp(), t.record().offset(), message);
+        JobContext ctx = new JobContext(settings.workerId(), suspect.crashes() + 1, queuedMs(t.record()));
+        Result failed = Pipeline.failed(t.job(), ctx, null, null, ErrorCode.WORKER_CRASHED, message);
+        Outgoing unit = new Outgoing(t.tp(), t.record().offset(), t.job().id(), List.of(
+                replies.result(t.record(), t.job().replyTo(), failed),
+                replies.deadLetter(t.record(), ErrorCode.WORKER_CRASHED, message, suspect.crashes(), clock.instant())));
+        begin(unit);
+        publish(unit);
     }
 
     /** On a pool thread: process, then publish the result. */
@@ -192,7 +241,8 @@ public final class ConsumerLoop implements Runnable {
             log.info("job {} at {}@{} failed {}: {}", t.job().id(), t.tp(), t.record().offset(),
                     result.error().code(), result.error().message());
         }
-        publish(new Outgoing(t.tp(), t.record().offset(), List.of(replies.result(t.record(), t.job().replyTo(), result))));
+        publish(new Outgoing(t.tp(), t.record().offset(), t.job().id(),
+                List.of(replies.result(t.record(), t.job().replyTo(), result))));
     }
 
     private long queuedMs(ConsumerRecord<byte[], byte[]> record) {
@@ -248,24 +298,29 @@ public final class ConsumerLoop implements Runnable {
         Outgoing unit = c.unit();
         if (c.failed().isEmpty()) {
             offsets.finish(unit.tp(), unit.offset());
-            end(unit.tp());
+            end(unit, LoopListener.Outcome.ANSWERED);
         } else if (stopRequested) {
             // Left uncommitted: whoever takes the partition next answers it again.
-            end(unit.tp());
+            end(unit, LoopListener.Outcome.ABANDONED);
         } else {
-            Outgoing retry = new Outgoing(unit.tp(), unit.offset(), c.failed());
+            Outgoing retry = new Outgoing(unit.tp(), unit.offset(), unit.jobId(), c.failed());
             resender.schedule(() -> publish(retry), RESEND_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    private void begin(TopicPartition tp) {
+    private void begin(Outgoing unit) {
         started++;
-        startedPerPartition.merge(tp, 1, Integer::sum);
+        startedPerPartition.merge(unit.tp(), 1, Integer::sum);
+        listener.jobStarted(unit.tp(), unit.offset(), unit.jobId());
     }
 
-    private void end(TopicPartition tp) {
+    private void end(Outgoing unit, LoopListener.Outcome outcome) {
         started--;
-        startedPerPartition.merge(tp, -1, (a, b) -> a + b == 0 ? null : a + b);
+        startedPerPartition.merge(unit.tp(), -1, (a, b) -> a + b == 0 ? null : a + b);
+        if (isolated != null && isolated.tp().equals(unit.tp()) && isolated.record().offset() == unit.offset()) {
+            isolated = null;
+        }
+        listener.jobEnded(unit.tp(), unit.offset(), unit.jobId(), outcome);
     }
 
     /** Pauses every assigned partition while the loop holds as much as it may, resumes when it has room. */
@@ -297,16 +352,23 @@ public final class ConsumerLoop implements Runnable {
         lastCommitMillis = now;
         if (sync) {
             consumer.commitSync(ready);
-            offsets.committed(ready);
+            committed(ready);
         } else {
             consumer.commitAsync(ready, (done, ex) -> {
                 if (ex == null) {
-                    offsets.committed(done);
+                    committed(done);
                 } else {
                     log.warn("commit of {} failed: {}", done, ex.toString());
                 }
             });
         }
+    }
+
+    private void committed(Map<TopicPartition, OffsetAndMetadata> done) {
+        offsets.committed(done);
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        done.forEach((tp, om) -> positions.put(tp, om.offset()));
+        listener.committed(positions);
     }
 
     /** Stops fetching, waits for started jobs up to the drain timeout, and commits what finished. */
@@ -349,6 +411,12 @@ public final class ConsumerLoop implements Runnable {
         } catch (RuntimeException e) {
             log.warn("closing the consumer failed: {}", e.toString());
         }
+        try {
+            // Everything it had to send was acknowledged or abandoned by now; nothing to wait for.
+            producer.close(Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+            log.warn("closing the producer failed: {}", e.toString());
+        }
         state = State.STOPPED;
         log.info("stopped");
     }
@@ -370,14 +438,16 @@ public final class ConsumerLoop implements Runnable {
                 Map<TopicPartition, OffsetAndMetadata> ready = offsets.committable(revoked);
                 if (!ready.isEmpty()) {
                     consumer.commitSync(ready);
-                    offsets.committed(ready);
+                    committed(ready);
                 }
             } catch (RuntimeException e) {
                 log.warn("commit on revocation of {} failed: {}", revoked, e.toString());
             }
             offsets.forget(revoked);
             paused.removeAll(revoked);
+            assigned.removeAll(revoked);
             log.info("partitions revoked: {}", revoked);
+            report("revoked", revoked);
         }
 
         @Override
@@ -385,15 +455,25 @@ public final class ConsumerLoop implements Runnable {
             waiting.removeIf(t -> lost.contains(t.tp()));
             offsets.forget(lost);
             paused.removeAll(lost);
+            assigned.removeAll(lost);
             log.warn("partitions lost: {}", lost);
+            report("lost", lost);
         }
 
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-            if (state == State.DRAINING && !assigned.isEmpty()) {
-                consumer.pause(assigned);
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (state == State.DRAINING && !partitions.isEmpty()) {
+                consumer.pause(partitions);
             }
-            log.info("partitions assigned: {}", assigned);
+            assigned.addAll(partitions);
+            log.info("partitions assigned: {}", partitions);
+            report("assigned", partitions);
+        }
+
+        private void report(String change, Collection<TopicPartition> partitions) {
+            if (state == State.RUNNING && !partitions.isEmpty()) {
+                listener.assignmentChanged(change, partitions, Set.copyOf(assigned));
+            }
         }
     }
 
@@ -401,7 +481,7 @@ public final class ConsumerLoop implements Runnable {
     }
 
     /** Records to publish for one consumed offset; the offset is finished when all are acknowledged. */
-    private record Outgoing(TopicPartition tp, long offset, List<ProducerRecord<byte[], byte[]>> records) {
+    private record Outgoing(TopicPartition tp, long offset, String jobId, List<ProducerRecord<byte[], byte[]>> records) {
     }
 
     private record Completion(Outgoing unit, List<ProducerRecord<byte[], byte[]>> failed) {

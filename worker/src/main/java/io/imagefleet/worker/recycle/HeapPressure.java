@@ -1,0 +1,82 @@
+package io.imagefleet.worker.recycle;
+
+import javax.management.ListenerNotFoundException;
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryNotificationInfo;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Tells when the old generation is still over a share of its maximum right after a garbage
+ * collection: a collection usage threshold on the pool, so the JVM itself notifies (on its
+ * notification thread) and nothing polls. Live data that survives collections is what a recycle
+ * gives back; garbage does not count. Closing removes the listener.
+ */
+final class HeapPressure implements AutoCloseable {
+    private final MemoryPoolMXBean pool;
+    private final NotificationEmitter emitter;
+    private final NotificationListener listener;
+
+    private HeapPressure(MemoryPoolMXBean pool, NotificationEmitter emitter, NotificationListener listener) {
+        this.pool = pool;
+        this.emitter = emitter;
+        this.listener = listener;
+    }
+
+    /**
+     * Watches the old generation (the heap pool with a collection usage threshold and the largest
+     * maximum: G1 Old Gen, Tenured Gen, ...); empty when this JVM has none.
+     */
+    static Optional<HeapPressure> watch(double ratio, Consumer<String> exceeded) {
+        Optional<MemoryPoolMXBean> old = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported())
+                .max(Comparator.comparingLong(HeapPressure::max));
+        if (old.isEmpty()) {
+            return Optional.empty();
+        }
+        MemoryPoolMXBean pool = old.get();
+        long max = max(pool);
+        long threshold = Math.max(1, (long) (max * ratio));
+        pool.setCollectionUsageThreshold(threshold);
+        NotificationListener listener = (Notification n, Object handback) -> {
+            if (MemoryNotificationInfo.MEMORY_COLLECTION_THRESHOLD_EXCEEDED.equals(n.getType())) {
+                MemoryNotificationInfo info = MemoryNotificationInfo.from((CompositeData) n.getUserData());
+                if (info.getPoolName().equals(pool.getName())) {
+                    long used = info.getUsage().getUsed();
+                    exceeded.accept(String.format(Locale.ROOT, "%s holds %d MiB after a collection, %.0f%% of %d MiB (limit %.0f%%)",
+                            pool.getName(), used >> 20, 100.0 * used / max, max >> 20, 100 * ratio));
+                }
+            }
+        };
+        NotificationEmitter emitter = (NotificationEmitter) ManagementFactory.getMemoryMXBean();
+        emitter.addNotificationListener(listener, null, null);
+        return Optional.of(new HeapPressure(pool, emitter, listener));
+    }
+
+    private static long max(MemoryPoolMXBean pool) {
+        long max = pool.getUsage().getMax();
+        return max > 0 ? max : Runtime.getRuntime().maxMemory();
+    }
+
+    String poolName() {
+        return pool.getName();
+    }
+
+    @Override
+    public void close() {
+        try {
+            emitter.removeNotificationListener(listener);
+        } catch (ListenerNotFoundException e) {
+            // already removed
+        }
+        pool.setCollectionUsageThreshold(0);
+    }
+}
