@@ -32,10 +32,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -74,6 +76,8 @@ public final class ConsumerLoop implements Runnable {
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
     private final Map<TopicPartition, Integer> startedPerPartition = new HashMap<>();
     private final AtomicInteger processing = new AtomicInteger();
+    /** The job each pool thread runs now, so a stuck thread's job can be answered. */
+    private final Map<Thread, Taken> running = new ConcurrentHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final Set<TopicPartition> assigned = new HashSet<>();
     /** The suspect running alone, while one does: nothing else starts until it ends. */
@@ -227,13 +231,20 @@ public final class ConsumerLoop implements Runnable {
     private void process(Taken t) {
         Result result;
         JobContext ctx = new JobContext(settings.workerId(), 1, queuedMs(t.record()));
+        running.put(Thread.currentThread(), t);
         try {
             result = handler.process(t.job(), ctx);
         } catch (RuntimeException e) {
             log.error("job {} at {}@{} failed unexpectedly", t.job().id(), t.tp(), t.record().offset(), e);
             result = Pipeline.failed(t.job(), ctx, null, null, ErrorCode.INTERNAL, "unexpected " + e);
         } finally {
+            running.remove(Thread.currentThread());
             processing.decrementAndGet();
+        }
+        if (!t.claim()) {
+            log.warn("job {} at {}@{} came back after it was answered TIMEOUT; this result is dropped",
+                    t.job().id(), t.tp(), t.record().offset());
+            return;
         }
         if (result.succeeded()) {
             log.debug("job {} at {}@{} succeeded", t.job().id(), t.tp(), t.record().offset());
@@ -243,6 +254,29 @@ public final class ConsumerLoop implements Runnable {
         }
         publish(new Outgoing(t.tp(), t.record().offset(), t.job().id(),
                 List.of(replies.result(t.record(), t.job().replyTo(), result))));
+    }
+
+    /**
+     * A job's thread is stuck past the job's deadline and will not give up (a decoder that ignores
+     * the abort): the job is answered TIMEOUT now, so its partition moves on, and whatever the
+     * thread returns later is dropped. The thread stays lost until the JVM recycles. Safe from any
+     * thread.
+     *
+     * @return whether a job was answered (false when the thread runs nothing of ours or it was answered already)
+     */
+    public boolean jobStuck(Thread thread, Duration timeout, Duration overdue) {
+        Taken t = running.get(thread);
+        if (t == null || !t.claim()) {
+            return false;
+        }
+        String message = "job ran past its deadline of " + timeout.toMillis() + " ms and its thread (" + thread.getName()
+                + ") is still stuck " + overdue.toMillis() + " ms later; the worker JVM recycles to get the thread back";
+        log.error("job {} at {}@{}: {}", t.job().id(), t.tp(), t.record().offset(), message);
+        JobContext ctx = new JobContext(settings.workerId(), 1, queuedMs(t.record()));
+        Result failed = Pipeline.failed(t.job(), ctx, null, null, ErrorCode.TIMEOUT, message);
+        publish(new Outgoing(t.tp(), t.record().offset(), t.job().id(),
+                List.of(replies.result(t.record(), t.job().replyTo(), failed))));
+        return true;
     }
 
     private long queuedMs(ConsumerRecord<byte[], byte[]> record) {
@@ -477,7 +511,15 @@ public final class ConsumerLoop implements Runnable {
         }
     }
 
-    private record Taken(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, Job job) {
+    /** A record taken as a job; whoever claims it first (its thread, or the stuck-job path) answers it. */
+    private record Taken(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, Job job, AtomicBoolean answered) {
+        Taken(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, Job job) {
+            this(record, tp, job, new AtomicBoolean());
+        }
+
+        boolean claim() {
+            return answered.compareAndSet(false, true);
+        }
     }
 
     /** Records to publish for one consumed offset; the offset is finished when all are acknowledged. */

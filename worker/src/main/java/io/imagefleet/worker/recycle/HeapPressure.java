@@ -10,9 +10,11 @@ import java.lang.management.MemoryNotificationInfo;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Tells when the old generation is still over a share of its maximum right after a garbage
@@ -21,6 +23,9 @@ import java.util.function.Consumer;
  * gives back; garbage does not count. Closing removes the listener.
  */
 final class HeapPressure implements AutoCloseable {
+    private static final Pattern OLD = Pattern.compile("old|tenured", Pattern.CASE_INSENSITIVE);
+    private static final Pattern YOUNG = Pattern.compile("eden|survivor|young", Pattern.CASE_INSENSITIVE);
+
     private final MemoryPoolMXBean pool;
     private final NotificationEmitter emitter;
     private final NotificationListener listener;
@@ -32,13 +37,17 @@ final class HeapPressure implements AutoCloseable {
     }
 
     /**
-     * Watches the old generation (the heap pool with a collection usage threshold and the largest
-     * maximum: G1 Old Gen, Tenured Gen, ...); empty when this JVM has none.
+     * Watches the old generation (G1 Old Gen, Tenured Gen, PS Old Gen...); empty when this JVM's
+     * collector offers no pool with a collection usage threshold.
      */
     static Optional<HeapPressure> watch(double ratio, Consumer<String> exceeded) {
-        Optional<MemoryPoolMXBean> old = ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported())
-                .max(Comparator.comparingLong(HeapPressure::max));
+        List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported()).toList();
+        // The tenured pool by name (G1 Old Gen, Tenured Gen, PS Old Gen, ZGC Old Generation), else a
+        // single-pool collector's only pool; never eden or survivor, which are empty after a collection.
+        Optional<MemoryPoolMXBean> old = heap.stream().filter(p -> OLD.matcher(p.getName()).find()).findFirst()
+                .or(() -> heap.stream().filter(p -> !YOUNG.matcher(p.getName()).find())
+                        .max(Comparator.comparingLong(HeapPressure::max)));
         if (old.isEmpty()) {
             return Optional.empty();
         }
