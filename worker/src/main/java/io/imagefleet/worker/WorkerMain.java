@@ -131,7 +131,7 @@ public final class WorkerMain {
         String workerId = host + "/slot-" + slot;
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("imagefleet-timer-"));
         Recycler recycler = new Recycler(config.recycle(), link != null ? link : RecycleGate.IMMEDIATE, timer,
-                () -> ThreadLocalRandom.current().nextDouble());
+                () -> ThreadLocalRandom.current().nextDouble(), budget::reserved);
         LoopListener counter = new LoopListener() {
             @Override
             public void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {

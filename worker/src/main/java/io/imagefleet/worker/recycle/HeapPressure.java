@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 /**
  * Tells when the old generation is still over a share of its maximum right after a garbage
  * collection: a collection usage threshold on the pool, so the JVM itself notifies (on its
- * notification thread) and nothing polls. Live data that survives collections is what a recycle
- * gives back; garbage does not count. Closing removes the listener.
+ * notification thread, after each collection that leaves the pool over it) and nothing polls.
+ * Live data that survives collections is what a recycle gives back; garbage does not count.
+ * Closing removes the listener.
  */
 final class HeapPressure implements AutoCloseable {
     private static final Pattern OLD = Pattern.compile("old|tenured", Pattern.CASE_INSENSITIVE);
@@ -40,7 +41,7 @@ final class HeapPressure implements AutoCloseable {
      * Watches the old generation (G1 Old Gen, Tenured Gen, PS Old Gen...); empty when this JVM's
      * collector offers no pool with a collection usage threshold.
      */
-    static Optional<HeapPressure> watch(double ratio, Consumer<String> exceeded) {
+    static Optional<HeapPressure> watch(double ratio, Consumer<Exceeded> exceeded) {
         List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP && p.isCollectionUsageThresholdSupported()).toList();
         // The tenured pool by name (G1 Old Gen, Tenured Gen, PS Old Gen, ZGC Old Generation), else a
@@ -59,15 +60,22 @@ final class HeapPressure implements AutoCloseable {
             if (MemoryNotificationInfo.MEMORY_COLLECTION_THRESHOLD_EXCEEDED.equals(n.getType())) {
                 MemoryNotificationInfo info = MemoryNotificationInfo.from((CompositeData) n.getUserData());
                 if (info.getPoolName().equals(pool.getName())) {
-                    long used = info.getUsage().getUsed();
-                    exceeded.accept(String.format(Locale.ROOT, "%s holds %d MiB after a collection, %.0f%% of %d MiB (limit %.0f%%)",
-                            pool.getName(), used >> 20, 100.0 * used / max, max >> 20, 100 * ratio));
+                    exceeded.accept(new Exceeded(pool.getName(), info.getUsage().getUsed(), max, threshold));
                 }
             }
         };
         NotificationEmitter emitter = (NotificationEmitter) ManagementFactory.getMemoryMXBean();
         emitter.addNotificationListener(listener, null, null);
         return Optional.of(new HeapPressure(pool, emitter, listener));
+    }
+
+    /** One collection that left the pool over the threshold. */
+    record Exceeded(String pool, long used, long max, long threshold) {
+        String describe(long inFlight) {
+            return String.format(Locale.ROOT, "%s holds %d MiB after a collection, %d MiB of it beyond the jobs in flight: "
+                            + "%.0f%% of %d MiB (limit %.0f%%)", pool, used >> 20, (used - inFlight) >> 20,
+                    100.0 * (used - inFlight) / max, max >> 20, 100.0 * threshold / max);
+        }
     }
 
     private static long max(MemoryPoolMXBean pool) {

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * Decides when this worker JVM recycles and sets the recycle going. Triggers: jobs finished
@@ -26,6 +27,7 @@ public final class Recycler implements AutoCloseable {
 
     private final RecyclePolicy policy;
     private final RecycleGate gate;
+    private final LongSupplier inFlightBytes;
     private final ScheduledExecutorService timer;
     private final int jobLimit;
     private final Duration ageLimit;
@@ -35,9 +37,16 @@ public final class Recycler implements AutoCloseable {
     private volatile Runnable drain = () -> { };
     private HeapPressure heap;
 
-    public Recycler(RecyclePolicy policy, RecycleGate gate, ScheduledExecutorService timer, DoubleSupplier random) {
+    /**
+     * @param inFlightBytes the heap the jobs in flight hold now (their admission reservations):
+     *                      the heap trigger counts only what the old generation keeps beyond it,
+     *                      since a large image being worked on is live, not leaked
+     */
+    public Recycler(RecyclePolicy policy, RecycleGate gate, ScheduledExecutorService timer, DoubleSupplier random,
+                    LongSupplier inFlightBytes) {
         this.policy = policy;
         this.gate = gate;
+        this.inFlightBytes = inFlightBytes;
         this.timer = timer;
         this.jobLimit = policy.jobLimit(random);
         this.ageLimit = policy.ageLimit(random);
@@ -58,7 +67,7 @@ public final class Recycler implements AutoCloseable {
                             + "the RSS trigger is off"));
         }
         if (policy.heapRatio() > 0) {
-            heap = HeapPressure.watch(policy.heapRatio(), detail -> request(RecycleReason.HEAP, detail)).orElse(null);
+            heap = HeapPressure.watch(policy.heapRatio(), this::checkHeap).orElse(null);
             if (heap == null) {
                 log.warn("no heap pool of this JVM supports a collection usage threshold; the heap trigger is off");
             }
@@ -95,6 +104,15 @@ public final class Recycler implements AutoCloseable {
         if (granted.compareAndSet(false, true)) {
             log.info("recycling: {} after {} jobs", requested.get().wireName(), jobs.get());
             drain.run();
+        }
+    }
+
+    private void checkHeap(HeapPressure.Exceeded e) {
+        long inFlight = inFlightBytes.getAsLong();
+        if (e.used() - inFlight >= e.threshold()) {
+            request(RecycleReason.HEAP, e.describe(inFlight));
+        } else {
+            log.debug("old generation over the threshold but mostly jobs in flight: {}", e.describe(inFlight));
         }
     }
 

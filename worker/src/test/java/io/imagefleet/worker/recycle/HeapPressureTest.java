@@ -13,7 +13,7 @@ import static org.awaitility.Awaitility.await;
 class HeapPressureTest {
     @Test
     void watch_liveDataOverTheRatioAfterACollection_notifiesWithoutPolling() {
-        List<String> heard = new CopyOnWriteArrayList<>();
+        List<HeapPressure.Exceeded> heard = new CopyOnWriteArrayList<>();
         // A ratio this JVM's old generation is surely over once this test holds 64 MiB through a full collection.
         long max = Runtime.getRuntime().maxMemory();
         double ratio = Math.max(0.001, (32.0 * (1 << 20)) / max);
@@ -26,7 +26,9 @@ class HeapPressureTest {
                 System.gc();
                 return !heard.isEmpty();
             });
-            assertThat(heard.get(0)).contains(watch.poolName()).contains("after a collection");
+            assertThat(heard.get(0).pool()).isEqualTo(watch.poolName());
+            assertThat(heard.get(0).used()).isGreaterThanOrEqualTo(heard.get(0).threshold());
+            assertThat(heard.get(0).describe(0)).contains("after a collection");
         }
         assertThat(held).hasSize(64);
     }

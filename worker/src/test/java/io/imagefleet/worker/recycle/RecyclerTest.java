@@ -18,7 +18,7 @@ class RecyclerTest {
     private final AtomicInteger drains = new AtomicInteger();
 
     private Recycler recycler(RecyclePolicy policy, RecycleGate gate) {
-        Recycler r = new Recycler(policy, gate, timer, () -> 0.5);
+        Recycler r = new Recycler(policy, gate, timer, () -> 0.5, () -> 0);
         r.start(drains::incrementAndGet);
         return r;
     }
