@@ -155,7 +155,7 @@ public final class WorkerMain {
                 new Replies(config.topics().results(), config.topics().dlq()),
                 settings, Clock.systemUTC(), hooks);
         stop.attach(loop);
-        recycler.start(loop::stop);
+        recycler.start(loop::recycle);
         log.info("worker {} consuming", workerId);
         try {
             loop.run();

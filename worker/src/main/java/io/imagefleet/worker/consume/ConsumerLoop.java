@@ -7,6 +7,7 @@ import io.imagefleet.wire.JobCodec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.worker.pipeline.JobContext;
 import io.imagefleet.worker.pipeline.Pipeline;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -56,6 +57,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
     private static final Duration RESEND_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     /** The lifecycle of a loop. */
     public enum State { STARTING, RUNNING, DRAINING, STOPPED }
@@ -86,6 +88,7 @@ public final class ConsumerLoop implements Runnable {
     private int started;
     private long lastCommitMillis;
     private volatile boolean stopRequested;
+    private volatile boolean remainInGroup;
     private volatile State state = State.STARTING;
 
     public ConsumerLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, JobHandler handler,
@@ -113,10 +116,22 @@ public final class ConsumerLoop implements Runnable {
         return state;
     }
 
-    /** Asks the loop to drain and stop; safe from any thread, including a signal handler. */
+    /**
+     * Asks the loop to drain and stop, leaving the group so that its partitions go to the other
+     * members at once (this worker is going away); safe from any thread, including a signal handler.
+     */
     public void stop() {
         stopRequested = true;
         consumer.wakeup();
+    }
+
+    /**
+     * Asks the loop to drain and stop for a recycle: it stays in the group, so that its successor,
+     * with the same {@code group.instance.id}, takes its partitions back without a rebalance.
+     */
+    public void recycle() {
+        remainInGroup = true;
+        stop();
     }
 
     @Override
@@ -441,7 +456,9 @@ public final class ConsumerLoop implements Runnable {
         pool.shutdownNow();
         resender.shutdownNow();
         try {
-            consumer.close();
+            // Bounded: a close during a rebalance would otherwise wait the default 30 s for it.
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(remainInGroup
+                    ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         } catch (RuntimeException e) {
             log.warn("closing the consumer failed: {}", e.toString());
         }

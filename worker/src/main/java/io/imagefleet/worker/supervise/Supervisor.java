@@ -246,7 +246,7 @@ public final class Supervisor {
     }
 
     private void onRecycleRequest(Slot slot, ControlMessage.RecycleRequest m, long now) {
-        if (slot.recycleReason != null || slot.draining) {
+        if (slot.recycleReason != null || slot.draining || state != State.RUNNING) {
             return;
         }
         slot.recycleReason = m.reason();
@@ -513,6 +513,9 @@ public final class Supervisor {
     }
 
     private Child launch(int slot, int generation) {
+        if (state != State.RUNNING) {
+            return null;
+        }
         try {
             Child child = launcher.launch(slot, generation, events);
             log.info("{} started {}", ChildLogs.label(slot), child);
