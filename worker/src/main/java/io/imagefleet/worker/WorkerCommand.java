@@ -2,6 +2,7 @@ package io.imagefleet.worker;
 
 import io.imagefleet.config.ConfigException;
 import io.imagefleet.worker.control.ExitCodes;
+import io.imagefleet.worker.imaging.NativeCodecs;
 import io.imagefleet.worker.source.Source;
 import io.imagefleet.worker.supervise.SupervisorMain;
 import picocli.CommandLine.Command;
@@ -36,6 +37,10 @@ public final class WorkerCommand implements Callable<Integer> {
     @Option(names = "--supervised", hidden = true, description = "Talk to a supervisor over stdin and stdout.")
     boolean supervised;
 
+    @Option(names = "--check", description = "Check the configuration and report which native codecs "
+            + "(libjpeg-turbo, libwebp) this worker would use, then exit.")
+    boolean check;
+
     private final Map<String, Source> extraSources;
 
     public WorkerCommand() {
@@ -53,6 +58,9 @@ public final class WorkerCommand implements Callable<Integer> {
         put(env, "IMAGEFLEET_THREADS", threads);
         put(env, "IMAGEFLEET_PROCESSES", processes);
         try {
+            if (check) {
+                return WorkerMain.check(env, System.out);
+            }
             if (!supervised && env.containsKey("IMAGEFLEET_PROCESSES")) {
                 return SupervisorMain.run(env);
             }
@@ -60,6 +68,9 @@ public final class WorkerCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return ExitCodes.CONFIG;
+        } catch (NativeCodecs.Missing e) {
+            System.err.println(e.getMessage());
+            return 1;
         }
     }
 

@@ -2,6 +2,7 @@ package io.imagefleet.worker;
 
 import io.imagefleet.worker.admission.MemoryBudget;
 import io.imagefleet.worker.admission.PeakEstimate;
+import io.imagefleet.worker.config.NativeMode;
 import io.imagefleet.worker.config.WorkerConfig;
 import io.imagefleet.worker.consume.ConsumerLoop;
 import io.imagefleet.worker.consume.KafkaClients;
@@ -11,18 +12,21 @@ import io.imagefleet.worker.consume.LoopSettings;
 import io.imagefleet.worker.consume.Replies;
 import io.imagefleet.worker.consume.Suspicions;
 import io.imagefleet.worker.control.ExitCodes;
-import io.imagefleet.worker.imaging.ImageDecoder;
-import io.imagefleet.worker.imaging.ImageEncoder;
-import io.imagefleet.worker.imaging.ImageOps;
-import io.imagefleet.worker.imaging.ImageProbe;
+import io.imagefleet.worker.imaging.Imaging;
+import io.imagefleet.worker.imaging.NativeCodecs;
+import io.imagefleet.worker.pipeline.JobWatchdog;
 import io.imagefleet.worker.pipeline.Pipeline;
 import io.imagefleet.worker.recycle.RecycleGate;
 import io.imagefleet.worker.recycle.Recycler;
 import io.imagefleet.worker.recycle.ResidentSet;
+import io.imagefleet.worker.source.AddressPolicy;
 import io.imagefleet.worker.source.FileSource;
+import io.imagefleet.worker.source.HttpConnector;
+import io.imagefleet.worker.source.HttpSource;
 import io.imagefleet.worker.source.Source;
 import io.imagefleet.worker.source.Sources;
 import io.imagefleet.worker.store.FileStore;
+import io.imagefleet.worker.store.HttpStore;
 import io.imagefleet.worker.store.OutputStores;
 import io.imagefleet.worker.supervise.SupervisorLink;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,10 +38,13 @@ import picocli.CommandLine;
 import sun.misc.Signal;
 
 import javax.imageio.ImageIO;
+import javax.net.ssl.SSLSocketFactory;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
@@ -46,7 +53,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The composition root of a worker JVM: reads the configuration once, builds every object and
@@ -56,6 +62,11 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class WorkerMain {
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
+    /**
+     * Test flag only: with {@code -Dimagefleet.test.nativeCrash=true} every native JPEG decode
+     * crashes the JVM in native code, to show that a native crash takes down one worker JVM.
+     */
+    public static final String TEST_NATIVE_CRASH = "imagefleet.test.nativeCrash";
 
     private WorkerMain() {
     }
@@ -88,8 +99,10 @@ public final class WorkerMain {
         WorkerConfig config = WorkerConfig.fromEnv(env);
         String host = env.getOrDefault("HOSTNAME", localHostName());
         log.info("worker starting with {}", config.describe());
+        hardenProcess();
         MemoryBudget budget = MemoryBudget.ofHeap(config.memoryBudget());
-        Pipeline pipeline = pipeline(config, budget, extraSources);
+        StuckJobs stuck = new StuckJobs(config.jobTimeout());
+        Pipeline pipeline = pipeline(config, host, budget, stuck, extraSources);
 
         Stopper stop = new Stopper(link);
         // Handle the signals ourselves rather than through shutdown hooks, so a drained stop exits 0.
@@ -106,32 +119,45 @@ public final class WorkerMain {
             }
             slot = given.getAsInt();
         }
-        return consume(config, host, slot, link, pipeline, budget, stop);
+        return consume(new Parts(config, host, slot, link, pipeline, budget, stuck), stop);
     }
 
-    private static Pipeline pipeline(WorkerConfig config, MemoryBudget budget, Map<String, Source> extraSources) {
-        ImageIO.setUseCache(false);
-        ImageIO.scanForPlugins();
+    /** What the consuming half of a worker is built from. */
+    private record Parts(WorkerConfig config, String host, int slot, SupervisorLink link, Pipeline pipeline,
+                         MemoryBudget budget, StuckJobs stuck) {
+    }
+
+    /** The pipeline a worker runs jobs with: sources, codecs (native when available), stores, admission, watchdog. */
+    static Pipeline pipeline(WorkerConfig config, String host, MemoryBudget budget, StuckJobs stuck,
+                             Map<String, Source> extraSources) {
+        NativeCodecs natives = loadNatives(config);
+        natives.report().forEach(line -> log.info("native codecs: {}", line));
+        HttpConnector http = new HttpConnector(
+                new AddressPolicy(config.http().allowHosts(), config.http().allowPrivate()),
+                (SSLSocketFactory) SSLSocketFactory.getDefault(), config.http().connectTimeout(), "imagefleet/" + host);
+        HttpSource httpSource = new HttpSource(http, config.maxSourceBytes());
+        HttpStore httpStore = new HttpStore(http);
+        ScheduledExecutorService watchdogThread = Executors.newSingleThreadScheduledExecutor(named("imagefleet-watchdog-"));
         Map<String, Source> sources = new HashMap<>(extraSources);
         sources.put("file", new FileSource(config.fileRoots(), config.maxSourceBytes()));
+        sources.put("http", httpSource);
+        sources.put("https", httpSource);
         return new Pipeline(
                 new Sources(sources),
-                new ImageProbe(config.maxPixels()),
-                new ImageDecoder(),
-                new ImageOps(),
-                new ImageEncoder(),
-                new OutputStores(Map.of("file", new FileStore(config.outputRoots()))),
+                Imaging.of(config.maxPixels(), natives),
+                new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore, "https", httpStore)),
                 budget,
-                System::nanoTime);
+                new JobWatchdog(config.jobTimeout(), config.jobStuckAfter(), watchdogThread, System::nanoTime),
+                stuck);
     }
 
     /** Builds the Kafka side for this slot and runs the loop until it stops; returns the exit code. */
-    private static int consume(WorkerConfig config, String host, int slot, SupervisorLink link, Pipeline pipeline,
-                               MemoryBudget budget, Stopper stop) {
-        String workerId = host + "/slot-" + slot;
+    private static int consume(Parts p, Stopper stop) {
+        WorkerConfig config = p.config();
+        String workerId = p.host() + "/slot-" + p.slot();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("imagefleet-timer-"));
-        Recycler recycler = new Recycler(config.recycle(), link != null ? link : RecycleGate.IMMEDIATE, timer,
-                () -> ThreadLocalRandom.current().nextDouble(), budget::reserved);
+        Recycler recycler = new Recycler(config.recycle(), p.link() != null ? p.link() : RecycleGate.IMMEDIATE, timer,
+                () -> ThreadLocalRandom.current().nextDouble(), p.budget()::reserved);
         LoopListener counter = new LoopListener() {
             @Override
             public void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
@@ -140,21 +166,22 @@ public final class WorkerMain {
                 }
             }
         };
-        LoopHooks hooks = link == null ? new LoopHooks(counter, Suspicions.NONE)
-                : new LoopHooks(LoopListener.all(link, counter), link);
+        LoopHooks hooks = p.link() == null ? new LoopHooks(counter, Suspicions.NONE)
+                : new LoopHooks(LoopListener.all(p.link(), counter), p.link());
         LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout());
-        String clientId = "imagefleet-" + host + "-" + slot;
+        String clientId = "imagefleet-" + p.host() + "-" + p.slot();
         // A stable member id per slot (static membership): a respawned JVM takes its partitions back without a rebalance.
-        String instanceId = link != null ? host + "-slot-" + slot : null;
+        String instanceId = p.link() != null ? p.host() + "-slot-" + p.slot() : null;
         ExecutorService pool = Executors.newFixedThreadPool(config.threads(), named("imagefleet-job-"));
         ScheduledExecutorService resender = Executors.newSingleThreadScheduledExecutor(named("imagefleet-resend-"));
         ConsumerLoop loop = new ConsumerLoop(
                 new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight())),
                 new KafkaProducer<>(KafkaClients.producer(config, clientId)),
-                pipeline::process, pool, resender,
+                p.pipeline()::process, pool, resender,
                 new Replies(config.topics().results(), config.topics().dlq()),
                 settings, Clock.systemUTC(), hooks);
         stop.attach(loop);
+        p.stuck().attach(loop, recycler);
         recycler.start(loop::recycle);
         log.info("worker {} consuming", workerId);
         try {
@@ -163,6 +190,10 @@ public final class WorkerMain {
             recycler.close();
             timer.shutdownNow();
         }
+        return exit(recycler, p.budget(), p.link());
+    }
+
+    private static int exit(Recycler recycler, MemoryBudget budget, SupervisorLink link) {
         int code = recycler.granted() ? ExitCodes.RECYCLE : ExitCodes.OK;
         long peakRss = ResidentSet.peak().orElse(-1);
         log.info("exiting {} after {} jobs; peak RSS {} MiB; memory budget high water {} of {}", ExitCodes.describe(code),
@@ -175,34 +206,44 @@ public final class WorkerMain {
         return code;
     }
 
-    /** Stops the worker from a signal or a closed channel, whether or not its loop exists yet. */
-    private static final class Stopper implements Runnable {
-        private final SupervisorLink link;
-        private final AtomicReference<ConsumerLoop> loop = new AtomicReference<>();
-        private volatile boolean requested;
-
-        Stopper(SupervisorLink link) {
-            this.link = link;
+    /** The native codecs the configuration asks for; the test-only crash flag is a system property. */
+    static NativeCodecs loadNatives(WorkerConfig config) {
+        if (config.nativeCodecs() == NativeMode.OFF) {
+            return NativeCodecs.none();
         }
+        return NativeCodecs.load(config.nativeCodecs() == NativeMode.REQUIRED, Boolean.getBoolean(TEST_NATIVE_CRASH));
+    }
 
-        @Override
-        public void run() {
-            requested = true;
-            if (link != null) {
-                link.release();
-            }
-            ConsumerLoop l = loop.get();
-            if (l != null) {
-                l.stop();
-            }
+    /**
+     * {@code imagefleet worker --check}: checks the configuration and says which native codecs
+     * this worker would use. Returns 0 when the worker could start, 1 when a required library
+     * is missing (configuration errors throw, as at start).
+     */
+    static int check(Map<String, String> env, PrintStream out) {
+        WorkerConfig config = WorkerConfig.fromEnv(env);
+        out.println("configuration: ok");
+        try {
+            NativeCodecs natives = loadNatives(config);
+            natives.report().forEach(line -> out.println("native " + line));
+            out.println("native mode: " + config.nativeCodecs().name().toLowerCase(Locale.ROOT)
+                    + " (IMAGEFLEET_NATIVE)");
+            return 0;
+        } catch (NativeCodecs.Missing e) {
+            out.println("native: " + e.getMessage());
+            return 1;
         }
+    }
 
-        void attach(ConsumerLoop l) {
-            loop.set(l);
-            if (requested) {
-                l.stop();
-            }
-        }
+    /**
+     * Process-wide settings that keep untrusted images harmless: ImageIO keeps its streams in
+     * memory (no disk cache), and every XML parser in the JVM (image metadata: XMP in JPEG,
+     * TIFF, PSD) refuses external DTDs, schemas and entities.
+     */
+    static void hardenProcess() {
+        ImageIO.setUseCache(false);
+        System.setProperty("javax.xml.accessExternalDTD", "");
+        System.setProperty("javax.xml.accessExternalSchema", "");
+        System.setProperty("javax.xml.accessExternalStylesheet", "");
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.imagefleet.local.fleet;
 
 import io.imagefleet.wire.ErrorCode;
+import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
 import io.imagefleet.worker.source.Source;
 import io.imagefleet.worker.source.SourceBytes;
@@ -26,7 +27,7 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code halt}: halts the JVM at once with exit code {@code code} (default 134), like a native crash;</li>
  *   <li>{@code oom}: allocates until the heap is exhausted (the JVM exits on the OutOfMemoryError);</li>
  *   <li>{@code error}: throws an {@link InternalError}, as a faulty native decoder might;</li>
- *   <li>{@code hang}: never returns, ignoring interrupts, like a decoder stuck in a loop;</li>
+ *   <li>{@code hang}: never returns, ignoring interrupts and the job's deadline, like a decoder stuck in a loop;</li>
  *   <li>{@code flaky}: fails SOURCE_UNAVAILABLE the first {@code fail} times this JVM reads the URI;</li>
  *   <li>{@code down}: always fails SOURCE_UNAVAILABLE.</li>
  * </ul>
@@ -35,7 +36,7 @@ final class TestSource implements Source {
     private final Map<URI, AtomicInteger> reads = new ConcurrentHashMap<>();
 
     @Override
-    public SourceBytes fetch(URI uri) throws JobFailure {
+    public SourceBytes fetch(URI uri, JobDeadline deadline) throws JobFailure {
         Map<String, String> params = params(uri);
         switch (uri.getHost()) {
             case "slow" -> sleep(Long.parseLong(params.getOrDefault("ms", "1000")));

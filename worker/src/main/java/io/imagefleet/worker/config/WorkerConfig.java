@@ -24,10 +24,14 @@ import java.util.Map;
  * @param maxPixels       {@code IMAGEFLEET_MAX_PIXELS}: the largest source image, in pixels
  * @param maxSourceBytes  {@code IMAGEFLEET_MAX_SOURCE_BYTES}: the largest source, in bytes
  * @param jobTimeout      {@code IMAGEFLEET_JOB_TIMEOUT}: the deadline of one job
+ * @param jobStuckAfter   {@code IMAGEFLEET_JOB_STUCK_AFTER}: how long a job's thread may run past its deadline
+ *                        before it is reported stuck
  * @param drainTimeout    {@code IMAGEFLEET_DRAIN_TIMEOUT}: how long a stopping worker waits for in-flight jobs
  * @param fileRoots       {@code IMAGEFLEET_FILE_ROOTS}: directories file:// sources may be read from
  * @param outputRoots     {@code IMAGEFLEET_OUTPUT_ROOTS}: directories file:// outputs may be written to
+ * @param http            {@code IMAGEFLEET_HTTP_*}: what outbound HTTP (sources, PUT targets) may reach
  * @param delivery        {@code IMAGEFLEET_DELIVERY}
+ * @param nativeCodecs    {@code IMAGEFLEET_NATIVE}: whether to use libjpeg-turbo and libwebp
  * @param memoryBudget    {@code IMAGEFLEET_MEMORY_BUDGET}: the share of the maximum heap that admitted jobs may reserve
  * @param recycle         {@code IMAGEFLEET_RECYCLE_*}: when this worker JVM recycles
  */
@@ -39,10 +43,13 @@ public record WorkerConfig(
         long maxPixels,
         long maxSourceBytes,
         Duration jobTimeout,
+        Duration jobStuckAfter,
         Duration drainTimeout,
         List<Path> fileRoots,
         List<Path> outputRoots,
+        HttpSettings http,
         Delivery delivery,
+        NativeMode nativeCodecs,
         double memoryBudget,
         RecyclePolicy recycle) {
 
@@ -69,10 +76,13 @@ public record WorkerConfig(
                 env.longBetween("IMAGEFLEET_MAX_PIXELS", 50_000_000L, 1, 65_500L * 65_500L),
                 env.bytes("IMAGEFLEET_MAX_SOURCE_BYTES", 50L << 20),
                 env.duration("IMAGEFLEET_JOB_TIMEOUT", Duration.ofSeconds(60)),
+                env.duration("IMAGEFLEET_JOB_STUCK_AFTER", Duration.ofSeconds(10)),
                 env.duration("IMAGEFLEET_DRAIN_TIMEOUT", Duration.ofSeconds(30)),
                 paths(env, "IMAGEFLEET_FILE_ROOTS"),
                 paths(env, "IMAGEFLEET_OUTPUT_ROOTS"),
+                HttpSettings.fromEnv(env),
                 env.oneOf("IMAGEFLEET_DELIVERY", Delivery.AT_LEAST_ONCE, Delivery.class),
+                env.oneOf("IMAGEFLEET_NATIVE", NativeMode.AUTO, NativeMode.class),
                 env.doubleBetween("IMAGEFLEET_MEMORY_BUDGET", DEFAULT_MEMORY_BUDGET, 0.05, 1.0),
                 new RecyclePolicy(
                         env.intBetween("IMAGEFLEET_RECYCLE_MAX_JOBS", DEFAULT_RECYCLE_MAX_JOBS, 0, Integer.MAX_VALUE),
@@ -82,6 +92,9 @@ public record WorkerConfig(
                         env.doubleBetween("IMAGEFLEET_RECYCLE_JITTER", DEFAULT_RECYCLE_JITTER, 0, 0.5)));
         if (c.jobTimeout().isNegative() || c.jobTimeout().isZero()) {
             env.reject("IMAGEFLEET_JOB_TIMEOUT must be positive, got " + Durations.format(c.jobTimeout()));
+        }
+        if (c.jobStuckAfter().isNegative() || c.jobStuckAfter().isZero()) {
+            env.reject("IMAGEFLEET_JOB_STUCK_AFTER must be positive, got " + Durations.format(c.jobStuckAfter()));
         }
         env.validate();
         return c;
@@ -107,10 +120,13 @@ public record WorkerConfig(
         m.put("maxPixels", maxPixels);
         m.put("maxSourceBytes", ByteSize.format(maxSourceBytes));
         m.put("jobTimeout", Durations.format(jobTimeout));
+        m.put("jobStuckAfter", Durations.format(jobStuckAfter));
         m.put("drainTimeout", Durations.format(drainTimeout));
         m.put("fileRoots", fileRoots);
         m.put("outputRoots", outputRoots);
+        m.put("http", http);
         m.put("delivery", delivery);
+        m.put("native", nativeCodecs);
         m.put("memoryBudget", memoryBudget);
         m.put("recycle", recycle);
         return m;

@@ -2,41 +2,72 @@ package io.imagefleet.worker.imaging;
 
 import java.awt.Graphics2D;
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorConvertOp;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.DirectColorModel;
+import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 
-/** Conversions to the two pixel layouts the operations work on: 8-bit sRGB, with or without alpha. */
+/**
+ * Conversions to the two pixel layouts the operations work on: 8-bit sRGB, with or without
+ * alpha ({@link BufferedImage#TYPE_INT_RGB}, {@link BufferedImage#TYPE_INT_ARGB}). Stateless.
+ *
+ * <p>Grey samples are taken as display values (v becomes v,v,v), as every viewer shows them,
+ * not as the linear light that Java's built-in grey colour space claims they are. Images in any
+ * other colour space (an embedded ICC profile such as Adobe RGB, CMYK, linear RGB) are converted
+ * to sRGB through their profile with a colour management engine, not pixel by pixel.
+ */
 final class Colour {
+    private static final ColorSpace SRGB = ColorSpace.getInstance(ColorSpace.CS_sRGB);
+    private static final ColorSpace LINEAR_GREY = ColorSpace.getInstance(ColorSpace.CS_GRAY);
+
     private Colour() {
     }
 
-    /**
-     * The image as {@link BufferedImage#TYPE_INT_RGB} or {@link BufferedImage#TYPE_INT_ARGB}
-     * (when it has alpha), converting from grey, palette, 16-bit and ICC-profiled spaces.
-     */
+    /** The image in 8-bit sRGB, with alpha when it has any; the same image when it already is. */
     static BufferedImage toSrgb(BufferedImage src) {
         int type = src.getType();
         if (type == BufferedImage.TYPE_INT_RGB || type == BufferedImage.TYPE_INT_ARGB) {
             return src;
         }
-        boolean alpha = src.getColorModel().hasAlpha();
-        BufferedImage dst = new BufferedImage(src.getWidth(), src.getHeight(),
-                alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
-        if (src.getColorModel().getColorSpace().isCS_sRGB()
-                || src.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY) {
-            Graphics2D g = dst.createGraphics();
-            try {
-                g.drawImage(src, 0, 0, null);
-            } finally {
-                g.dispose();
-            }
-            return dst;
+        ColorModel cm = src.getColorModel();
+        ColorSpace cs = cm.getColorSpace();
+        BufferedImage dst = blank(src.getWidth(), src.getHeight(), cm.hasAlpha());
+        if (cs == LINEAR_GREY || (cs.getType() == ColorSpace.TYPE_GRAY && !(cs instanceof ICC_ColorSpace))) {
+            copyGrey(src.getRaster(), cm, dst);
+        } else if (cs.isCS_sRGB()) {
+            draw(src, dst);
+        } else if (!(cs instanceof ICC_ColorSpace)) {
+            // A space defined by code, not a profile (TwelveMonkeys' CMYK without one): its own
+            // toRGB is right, while ColorConvertOp's path for such spaces is not.
+            copyRows(src, dst);
+        } else {
+            new ColorConvertOp(cs, SRGB, null).filter(src, dst);
         }
-        // Other spaces (an embedded ICC profile, say): the colour model converts each pixel to sRGB.
-        for (int y = 0; y < src.getHeight(); y++) {
-            for (int x = 0; x < src.getWidth(); x++) {
-                dst.setRGB(x, y, src.getRGB(x, y));
-            }
+        return dst;
+    }
+
+    /**
+     * Reinterprets 8-bit pixels that a decoder labelled sRGB as values in the given profile's
+     * space, and converts them to sRGB: for decoders that ignore an embedded profile (the JDK's
+     * PNG reader and iCCP). Returns the image unchanged when the profile is not an RGB one.
+     */
+    static BufferedImage fromProfile(BufferedImage srgbLabelled, ICC_Profile profile) {
+        if (profile.getColorSpaceType() != ColorSpace.TYPE_RGB) {
+            return srgbLabelled;
         }
+        BufferedImage img = toSrgb(srgbLabelled);
+        boolean alpha = img.getColorModel().hasAlpha();
+        ColorSpace space = new ICC_ColorSpace(profile);
+        DirectColorModel relabelled = new DirectColorModel(space, alpha ? 32 : 24, 0xff0000, 0xff00, 0xff,
+                alpha ? 0xff000000 : 0, false, DataBuffer.TYPE_INT);
+        BufferedImage inProfile = new BufferedImage(relabelled, img.getRaster(), false, null);
+        BufferedImage dst = blank(img.getWidth(), img.getHeight(), alpha);
+        new ColorConvertOp(space, SRGB, null).filter(inProfile, dst);
         return dst;
     }
 
@@ -55,5 +86,61 @@ final class Colour {
             g.dispose();
         }
         return dst;
+    }
+
+    private static BufferedImage blank(int w, int h, boolean alpha) {
+        return new BufferedImage(w, h, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+    }
+
+    private static void draw(BufferedImage src, BufferedImage dst) {
+        Graphics2D g = dst.createGraphics();
+        try {
+            g.drawImage(src, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+    }
+
+    private static void copyRows(BufferedImage src, BufferedImage dst) {
+        int w = src.getWidth();
+        int[] row = new int[w];
+        for (int y = 0; y < src.getHeight(); y++) {
+            src.getRGB(0, y, w, 1, row, 0, w);
+            dst.setRGB(0, y, w, 1, row, 0, w);
+        }
+    }
+
+    /** Grey (and grey + alpha) at any bit depth: each sample scaled to 8 bits and repeated in r, g and b. */
+    private static void copyGrey(Raster raster, ColorModel cm, BufferedImage dst) {
+        int w = raster.getWidth();
+        int h = raster.getHeight();
+        boolean alpha = cm.hasAlpha();
+        int bands = raster.getNumBands();
+        boolean floating = raster.getTransferType() == DataBuffer.TYPE_FLOAT || raster.getTransferType() == DataBuffer.TYPE_DOUBLE;
+        // 32-bit samples are unsigned, but rasters hand them out as Java ints.
+        double wrap = raster.getTransferType() == DataBuffer.TYPE_INT ? 4294967296.0 : 0;
+        double greyMax = floating ? 1.0 : (1L << cm.getComponentSize(0)) - 1;
+        double alphaMax = alpha ? (floating ? 1.0 : (1L << cm.getComponentSize(bands - 1)) - 1) : 1;
+        double[] grey = new double[w];
+        double[] a = alpha ? new double[w] : null;
+        int[] row = new int[w];
+        WritableRaster out = dst.getRaster();
+        for (int y = 0; y < h; y++) {
+            raster.getSamples(0, y, w, 1, 0, grey);
+            if (alpha) {
+                raster.getSamples(0, y, w, 1, bands - 1, a);
+            }
+            for (int x = 0; x < w; x++) {
+                int v = to8(grey[x] < 0 ? grey[x] + wrap : grey[x], greyMax);
+                int av = alpha ? to8(a[x] < 0 ? a[x] + wrap : a[x], alphaMax) : 0xff;
+                row[x] = (av << 24) | (v << 16) | (v << 8) | v;
+            }
+            out.setDataElements(0, y, w, 1, row);
+        }
+    }
+
+    private static int to8(double sample, double max) {
+        long v = Math.round(sample / max * 255.0);
+        return (int) Math.max(0, Math.min(255, v));
     }
 }

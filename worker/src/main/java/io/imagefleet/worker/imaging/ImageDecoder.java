@@ -1,6 +1,8 @@
 package io.imagefleet.worker.imaging;
 
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import io.imagefleet.wire.ErrorCode;
+import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
 
 import javax.imageio.ImageIO;
@@ -8,58 +10,106 @@ import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadWarningListener;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Decodes the first frame of an image into an sRGB {@link BufferedImage}, optionally with source
- * subsampling. Every reader that claims the bytes is tried in turn, so a file one plugin cannot
- * read can still be read by the next. A reader warning (a truncated file, say) fails the decode
- * unless the caller accepts warnings. Readers are always disposed. Thread-safe.
+ * Decodes the first frame of an image into 8-bit sRGB ({@link Colour}), upright (the EXIF
+ * orientation applied unless the job says not to), optionally with source subsampling
+ * (shrink-on-load). Every reader that claims the bytes is tried in turn, so a file one plugin
+ * cannot read can still be read by the next (TwelveMonkeys first, the JDK's readers after).
+ * A reader that decodes with a warning is final, though: the next one would not do better (the
+ * JDK's JPEG reader returns CMYK pixels as if they were RGB, without a word).
+ *
+ * <p>A reader warning means lost data (a truncated JPEG decodes to grey with only a warning),
+ * so it fails the decode unless the job accepts warnings; a few notices that are not about
+ * lost data are let through (see {@link #BENIGN_WARNINGS}). Metadata is never read (so no XML
+ * is parsed), readers are always disposed, and the job's deadline aborts a read in progress.
+ * Thread-safe.
  */
 public final class ImageDecoder {
+    /** Reader notices that say nothing about lost pixels. */
+    static final List<String> BENIGN_WARNINGS = List.of(
+            "Ignoring unexpected chunk",                        // WebP: an XMP or other extra chunk
+            "strip/tileByteCount < required",                   // TIFF: compressed strips are shorter than raw ones
+            "Old-style JPEG compressed TIFF",                    // TIFF: a legacy layout the reader handles
+            "Incorrect StripOffsets/TileOffsets",
+            "Incorrect StripByteCounts/TileByteCounts",
+            "extraneous bytes before marker 0xd9",              // JPEG: padding before the end marker
+            "Image contains an ICC color profile that is incompatible", // JPEG: a broken profile, ignored
+            "No embedded ICC color profile, will convert using");     // CMYK JPEG: converted by formula
+
+    /** What to decode and how. */
+    public record Request(int subsampling, boolean acceptWarnings, boolean autoOrient, JobDeadline deadline) {
+    }
+
+    private final Optional<NativeJpegDecoder> nativeJpeg;
+
+    /** The ImageIO + TwelveMonkeys decoder. */
+    public ImageDecoder() {
+        this(NativeCodecs.none());
+    }
+
+    /** A decoder that takes the native JPEG path when libjpeg-turbo is loaded. */
+    public ImageDecoder(NativeCodecs natives) {
+        this.nativeJpeg = natives.turboJpeg().map(tj -> new NativeJpegDecoder(natives, tj));
+    }
+
+    /**
+     * The subsampling a decode of this image will actually use, given the plan's factor: the
+     * native JPEG path decodes at the nearest DCT scale at or above the plan's size, which can
+     * be larger. Admission reserves memory by this.
+     */
+    public int subsamplingFor(ProbeResult header, int plannedFactor) {
+        if (header.format().equals("jpeg") && nativeJpeg.isPresent()) {
+            return nativeJpeg.get().effectiveFactor(plannedFactor);
+        }
+        return plannedFactor;
+    }
 
     /**
      * Decodes.
      *
-     * @param subsampling keep every n-th pixel in each direction (1 decodes every pixel)
-     * @throws JobFailure DECODE_FAILED, or UNSUPPORTED_FORMAT when no reader takes the bytes
+     * @param header the probe of the same bytes (its format and orientation are used)
+     * @throws JobFailure DECODE_FAILED, UNSUPPORTED_FORMAT when no reader takes the bytes, or TIMEOUT
      */
-    public BufferedImage decode(byte[] bytes, int subsampling, boolean acceptWarnings) throws JobFailure {
+    public BufferedImage decode(byte[] bytes, ProbeResult header, Request request) throws JobFailure {
         List<String> failures = new ArrayList<>();
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        if (header.format().equals("jpeg") && nativeJpeg.isPresent()) {
+            try {
+                Optional<NativeJpegDecoder.Outcome> fast = nativeJpeg.get().decode(bytes, request.subsampling());
+                if (fast.isPresent()) {
+                    request.deadline().check("decoding");
+                    if (fast.get().warning().isPresent() && !request.acceptWarnings()) {
+                        throw new JobFailure(ErrorCode.DECODE_FAILED, "image cannot be decoded: libjpeg-turbo warned: "
+                                + fast.get().warning().get() + " (the job may set allowDecodeWarnings to accept such images)");
+                    }
+                    return request.autoOrient() ? Orientation.apply(fast.get().image(), header.orientation())
+                            : fast.get().image();
+                }
+            } catch (NativeCodecException e) {
+                // Not decodable by libjpeg-turbo: ImageIO has its go, and its answer is final.
+                failures.add("libjpeg-turbo: " + e.getMessage());
+            }
+        }
+        try (ImageInputStream in = new ByteArrayImageInputStream(bytes)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw new JobFailure(ErrorCode.UNSUPPORTED_FORMAT, "source is not an image in a known format");
             }
             while (readers.hasNext()) {
-                ImageReader reader = readers.next();
-                List<String> warnings = new ArrayList<>();
-                IIOReadWarningListener listener = (source, warning) -> warnings.add(warning);
-                try {
-                    in.seek(0);
-                    reader.setInput(in, true, true);
-                    reader.addIIOReadWarningListener(listener);
-                    ImageReadParam param = reader.getDefaultReadParam();
-                    if (subsampling > 1) {
-                        param.setSourceSubsampling(subsampling, subsampling, 0, 0);
-                    }
-                    BufferedImage image = reader.read(0, param);
-                    if (!warnings.isEmpty() && !acceptWarnings) {
-                        failures.add(name(reader) + " warned: " + String.join("; ", warnings));
-                        continue;
-                    }
-                    return Colour.toSrgb(image);
-                } catch (IOException | RuntimeException e) {
-                    failures.add(name(reader) + ": " + e.getMessage());
-                } finally {
-                    reader.removeIIOReadWarningListener(listener);
-                    reader.dispose();
+                Attempt attempt = read(readers.next(), in, request);
+                if (attempt.image() != null) {
+                    return finish(attempt.image(), bytes, header, request);
+                }
+                failures.add(attempt.failure());
+                if (attempt.warned()) {
+                    break;
                 }
             }
         } catch (IOException e) {
@@ -68,7 +118,67 @@ public final class ImageDecoder {
         throw new JobFailure(ErrorCode.DECODE_FAILED, "image cannot be decoded: " + String.join(" | ", failures));
     }
 
-    private static String name(ImageReader reader) {
+    /** One reader's go: an image, or why not (and whether it decoded but warned). */
+    private record Attempt(BufferedImage image, String failure, boolean warned) {
+    }
+
+    private static Attempt read(ImageReader reader, ImageInputStream in, Request request) throws JobFailure {
+        List<String> warnings = new ArrayList<>();
+        IIOReadWarningListener listener = (source, warning) -> {
+            if (BENIGN_WARNINGS.stream().noneMatch(warning::contains)) {
+                warnings.add(warning);
+            }
+        };
+        // Readers may only be aborted from the thread that reads (the JDK's JPEG reader throws
+        // otherwise), so the deadline is polled from the reader's own progress reports.
+        DeadlineAbort abort = new DeadlineAbort(request.deadline());
+        try {
+            in.seek(0);
+            reader.setInput(in, true, true);
+            reader.addIIOReadWarningListener(listener);
+            reader.addIIOReadProgressListener(abort);
+            ImageReadParam param = reader.getDefaultReadParam();
+            if (request.subsampling() > 1) {
+                param.setSourceSubsampling(request.subsampling(), request.subsampling(), 0, 0);
+            }
+            BufferedImage image = reader.read(0, param);
+            request.deadline().check("decoding");
+            if (!warnings.isEmpty() && !request.acceptWarnings()) {
+                return new Attempt(null, readerName(reader) + " warned: " + String.join("; ", warnings)
+                        + " (the job may set allowDecodeWarnings to accept such images)", true);
+            }
+            return new Attempt(image, null, false);
+        } catch (IOException | RuntimeException e) {
+            request.deadline().check("decoding");
+            return new Attempt(null, readerName(reader) + ": " + e.getMessage(), false);
+        } finally {
+            reader.removeAllIIOReadWarningListeners();
+            reader.removeAllIIOReadProgressListeners();
+            reader.dispose();
+        }
+    }
+
+    private static BufferedImage finish(BufferedImage decoded, byte[] bytes, ProbeResult header, Request request)
+            throws JobFailure {
+        BufferedImage img;
+        try {
+            img = Colour.toSrgb(decoded);
+            if (header.format().equals("png")) {
+                ICC_Profile profile = IccProfiles.nonSrgbPngProfile(bytes);
+                if (profile != null) {
+                    img = Colour.fromProfile(img, profile);
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new JobFailure(ErrorCode.DECODE_FAILED, "the decoded " + header.format() + " image ("
+                    + decoded.getColorModel().getColorSpace().getClass().getSimpleName() + ", "
+                    + decoded.getColorModel().getNumComponents() + " components) cannot be converted to sRGB: " + e, e);
+        }
+        request.deadline().check("converting colours");
+        return request.autoOrient() ? Orientation.apply(img, header.orientation()) : img;
+    }
+
+    static String readerName(ImageReader reader) {
         return reader.getOriginatingProvider() == null ? reader.getClass().getSimpleName()
                 : reader.getOriginatingProvider().getClass().getName().replaceAll(".*\\.", "");
     }

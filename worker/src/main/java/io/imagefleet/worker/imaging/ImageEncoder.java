@@ -3,6 +3,7 @@ package io.imagefleet.worker.imaging;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Format;
 import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
 
 import javax.imageio.IIOImage;
@@ -18,40 +19,88 @@ import java.io.IOException;
 import java.util.Iterator;
 
 /**
- * Encodes an image in an output's format. Nothing of the source's metadata is written. Images
- * with alpha going to a format without it are laid over the output's background (white unless
- * the job says otherwise). Writers are always disposed. Thread-safe.
+ * Encodes an image in an output's format: JPEG (quality, optionally progressive), PNG, GIF
+ * (palette built from the image, one transparent entry when it has alpha), BMP, TIFF (deflate),
+ * and WebP (lossy or lossless, alpha kept) through libwebp when the worker loaded it.
+ * Nothing of the source's metadata is written. Images with alpha going to a format without it
+ * (JPEG, BMP) are laid over the output's background (white unless the job says otherwise), so
+ * transparent pixels do not turn black. Writers are always disposed, and the job's deadline
+ * aborts a write in progress. Thread-safe.
  */
 public final class ImageEncoder {
     /** JPEG quality when the job gives none. */
     public static final int DEFAULT_QUALITY = 85;
+    /** WebP quality when the job gives none (lossy). */
+    public static final int DEFAULT_WEBP_QUALITY = 80;
     private static final int WHITE = 0xffffff;
+
+    private final NativeCodecs natives;
+
+    /** An encoder without native codecs (WebP outputs fail). */
+    public ImageEncoder() {
+        this(NativeCodecs.none());
+    }
+
+    /** An encoder that writes WebP through libwebp when it is loaded. */
+    public ImageEncoder(NativeCodecs natives) {
+        this.natives = natives;
+    }
 
     /**
      * Encodes.
      *
-     * @throws JobFailure ENCODE_FAILED when the format has no writer here or the writer fails
+     * @throws JobFailure ENCODE_FAILED when the format has no writer here or the writer fails, TIMEOUT
      */
-    public byte[] encode(BufferedImage image, OutputSpec out) throws JobFailure {
+    public byte[] encode(BufferedImage image, OutputSpec out, JobDeadline deadline) throws JobFailure {
         Format format = out.format();
+        if (format == Format.WEBP) {
+            return webp(image, out, deadline);
+        }
         BufferedImage img = image;
         if (!format.supportsAlpha()) {
             img = Colour.flatten(img, background(out));
         }
         ImageWriter writer = writerFor(format, img);
+        DeadlineAbort abort = new DeadlineAbort(deadline);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, img.getWidth() * img.getHeight() / 4));
         try (ImageOutputStream ios = new MemoryCacheImageOutputStream(bytes)) {
             writer.setOutput(ios);
+            writer.addIIOWriteProgressListener(abort);
             ImageWriteParam param = writer.getDefaultWriteParam();
             configure(param, out);
             writer.write(null, new IIOImage(img, null, null), param);
         } catch (IOException | RuntimeException e) {
+            deadline.check("encoding " + out.name());
             throw new JobFailure(ErrorCode.ENCODE_FAILED, "output " + out.name() + " cannot be encoded as "
                     + format.wireName() + ": " + e.getMessage(), e);
         } finally {
+            writer.removeAllIIOWriteProgressListeners();
             writer.dispose();
         }
+        deadline.check("encoding " + out.name());
         return bytes.toByteArray();
+    }
+
+    /** WebP through libwebp: lossy at the output's quality, or lossless; alpha kept. */
+    private byte[] webp(BufferedImage image, OutputSpec out, JobDeadline deadline) throws JobFailure {
+        LibWebp webp = natives.webp().orElseThrow(() -> new JobFailure(ErrorCode.ENCODE_FAILED, "output " + out.name()
+                + " cannot be encoded as webp: WebP output needs libwebp, which this worker could not load ("
+                + natives.webpMissing() + ")"));
+        int w = image.getWidth();
+        int h = image.getHeight();
+        int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
+        if (!image.getColorModel().hasAlpha()) {
+            for (int i = 0; i < argb.length; i++) {
+                argb[i] |= 0xff000000;
+            }
+        }
+        try {
+            byte[] bytes = webp.encode(argb, w, h, out.quality() == null ? DEFAULT_WEBP_QUALITY : out.quality(), out.lossless());
+            deadline.check("encoding " + out.name());
+            return bytes;
+        } catch (NativeCodecException e) {
+            throw new JobFailure(ErrorCode.ENCODE_FAILED, "output " + out.name() + " cannot be encoded as webp: " + e.getMessage(), e);
+        }
     }
 
     private static ImageWriter writerFor(Format format, BufferedImage img) throws JobFailure {
@@ -71,8 +120,11 @@ public final class ImageEncoder {
                 param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
             }
         } else if (out.format() == Format.TIFF && param.canWriteCompressed()) {
-            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionType("Deflate".equals(firstType(param, "Deflate")) ? "Deflate" : param.getCompressionTypes()[0]);
+            String deflate = firstType(param, "Deflate");
+            if (deflate != null) {
+                param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                param.setCompressionType(deflate);
+            }
         }
     }
 

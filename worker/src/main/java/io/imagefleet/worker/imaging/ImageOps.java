@@ -4,51 +4,73 @@ import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.FlipDirection;
 import io.imagefleet.wire.Fit;
 import io.imagefleet.wire.Op;
+import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
 
 import java.awt.Graphics2D;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
-import java.awt.image.ConvolveOp;
-import java.awt.image.Kernel;
 import java.util.List;
 
 /**
  * Applies a list of operations, in order, to an sRGB image. The input image is never modified;
- * each step makes a new one. Stateless and thread-safe.
+ * each step makes a new one. When the image was decoded smaller than the source (shrink-on-load),
+ * the first resize still lands on the size computed from the source's own dimensions, so the
+ * output size never depends on the subsampling. Stateless and thread-safe.
  */
 public final class ImageOps {
 
     /**
      * Applies the operations.
      *
-     * @throws JobFailure PROCESS_FAILED when an operation does not fit the image (a crop outside it)
+     * @param source the size of the source image (upright), which the decoded image may be a
+     *               subsampled version of
+     * @throws JobFailure PROCESS_FAILED when an operation does not fit the image (a crop outside
+     *                    it), TIMEOUT when the deadline passes between two operations
      */
-    public BufferedImage apply(BufferedImage image, List<Op> ops) throws JobFailure {
+    public BufferedImage apply(BufferedImage image, List<Op> ops, Geometry.Size source, JobDeadline deadline)
+            throws JobFailure {
         BufferedImage current = image;
+        Geometry.Size logical = source;
         for (int i = 0; i < ops.size(); i++) {
-            current = apply(current, ops.get(i), i);
+            Op op = ops.get(i);
+            if (op instanceof Op.Resize r && logical != null) {
+                current = resize(current, r, logical);
+            } else {
+                current = apply(current, op, i);
+            }
+            if (op instanceof Op.Rotate rot && logical != null && rot.degrees() != 180) {
+                logical = new Geometry.Size(logical.height(), logical.width());
+            } else if (!(op instanceof Op.Flip || op instanceof Op.Grayscale || op instanceof Op.Rotate)) {
+                logical = null; // from here on the image's own size is the truth
+            }
+            deadline.check("applying ops[" + i + "] (" + opName(op) + ")");
         }
         return current;
     }
 
+    private static String opName(Op op) {
+        return op.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    }
+
     private BufferedImage apply(BufferedImage img, Op op, int index) throws JobFailure {
         return switch (op) {
-            case Op.Resize r -> resize(img, r);
+            case Op.Resize r -> resize(img, r, new Geometry.Size(img.getWidth(), img.getHeight()));
             case Op.Crop c -> crop(img, c, index);
             case Op.Rotate r -> rotate(img, r.degrees());
             case Op.Flip f -> flip(img, f.direction());
             case Op.Grayscale g -> grayscale(img);
-            case Op.Blur b -> convolve(img, gaussian(b.sigma()));
+            case Op.Blur b -> Gaussian.blur(img, b.sigma());
             case Op.Sharpen s -> sharpen(img, s.sigma());
         };
     }
 
-    private static BufferedImage resize(BufferedImage img, Op.Resize r) {
-        Geometry.Size scaled = Geometry.scaledSize(img.getWidth(), img.getHeight(), r);
+    /** Resizes to the size the resize gives a {@code logical} image (the decoded image may be smaller). */
+    private static BufferedImage resize(BufferedImage img, Op.Resize r, Geometry.Size logical) {
+        Geometry.Size scaled = Geometry.scaledSize(logical.width(), logical.height(), r);
         BufferedImage out = Resizer.scale(img, scaled.width(), scaled.height());
         if (r.fit() == Fit.FILL) {
-            Geometry.Size box = Geometry.finalSize(img.getWidth(), img.getHeight(), r);
+            Geometry.Size box = Geometry.finalSize(logical.width(), logical.height(), r);
             int[] at = Geometry.place(out.getWidth(), out.getHeight(), box.width(), box.height(), r.gravity());
             out = copy(out.getSubimage(at[0], at[1], box.width(), box.height()));
         }
@@ -127,7 +149,7 @@ public final class ImageOps {
 
     private static BufferedImage sharpen(BufferedImage img, double sigma) {
         // Unsharp mask: original + (original - blurred).
-        BufferedImage blurred = convolve(img, gaussian(sigma));
+        BufferedImage blurred = Gaussian.blur(img, sigma);
         BufferedImage dst = blank(img, img.getWidth(), img.getHeight());
         int[] a = new int[img.getWidth()];
         int[] b = new int[img.getWidth()];
@@ -149,57 +171,6 @@ public final class ImageOps {
 
     private static int clamp(int v) {
         return v < 0 ? 0 : Math.min(255, v);
-    }
-
-    /** A separable Gaussian applied as two 1-D passes, edges extended. */
-    private static BufferedImage convolve(BufferedImage img, float[] kernel) {
-        int r = kernel.length / 2;
-        BufferedImage padded = pad(img, r);
-        ConvolveOp horizontal = new ConvolveOp(new Kernel(kernel.length, 1, kernel), ConvolveOp.EDGE_NO_OP, null);
-        ConvolveOp vertical = new ConvolveOp(new Kernel(1, kernel.length, kernel), ConvolveOp.EDGE_NO_OP, null);
-        BufferedImage once = horizontal.filter(padded, null);
-        BufferedImage twice = vertical.filter(once, null);
-        return copy(twice.getSubimage(r, r, img.getWidth(), img.getHeight()));
-    }
-
-    private static float[] gaussian(double sigma) {
-        int r = Math.max(1, (int) Math.ceil(sigma * 3));
-        float[] k = new float[2 * r + 1];
-        double sum = 0;
-        for (int i = -r; i <= r; i++) {
-            double v = Math.exp(-(i * i) / (2 * sigma * sigma));
-            k[i + r] = (float) v;
-            sum += v;
-        }
-        for (int i = 0; i < k.length; i++) {
-            k[i] /= (float) sum;
-        }
-        return k;
-    }
-
-    /** The image with r pixels of its own edge repeated around it, so a convolution sees no black border. */
-    private static BufferedImage pad(BufferedImage img, int r) {
-        int w = img.getWidth();
-        int h = img.getHeight();
-        BufferedImage dst = blank(img, w + 2 * r, h + 2 * r);
-        Graphics2D g = dst.createGraphics();
-        try {
-            g.drawImage(img, r, r, null);
-            g.drawImage(img, 0, r, r, r + h, 0, 0, 1, h, null);
-            g.drawImage(img, r + w, r, w + 2 * r, r + h, w - 1, 0, w, h, null);
-        } finally {
-            g.dispose();
-        }
-        int[] row = new int[w + 2 * r];
-        dst.getRGB(0, r, row.length, 1, row, 0, row.length);
-        for (int y = 0; y < r; y++) {
-            dst.setRGB(0, y, row.length, 1, row, 0, row.length);
-        }
-        dst.getRGB(0, r + h - 1, row.length, 1, row, 0, row.length);
-        for (int y = r + h; y < h + 2 * r; y++) {
-            dst.setRGB(0, y, row.length, 1, row, 0, row.length);
-        }
-        return dst;
     }
 
     private static BufferedImage transform(BufferedImage src, BufferedImage dst, AffineTransform t) {

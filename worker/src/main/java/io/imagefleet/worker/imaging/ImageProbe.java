@@ -1,47 +1,68 @@
 package io.imagefleet.worker.imaging;
 
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.worker.pipeline.JobFailure;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
- * Reads an image's format and size from its header, without decoding pixels, and applies the
- * size limits. The format comes from the bytes, never from a name. Thread-safe.
+ * Reads an image's format, size, frame count and EXIF orientation from its header, without
+ * decoding pixels, and applies the size limits. The format comes from the bytes (each reader's
+ * signature check), never from a name. Every reader that claims the bytes is asked in turn.
+ * Allocates next to nothing, whatever the header claims: a 50,000 x 50,000 PNG of a few bytes
+ * is refused in well under a millisecond. Thread-safe.
  */
 public final class ImageProbe {
     /** The longest side any format here can hold. */
     public static final int MAX_SIDE = 65_500;
 
     private final long maxPixels;
+    private final Optional<TurboJpeg> turboJpeg;
 
+    /** A probe that reads every header through ImageIO. */
     public ImageProbe(long maxPixels) {
+        this(maxPixels, NativeCodecs.none());
+    }
+
+    /** A probe that reads JPEG headers through libjpeg-turbo when it is loaded (the library that will decode them). */
+    public ImageProbe(long maxPixels, NativeCodecs natives) {
         this.maxPixels = maxPixels;
+        this.turboJpeg = natives.turboJpeg();
     }
 
     /**
      * Probes the header.
      *
-     * @throws JobFailure UNSUPPORTED_FORMAT (not an image, or an unknown format), DECODE_FAILED
-     *                    (a header that cannot be read) or IMAGE_TOO_LARGE (over the limits)
+     * @throws JobFailure UNSUPPORTED_FORMAT (empty, not an image, or an unknown format),
+     *                    DECODE_FAILED (a header that cannot be read) or IMAGE_TOO_LARGE (over the limits)
      */
     public ProbeResult probe(byte[] bytes) throws JobFailure {
         if (bytes.length == 0) {
             throw new JobFailure(ErrorCode.UNSUPPORTED_FORMAT, "source is empty (0 bytes)");
         }
-        IOException last = null;
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        if (turboJpeg.isPresent() && bytes.length > 3 && (bytes[0] & 0xff) == 0xff && (bytes[1] & 0xff) == 0xd8
+                && (bytes[2] & 0xff) == 0xff) {
+            try {
+                TurboJpeg.Header h = turboJpeg.get().header(bytes);
+                checkLimits("jpeg", h.width(), h.height());
+                return new ProbeResult("jpeg", h.width(), h.height(), 1, Orientation.read(bytes, "jpeg"));
+            } catch (NativeCodecException e) {
+                // A header libjpeg-turbo cannot read: ImageIO has its go below.
+            }
+        }
+        String last = null;
+        try (ImageInputStream in = new ByteArrayImageInputStream(bytes)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
-                throw new JobFailure(ErrorCode.UNSUPPORTED_FORMAT,
-                        "source is not an image in a known format (" + bytes.length + " bytes, starting " + hexStart(bytes) + ")");
+                throw new JobFailure(ErrorCode.UNSUPPORTED_FORMAT, "source is not an image in a known format ("
+                        + bytes.length + " bytes, starting " + hexStart(bytes) + ")");
             }
             while (readers.hasNext()) {
                 ImageReader reader = readers.next();
@@ -52,17 +73,25 @@ public final class ImageProbe {
                     int h = reader.getHeight(0);
                     String format = Formats.normalise(reader.getFormatName());
                     checkLimits(format, w, h);
-                    return new ProbeResult(format, w, h, reader.getNumImages(false));
+                    return new ProbeResult(format, w, h, frames(reader), Orientation.read(bytes, format));
                 } catch (IOException | RuntimeException e) {
-                    last = e instanceof IOException io ? io : new IOException(e.toString(), e);
+                    last = ImageDecoder.readerName(reader) + ": " + e.getMessage();
                 } finally {
                     reader.dispose();
                 }
             }
         } catch (IOException e) {
-            last = e;
+            last = e.toString();
         }
-        throw new JobFailure(ErrorCode.DECODE_FAILED, "image header cannot be read: " + last.getMessage(), last);
+        throw new JobFailure(ErrorCode.DECODE_FAILED, "image header cannot be read: " + last);
+    }
+
+    private static int frames(ImageReader reader) {
+        try {
+            return reader.getNumImages(false);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private void checkLimits(String format, int w, int h) throws JobFailure {

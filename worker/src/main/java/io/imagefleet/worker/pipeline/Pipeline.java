@@ -5,10 +5,9 @@ import io.imagefleet.wire.Job;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.Status;
+import io.imagefleet.worker.imaging.Geometry;
 import io.imagefleet.worker.imaging.ImageDecoder;
-import io.imagefleet.worker.imaging.ImageEncoder;
-import io.imagefleet.worker.imaging.ImageOps;
-import io.imagefleet.worker.imaging.ImageProbe;
+import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.imaging.ProbeResult;
 import io.imagefleet.worker.pipeline.StageClock.Stage;
 import io.imagefleet.worker.source.SourceBytes;
@@ -22,79 +21,92 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.LongSupplier;
 
 /**
- * Turns one job into its result: fetch, probe, decode, then for each output its operations,
- * encoding and storage, each stage timed. Never throws for a bad job: every failure becomes a
- * failed result with its code. Thread-safe: one instance serves every pool thread.
+ * Turns one job into its result: fetch, probe, admit, decode, then for each output its
+ * operations, encoding and storage, each stage timed (the stages add up to {@code totalMs}).
+ * The job runs on the calling thread under a deadline watched by the {@link JobWatchdog}: past
+ * it the job fails TIMEOUT at the next check, and a thread that stays stuck is reported to the
+ * {@link StuckJobListener}. Never throws for a bad job: every failure becomes a failed result
+ * with its code. Thread-safe: one instance serves every pool thread.
  */
 public final class Pipeline {
     private final Sources sources;
-    private final ImageProbe probe;
-    private final ImageDecoder decoder;
-    private final ImageOps ops;
-    private final ImageEncoder encoder;
+    private final Imaging imaging;
     private final OutputStores stores;
     private final Admission admission;
-    private final LongSupplier nanos;
+    private final JobWatchdog watchdog;
+    private final StuckJobListener stuck;
 
-    public Pipeline(Sources sources, ImageProbe probe, ImageDecoder decoder, ImageOps ops, ImageEncoder encoder,
-                    OutputStores stores, Admission admission, LongSupplier nanos) {
+    public Pipeline(Sources sources, Imaging imaging, OutputStores stores, Admission admission,
+                    JobWatchdog watchdog, StuckJobListener stuck) {
         this.sources = sources;
-        this.admission = admission;
-        this.probe = probe;
-        this.decoder = decoder;
-        this.ops = ops;
-        this.encoder = encoder;
+        this.imaging = imaging;
         this.stores = stores;
-        this.nanos = nanos;
+        this.admission = admission;
+        this.watchdog = watchdog;
+        this.stuck = stuck;
     }
 
     /** Processes a job; {@code context} says who runs it and how long it queued. */
     public Result process(Job job, JobContext context) {
-        StageClock clock = new StageClock(nanos);
+        StageClock clock = new StageClock(watchdog.nanos());
         Result.SourceInfo sourceInfo = null;
-        try {
-            SourceBytes src = sources.fetch(job.source());
+        try (JobWatchdog.Watch watch = watchdog.watch(job.id(), stuck)) {
+            JobDeadline deadline = watch.deadline();
+            SourceBytes src = sources.fetch(job.source(), deadline);
             clock.lap(Stage.FETCH);
             sourceInfo = new Result.SourceInfo(null, null, null, src.length(), null);
-            ProbeResult header = probe.probe(src.bytes());
+            ProbeResult header = imaging.probe().probe(src.bytes());
             sourceInfo = new Result.SourceInfo(header.format(), header.width(), header.height(), src.length(),
                     header.frames() > 0 ? header.frames() : null);
             clock.lap(Stage.PROBE);
-            int factor = DecodePlan.subsampling(header.width(), header.height(), job.outputs());
-            try (Admission.Reservation held = admission.admit(job, header, factor)) {
+            deadline.check("probing");
+            boolean upright = job.autoOrient();
+            Geometry.Size size = new Geometry.Size(header.orientedWidth(upright), header.orientedHeight(upright));
+            int factor = DecodePlan.subsampling(size.width(), size.height(), job.outputs());
+            try (Admission.Reservation held = admission.admit(job, header, imaging.decoder().subsamplingFor(header, factor))) {
                 clock.lap(Stage.ADMIT);
-                BufferedImage decoded = decoder.decode(src.bytes(), factor, job.allowDecodeWarnings());
+                deadline.check("waiting for memory");
+                BufferedImage decoded = imaging.decoder().decode(src.bytes(), header,
+                        new ImageDecoder.Request(factor, job.allowDecodeWarnings(), upright, deadline));
                 clock.lap(Stage.DECODE);
                 List<Result.OutputResult> outputs = new ArrayList<>(job.outputs().size());
                 for (OutputSpec out : job.outputs()) {
-                    outputs.add(produce(job, out, decoded, clock));
+                    outputs.add(produce(job, out, decoded, size, deadline, clock));
                 }
                 return new Result(Job.VERSION, job.id(), Status.SUCCEEDED, outputs, sourceInfo,
                         clock.timings(context.queuedMs()), context.workerInfo(), null, job.metadata());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            clock.lap(failedStage(clock));
             return failed(job, context, sourceInfo, clock, ErrorCode.INTERNAL, "interrupted while waiting for memory");
         } catch (JobFailure f) {
+            clock.lap(failedStage(clock));
             return failed(job, context, sourceInfo, clock, f.code(), f.getMessage());
         } catch (RuntimeException e) {
+            clock.lap(failedStage(clock));
             return failed(job, context, sourceInfo, clock, ErrorCode.INTERNAL, "unexpected " + e);
         }
     }
 
-    private Result.OutputResult produce(Job job, OutputSpec out, BufferedImage decoded, StageClock clock) throws JobFailure {
-        BufferedImage image = ops.apply(decoded, out.ops());
+    private Result.OutputResult produce(Job job, OutputSpec out, BufferedImage decoded, Geometry.Size size,
+                                        JobDeadline deadline, StageClock clock) throws JobFailure {
+        BufferedImage image = imaging.ops().apply(decoded, out.ops(), size, deadline);
         clock.lap(Stage.PROCESS);
-        byte[] bytes = encoder.encode(image, out);
+        byte[] bytes = imaging.encoder().encode(image, out, deadline);
         clock.lap(Stage.ENCODE);
         String fileName = job.id() + "-" + out.name() + "." + out.format().extension();
-        URI uri = stores.store(out.target(), fileName, bytes);
+        URI uri = stores.store(out.target(), fileName, bytes, deadline);
         clock.lap(Stage.STORE);
         return new Result.OutputResult(out.name(), uri.toString(), out.format(), image.getWidth(), image.getHeight(),
                 bytes.length, sha256(bytes));
+    }
+
+    /** The stage a failure happened in: the one after the last lap. */
+    private static Stage failedStage(StageClock clock) {
+        return clock.next();
     }
 
     /** A failed result for a job that could not be processed. */

@@ -19,6 +19,7 @@ public final class StageClock {
     private final long start;
     private final Map<Stage, Long> millis = new EnumMap<>(Stage.class);
     private long lastMs;
+    private Stage last;
 
     public StageClock(LongSupplier nanos) {
         this.nanos = nanos;
@@ -30,6 +31,18 @@ public final class StageClock {
         long nowMs = (nanos.getAsLong() - start) / 1_000_000;
         millis.merge(stage, nowMs - lastMs, Long::sum);
         lastMs = nowMs;
+        last = stage;
+    }
+
+    /**
+     * The stage that follows the last lap: where a job that fails now was (after STORE comes
+     * the next output's PROCESS).
+     */
+    public Stage next() {
+        if (last == null) {
+            return Stage.FETCH;
+        }
+        return last == Stage.STORE ? Stage.PROCESS : Stage.values()[last.ordinal() + 1];
     }
 
     public long millis(Stage stage) {

@@ -2,6 +2,7 @@ package io.imagefleet.worker.source;
 
 import io.imagefleet.config.ByteSize;
 import io.imagefleet.wire.ErrorCode;
+import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
 
 import java.io.IOException;
@@ -18,9 +19,13 @@ import java.util.List;
 /**
  * Reads {@code file://} sources that lie under one of the configured roots. The check is made on
  * the real path (symbolic links resolved, {@code ..} gone), so neither links nor encoded dots
- * escape a root, and only regular files are read. Thread-safe.
+ * escape a root, and only regular files are read (never anything under /proc, /sys or /dev).
+ * Thread-safe.
  */
 public final class FileSource implements Source {
+    /** Kernel and device trees: their "files" are endless, secret or both, even under a careless root such as /. */
+    private static final List<Path> SYSTEM_TREES = List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"));
+
     private final PathConfinement roots;
     private final long maxBytes;
 
@@ -30,7 +35,7 @@ public final class FileSource implements Source {
     }
 
     @Override
-    public SourceBytes fetch(URI uri) throws JobFailure {
+    public SourceBytes fetch(URI uri, JobDeadline deadline) throws JobFailure {
         Path requested;
         try {
             requested = Path.of(uri);
@@ -52,6 +57,12 @@ public final class FileSource implements Source {
         if (refused.isPresent()) {
             throw refused.get();
         }
+        for (Path system : SYSTEM_TREES) {
+            if (real.startsWith(system)) {
+                throw new JobFailure(ErrorCode.SOURCE_FORBIDDEN, "source " + real + " is a system file (under " + system
+                        + "), never read as an image");
+            }
+        }
         try {
             BasicFileAttributes attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (!attrs.isRegularFile()) {
@@ -72,7 +83,7 @@ public final class FileSource implements Source {
 
     /** Reads at most maxBytes, even if the file grows while it is read. */
     private byte[] readCapped(Path file) throws IOException, JobFailure {
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
             if (bytes.length > maxBytes) {
                 throw tooLarge(file, bytes.length);

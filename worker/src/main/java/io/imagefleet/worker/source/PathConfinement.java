@@ -37,6 +37,12 @@ public final class PathConfinement {
         return roots.stream().anyMatch(p::startsWith);
     }
 
+    /** Whether the (already real, absolute) path lies under a root or on the way to one (an ancestor of a root). */
+    public boolean allowsOrLeadsTo(Path realPath) {
+        Path p = realPath.toAbsolutePath().normalize();
+        return allows(p) || roots.stream().anyMatch(r -> r.startsWith(p));
+    }
+
     /** A failure with the given code if the path is not under a root; empty if it is. */
     public Optional<JobFailure> refusal(Path realPath, ErrorCode code) {
         if (allows(realPath)) {

@@ -1,5 +1,6 @@
 package io.imagefleet.worker.source;
 
+import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
 
 import java.net.URI;
@@ -7,9 +8,9 @@ import java.net.URI;
 /** Reads the bytes of a source URI of one scheme. Implementations are thread-safe. */
 public interface Source {
     /**
-     * Reads the whole source, never more than the configured byte cap.
+     * Reads the whole source, never more than the configured byte cap, within the job's deadline.
      *
-     * @throws JobFailure SOURCE_FORBIDDEN, SOURCE_NOT_FOUND, SOURCE_TOO_LARGE or SOURCE_UNAVAILABLE
+     * @throws JobFailure SOURCE_FORBIDDEN, SOURCE_NOT_FOUND, SOURCE_TOO_LARGE, SOURCE_UNAVAILABLE or TIMEOUT
      */
-    SourceBytes fetch(URI uri) throws JobFailure;
+    SourceBytes fetch(URI uri, JobDeadline deadline) throws JobFailure;
 }

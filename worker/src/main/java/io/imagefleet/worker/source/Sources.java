@@ -1,6 +1,7 @@
 package io.imagefleet.worker.source;
 
 import io.imagefleet.wire.ErrorCode;
+import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
 
 import java.net.URI;
@@ -16,7 +17,7 @@ public final class Sources {
         this.byScheme = Map.copyOf(byScheme);
     }
 
-    public SourceBytes fetch(String source) throws JobFailure {
+    public SourceBytes fetch(String source, JobDeadline deadline) throws JobFailure {
         URI uri;
         try {
             uri = new URI(source);
@@ -30,6 +31,6 @@ public final class Sources {
                     + "' is not supported; this worker reads " + String.join(", ", byScheme.keySet().stream()
                     .sorted().map(k -> k + "://").toList()));
         }
-        return s.fetch(uri);
+        return s.fetch(uri, deadline);
     }
 }

@@ -1,5 +1,6 @@
 package io.imagefleet.worker.store;
 
+import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
 
 import java.net.URI;
@@ -11,7 +12,7 @@ public interface OutputStore {
      * object or nothing, and writing the same name again replaces it.
      *
      * @return the URI of the stored object
-     * @throws JobFailure OUTPUT_FORBIDDEN or OUTPUT_FAILED
+     * @throws JobFailure OUTPUT_FORBIDDEN, OUTPUT_FAILED or TIMEOUT
      */
-    URI store(URI target, String fileName, byte[] bytes) throws JobFailure;
+    URI store(URI target, String fileName, byte[] bytes, JobDeadline deadline) throws JobFailure;
 }

@@ -1,6 +1,7 @@
 package io.imagefleet.worker.store;
 
 import io.imagefleet.wire.ErrorCode;
+import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
 
 import java.net.URI;
@@ -16,7 +17,7 @@ public final class OutputStores {
         this.byScheme = Map.copyOf(byScheme);
     }
 
-    public URI store(String target, String fileName, byte[] bytes) throws JobFailure {
+    public URI store(String target, String fileName, byte[] bytes, JobDeadline deadline) throws JobFailure {
         URI uri;
         try {
             uri = new URI(target);
@@ -29,6 +30,6 @@ public final class OutputStores {
             throw new JobFailure(ErrorCode.OUTPUT_FORBIDDEN, "target scheme '" + scheme + "' is not supported; this worker writes "
                     + String.join(", ", byScheme.keySet().stream().sorted().map(k -> k + "://").toList()));
         }
-        return store.store(uri, fileName, bytes);
+        return store.store(uri, fileName, bytes, deadline);
     }
 }

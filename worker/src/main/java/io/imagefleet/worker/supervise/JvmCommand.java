@@ -37,10 +37,15 @@ public final class JvmCommand {
         return this;
     }
 
-    /** The full command: java, options, class path, main class, arguments. */
+    /**
+     * The full command: java, options, class path, main class, arguments. Every child may call
+     * native code through the foreign-function API (worker JVMs use libjpeg-turbo and libwebp),
+     * so native access is enabled for the class path.
+     */
     public List<String> toList() {
         List<String> cmd = new ArrayList<>();
         cmd.add(javaBinary());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));

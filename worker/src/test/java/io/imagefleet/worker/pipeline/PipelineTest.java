@@ -7,14 +7,12 @@ import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.Status;
-import io.imagefleet.worker.imaging.ImageDecoder;
-import io.imagefleet.worker.imaging.ImageEncoder;
-import io.imagefleet.worker.imaging.ImageOps;
-import io.imagefleet.worker.imaging.ImageProbe;
+import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.source.FileSource;
 import io.imagefleet.worker.source.Sources;
 import io.imagefleet.worker.store.FileStore;
 import io.imagefleet.worker.store.OutputStores;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +30,10 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +43,13 @@ class PipelineTest {
     Path in;
     Path out;
     Pipeline pipeline;
+    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    final List<String> stuck = new CopyOnWriteArrayList<>();
+    final List<Integer> admittedFactors = new CopyOnWriteArrayList<>();
+    final Admission recording = (job, header, factor) -> {
+        admittedFactors.add(factor);
+        return () -> { };
+    };
     final JobContext ctx = new JobContext("h/slot-0", 1, 5);
 
     @BeforeEach
@@ -48,8 +57,14 @@ class PipelineTest {
         in = Files.createDirectories(dir.resolve("in"));
         out = dir.resolve("out");
         pipeline = new Pipeline(new Sources(Map.of("file", new FileSource(List.of(in), 10 << 20))),
-                new ImageProbe(50_000_000), new ImageDecoder(), new ImageOps(), new ImageEncoder(),
-                new OutputStores(Map.of("file", new FileStore(List.of(out)))), Admission.UNBOUNDED, System::nanoTime);
+                Imaging.imageIo(50_000_000), new OutputStores(Map.of("file", new FileStore(List.of(out)))),
+                recording, new JobWatchdog(Duration.ofSeconds(60), Duration.ofSeconds(10), scheduler, System::nanoTime),
+                (id, thread, overdue) -> stuck.add(id));
+    }
+
+    @AfterEach
+    void tearDown() {
+        scheduler.shutdownNow();
     }
 
     private Path photo(String name, int w, int h) throws IOException {
@@ -76,7 +91,7 @@ class PipelineTest {
 
         Result r = pipeline.process(job, ctx);
 
-        assertThat(r.status()).isEqualTo(Status.SUCCEEDED);
+        assertThat(r.status()).as("%s", r.error()).isEqualTo(Status.SUCCEEDED);
         assertThat(r.source().format()).isEqualTo("jpeg");
         assertThat(r.source().width()).isEqualTo(1200);
         assertThat(r.outputs()).hasSize(2);
@@ -138,5 +153,114 @@ class PipelineTest {
                 OutputSpec.of("t", List.of(), Format.PNG, null, out.toUri().toString())), ctx);
 
         assertThat(r.error().code()).isEqualTo(ErrorCode.SOURCE_FORBIDDEN);
+    }
+
+    @Test
+    void process_largeSourceSmallOutputs_decodesSubsampledAndKeepsExactSizes() throws Exception {
+        Path src = photo("big.jpg", 2001, 1001);
+        Job job = job("big", src,
+                OutputSpec.of("a", List.of(Op.Resize.inside(100, 100)), Format.PNG, null, out.toUri().toString()),
+                OutputSpec.of("b", List.of(new Op.Resize(60, 60, io.imagefleet.wire.Fit.FILL, null, null)), Format.JPEG, 80,
+                        out.toUri().toString()));
+
+        Result r = pipeline.process(job, ctx);
+
+        assertThat(r.succeeded()).as("%s", r.error()).isTrue();
+        assertThat(admittedFactors).containsExactly(8); // 2x the largest output: 1001 / (2 * 60) = 8
+        assertThat(r.outputs().get(0).width()).isEqualTo(100);
+        assertThat(r.outputs().get(0).height()).isEqualTo(50);
+        assertThat(r.outputs().get(1).width()).isEqualTo(60);
+        assertThat(r.outputs().get(1).height()).isEqualTo(60);
+    }
+
+    @Test
+    void process_sixteenOutputs_allMadeFromOneDecode() throws Exception {
+        Path src = photo("s.jpg", 640, 480);
+        List<OutputSpec> outs = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            outs.add(OutputSpec.of("v" + i, List.of(Op.Resize.inside(20 + 10 * i, 20 + 10 * i)),
+                    i % 2 == 0 ? Format.JPEG : Format.PNG, null, out.toUri().toString()));
+        }
+
+        Result r = pipeline.process(Job.of("many", src.toUri().toString(), outs), ctx);
+
+        assertThat(r.succeeded()).as("%s", r.error()).isTrue();
+        assertThat(r.outputs()).hasSize(16);
+        assertThat(r.outputs().get(15).width()).isEqualTo(170);
+        assertThat(admittedFactors).containsExactly(1); // 640 / (2 * 170) = 1
+    }
+
+    @Test
+    void process_exifRotatedSource_outputIsUpright_unlessAutoOrientIsOff() throws Exception {
+        Path src = in.resolve("r.jpg");
+        Files.write(src, io.imagefleet.worker.imaging.TestImages.jpegWithOrientation(
+                io.imagefleet.worker.imaging.TestImages.quadrants(400, 200), 6, false));
+        OutputSpec thumb = OutputSpec.of("t", List.of(Op.Resize.inside(100, 100)), Format.PNG, null, out.toUri().toString());
+
+        Result upright = pipeline.process(job("up", src, thumb), ctx);
+        Result stored = pipeline.process(new Job(1, "stored", src.toUri().toString(), List.of(thumb), null, null, false, null), ctx);
+
+        assertThat(upright.source().width()).isEqualTo(400);
+        assertThat(upright.outputs().get(0).width()).isEqualTo(50);
+        assertThat(upright.outputs().get(0).height()).isEqualTo(100);
+        assertThat(stored.outputs().get(0).width()).isEqualTo(100);
+        assertThat(stored.outputs().get(0).height()).isEqualTo(50);
+    }
+
+    @Test
+    void process_failureAfterDecode_timingsStillAddUp() throws Exception {
+        Path src = photo("f.jpg", 300, 200);
+
+        Result r = pipeline.process(job("f", src,
+                OutputSpec.of("t", List.of(new Op.Crop(250, 0, 100, 100, null)), Format.PNG, null, out.toUri().toString())), ctx);
+
+        assertThat(r.error().code()).isEqualTo(ErrorCode.PROCESS_FAILED);
+        Result.Timings t = r.timings();
+        assertThat(t.fetchMs() + t.probeMs() + t.admitMs() + t.decodeMs() + t.processMs() + t.encodeMs() + t.storeMs())
+                .isEqualTo(t.totalMs());
+        assertThat(r.source().format()).isEqualTo("jpeg");
+    }
+
+    @Test
+    void process_httpSourceOnAllowedPrivateAddress_isFetched() throws Exception {
+        byte[] png = io.imagefleet.worker.imaging.TestImages.encode(io.imagefleet.worker.imaging.TestImages.quadrants(200, 100), "png");
+        try (io.imagefleet.worker.source.CountingHttpServer server = new io.imagefleet.worker.source.CountingHttpServer(
+                req -> io.imagefleet.worker.source.CountingHttpServer.Response.ok(png))) {
+            io.imagefleet.worker.source.HttpSource http = new io.imagefleet.worker.source.HttpSource(
+                    new io.imagefleet.worker.source.HttpConnector(new io.imagefleet.worker.source.AddressPolicy(List.of(), true),
+                            (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault(), Duration.ofSeconds(5), "t"),
+                    1 << 20);
+            Pipeline viaHttp = new Pipeline(new Sources(Map.of("http", http)), Imaging.imageIo(50_000_000),
+                    new OutputStores(Map.of("file", new FileStore(List.of(out)))), Admission.UNBOUNDED,
+                    new JobWatchdog(Duration.ofSeconds(60), Duration.ofSeconds(10), scheduler, System::nanoTime), (a, b, c) -> { });
+
+            Result r = viaHttp.process(Job.of("h", "http://127.0.0.1:" + server.port() + "/i.png", List.of(
+                    OutputSpec.of("t", List.of(Op.Resize.inside(50, 50)), Format.PNG, null, out.toUri().toString()))), ctx);
+
+            assertThat(r.succeeded()).as("%s", r.error()).isTrue();
+            assertThat(r.source().bytes()).isEqualTo(png.length);
+            assertThat(r.outputs().get(0).width()).isEqualTo(50);
+        }
+    }
+
+    @Test
+    void process_webpOutputWithLibwebp_isWritten() throws Exception {
+        io.imagefleet.worker.imaging.NativeCodecs natives = io.imagefleet.worker.imaging.NativeCodecs.load(false, false);
+        org.junit.jupiter.api.Assumptions.assumeTrue(natives.hasWebp(), () -> "libwebp is not installed: " + natives.report());
+        Path src = photo("w.jpg", 300, 200);
+        Pipeline withNatives = new Pipeline(new Sources(Map.of("file", new FileSource(List.of(in), 10 << 20))),
+                Imaging.of(50_000_000, natives), new OutputStores(Map.of("file", new FileStore(List.of(out)))),
+                Admission.UNBOUNDED, new JobWatchdog(Duration.ofSeconds(60), Duration.ofSeconds(10), scheduler, System::nanoTime),
+                (a, b, c) -> { });
+        Job job = job("w", src, new OutputSpec("t", List.of(Op.Resize.inside(100, 100)), Format.WEBP, 75,
+                out.toUri().toString(), null, null, null));
+
+        Result r = withNatives.process(job, ctx);
+
+        assertThat(r.succeeded()).as("%s", r.error()).isTrue();
+        assertThat(r.outputs().get(0).uri()).endsWith("w-t.webp");
+        BufferedImage back = ImageIO.read(Path.of(URI.create(r.outputs().get(0).uri())).toFile());
+        assertThat(back.getWidth()).isEqualTo(100);
+        assertThat(r.source().format()).isEqualTo("jpeg");
     }
 }

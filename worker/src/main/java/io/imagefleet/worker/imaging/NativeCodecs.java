@@ -1,0 +1,168 @@
+package io.imagefleet.worker.imaging;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The native codec libraries this worker found: libjpeg-turbo's TurboJPEG (fast JPEG decode
+ * with DCT scaling) and libwebp (WebP output). Each is optional: a missing or unusable library
+ * is recorded with the reason, and the worker uses ImageIO + TwelveMonkeys instead (and fails
+ * WebP outputs {@code ENCODE_FAILED} naming the library). Loaded once, by {@code main}, for the
+ * life of the JVM. Immutable and thread-safe.
+ */
+public final class NativeCodecs {
+    /** Where to look for TurboJPEG, in order: the Debian/Ubuntu soname, then the generic names. */
+    static final List<String> TURBOJPEG_NAMES = List.of("libturbojpeg.so.0", "libturbojpeg.so", "libturbojpeg.dylib");
+    static final List<String> WEBP_NAMES = List.of("libwebp.so.7", "libwebp.so", "libwebp.dylib");
+
+    private final Optional<TurboJpeg> turboJpeg;
+    private final Optional<LibWebp> webp;
+    private final List<String> report;
+    private final Optional<MethodHandle> crashForTests;
+
+    private NativeCodecs(Optional<TurboJpeg> turboJpeg, Optional<LibWebp> webp, List<String> report,
+                         Optional<MethodHandle> crashForTests) {
+        this.turboJpeg = turboJpeg;
+        this.webp = webp;
+        this.report = List.copyOf(report);
+        this.crashForTests = crashForTests;
+    }
+
+    /** No native codecs: the ImageIO + TwelveMonkeys worker. */
+    public static NativeCodecs none() {
+        return new NativeCodecs(Optional.empty(), Optional.empty(),
+                List.of("libturbojpeg: not used (IMAGEFLEET_NATIVE=off)", "libwebp: not used (IMAGEFLEET_NATIVE=off)"),
+                Optional.empty());
+    }
+
+    /**
+     * Loads every library that can be found.
+     *
+     * @param required      throw (naming each missing library) unless all of them load
+     * @param crashForTests test flag only: make every native JPEG decode crash the JVM in native
+     *                      code (to show that a native crash takes down one worker JVM only)
+     * @throws Missing when {@code required} and a library is missing
+     */
+    public static NativeCodecs load(boolean required, boolean crashForTests) {
+        List<String> report = new ArrayList<>();
+        Optional<TurboJpeg> tj = Optional.empty();
+        Optional<LibWebp> webp = Optional.empty();
+        List<String> missing = new ArrayList<>();
+        Loaded jpeg = open(TURBOJPEG_NAMES);
+        if (jpeg.lookup() != null) {
+            try {
+                TurboJpeg t = TurboJpeg.bind(jpeg.lookup(), jpeg.name());
+                tj = Optional.of(t);
+                report.add("libturbojpeg: " + t.describe() + "; JPEG decodes natively at reduced size");
+            } catch (Throwable e) {
+                report.add("libturbojpeg: " + jpeg.name() + " is unusable (" + e.getMessage() + "); JPEG decodes with ImageIO");
+                missing.add("libturbojpeg");
+            }
+        } else {
+            report.add("libturbojpeg: not found (" + jpeg.reason() + "); JPEG decodes with ImageIO (install libturbojpeg0)");
+            missing.add("libturbojpeg");
+        }
+        Loaded w = open(WEBP_NAMES);
+        if (w.lookup() != null) {
+            try {
+                LibWebp l = LibWebp.bind(w.lookup(), w.name());
+                webp = Optional.of(l);
+                report.add("libwebp: " + l.describe() + "; WebP output available");
+            } catch (Throwable e) {
+                report.add("libwebp: " + w.name() + " is unusable (" + e.getMessage() + "); WebP outputs fail ENCODE_FAILED");
+                missing.add("libwebp");
+            }
+        } else {
+            report.add("libwebp: not found (" + w.reason() + "); WebP outputs fail ENCODE_FAILED (install libwebp7)");
+            missing.add("libwebp");
+        }
+        if (required && !missing.isEmpty()) {
+            throw new Missing("IMAGEFLEET_NATIVE=required but " + String.join(" and ", missing)
+                    + " could not be used: " + String.join("; ", report));
+        }
+        return new NativeCodecs(tj, webp, report, crashForTests ? Optional.of(memset()) : Optional.empty());
+    }
+
+    /** One line per library: what was found and what the worker does about it. */
+    public List<String> report() {
+        return report;
+    }
+
+    public boolean hasTurboJpeg() {
+        return turboJpeg.isPresent();
+    }
+
+    public boolean hasWebp() {
+        return webp.isPresent();
+    }
+
+    Optional<TurboJpeg> turboJpeg() {
+        return turboJpeg;
+    }
+
+    Optional<LibWebp> webp() {
+        return webp;
+    }
+
+    /** Why WebP output is unavailable, for the ENCODE_FAILED message. */
+    String webpMissing() {
+        return report.stream().filter(l -> l.startsWith("libwebp")).findFirst().orElse("libwebp: not loaded");
+    }
+
+    /**
+     * Test flag only: crashes the JVM in native code (libc writes to an unmapped page), as a
+     * decoder bug would. Does nothing unless the worker was started with the flag.
+     */
+    void maybeCrashForTests() {
+        if (crashForTests.isPresent()) {
+            try {
+                MemorySegment unmapped = MemorySegment.ofAddress(16);
+                MemorySegment ignored = (MemorySegment) crashForTests.get().invokeExact(unmapped, 0, 64L);
+            } catch (Throwable t) {
+                throw new IllegalStateException("the deliberate native crash did not happen", t);
+            }
+        }
+    }
+
+    private static MethodHandle memset() {
+        Linker linker = Linker.nativeLinker();
+        return linker.downcallHandle(linker.defaultLookup().find("memset").orElseThrow(),
+                FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG));
+    }
+
+    /** Libraries the configuration requires could not be loaded; the message names them and why. */
+    public static final class Missing extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Missing(String message) {
+            super(message);
+        }
+    }
+
+    private record Loaded(SymbolLookup lookup, String name, String reason) {
+    }
+
+    private static Loaded open(List<String> names) {
+        List<String> reasons = new ArrayList<>();
+        for (String name : names) {
+            try {
+                // The global arena: a codec library stays loaded for the life of the worker JVM.
+                return new Loaded(SymbolLookup.libraryLookup(name, Arena.global()), name, null);
+            } catch (IllegalArgumentException e) {
+                reasons.add(name);
+            }
+        }
+        return new Loaded(null, null, "tried " + String.join(", ", reasons));
+    }
+}
