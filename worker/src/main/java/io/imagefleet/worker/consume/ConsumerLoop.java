@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -146,11 +147,16 @@ public final class ConsumerLoop implements Runnable {
                 throw e;
             }
         } finally {
-            try {
-                drain();
-            } finally {
-                close();
-            }
+            shutdown();
+        }
+    }
+
+    /** Drains (bounded), commits what finished and closes the clients. */
+    void shutdown() {
+        try {
+            drain();
+        } finally {
+            close();
         }
     }
 
@@ -430,15 +436,7 @@ public final class ConsumerLoop implements Runnable {
         try {
             consumer.pause(consumer.assignment());
             while (started > 0 && clock.millis() < deadline) {
-                try {
-                    ConsumerRecords<byte[], byte[]> late = consumer.poll(settings.pollTimeout());
-                    if (!late.isEmpty()) {
-                        // Assigned during the drain: not taken, so not committed; redelivered.
-                        consumer.pause(consumer.assignment());
-                    }
-                } catch (WakeupException e) {
-                    // stop() called again; keep draining
-                }
+                pollWhileDraining();
                 awaitCompletion(settings.pollTimeout());
             }
             collectCompletions();
@@ -446,9 +444,48 @@ public final class ConsumerLoop implements Runnable {
                 log.warn("drain timed out after {} with {} jobs in flight; they stay uncommitted",
                         settings.drainTimeout(), started);
             }
-            maybeCommit(true);
+            commitBeforeClosing(deadline);
         } catch (RuntimeException e) {
             log.error("drain failed; uncommitted jobs will be delivered again", e);
+        }
+    }
+
+    /** Polls (to stay in the group and let a rebalance finish) without taking anything. */
+    private void pollWhileDraining() {
+        try {
+            ConsumerRecords<byte[], byte[]> late = consumer.poll(settings.pollTimeout());
+            if (!late.isEmpty()) {
+                // Assigned during the drain: not taken, so not committed; redelivered.
+                consumer.pause(consumer.assignment());
+            }
+        } catch (WakeupException e) {
+            // stop() called again; keep draining
+        }
+    }
+
+    /**
+     * Commits what finished, synchronously. A group in the middle of a rebalance refuses commits
+     * until the members have rejoined, so on that refusal the loop polls (which rejoins, and runs
+     * the revocation that commits revoked partitions) and tries again, until the drain deadline.
+     */
+    private void commitBeforeClosing(long deadline) {
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> ready = offsets.committable();
+            if (ready.isEmpty()) {
+                return;
+            }
+            try {
+                consumer.commitSync(ready);
+                committed(ready);
+                return;
+            } catch (RebalanceInProgressException e) {
+                if (clock.millis() >= deadline) {
+                    log.warn("the group was still rebalancing at the drain deadline; {} stays uncommitted", ready);
+                    return;
+                }
+                log.info("a rebalance is in progress; finishing it before committing {}", ready);
+                pollWhileDraining();
+            }
         }
     }
 

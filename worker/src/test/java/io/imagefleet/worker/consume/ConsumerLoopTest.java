@@ -40,7 +40,7 @@ class ConsumerLoopTest {
     private static final TopicPartition P0 = new TopicPartition(JOBS, 0);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
-    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
+    private final RebalancingConsumer consumer = new RebalancingConsumer();
     private final JobCodec jobs = new JobCodec();
     private final ResultCodec results = new ResultCodec();
 
@@ -273,6 +273,56 @@ class ConsumerLoopTest {
             assertThat(result.error().message()).contains("deadline of 60000 ms").contains("stuck 5000 ms later");
         });
         assertThat(committed()).contains(1L);
+    }
+
+    @Test
+    void shutdown_groupRebalancingWhenCommitting_pollsAndCommitsOnceItIsOver() {
+        Map<TopicPartition, Long> heard = new java.util.HashMap<>();
+        ConsumerLoop loop = loop(1, ConsumerLoopTest::succeeded, new LoopHooks(new LoopListener() {
+            @Override
+            public void committed(Map<TopicPartition, Long> offsets) {
+                heard.putAll(offsets);
+            }
+        }, Suspicions.NONE));
+        consumer.asyncCommitsVanish = true;
+        consumer.rebalancingCommits = 2;
+        add(0, job("a"), new RecordHeaders());
+        loop.runOnce();
+        loop.runOnce();
+        assertThat(committed()).isEmpty();
+
+        loop.stop();
+        loop.shutdown();
+
+        assertThat(consumer.rebalancingCommits).isZero();
+        assertThat(heard).containsEntry(P0, 1L);
+    }
+
+    /** A mock consumer whose first sync commits meet a rebalance in progress, and whose async commits can be lost. */
+    static final class RebalancingConsumer extends MockConsumer<byte[], byte[]> {
+        int rebalancingCommits;
+        boolean asyncCommitsVanish;
+
+        RebalancingConsumer() {
+            super(AutoOffsetResetStrategy.EARLIEST.name());
+        }
+
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (rebalancingCommits > 0) {
+                rebalancingCommits--;
+                throw new org.apache.kafka.common.errors.RebalanceInProgressException("rebalancing");
+            }
+            super.commitSync(offsets);
+        }
+
+        @Override
+        public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                             org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
+            if (!asyncCommitsVanish) {
+                super.commitAsync(offsets, callback);
+            }
+        }
     }
 
     private static String header(ProducerRecord<byte[], byte[]> r, String name) {
