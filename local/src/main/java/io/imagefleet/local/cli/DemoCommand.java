@@ -96,6 +96,8 @@ final class DemoCommand implements Callable<Integer> {
             if (recycleAfter != null) {
                 env.put("IMAGEFLEET_RECYCLE_MAX_JOBS", Integer.toString(recycleAfter));
             }
+            env.put("IMAGEFLEET_AOT_CACHE", System.getenv().getOrDefault("IMAGEFLEET_AOT_CACHE",
+                    DemoFleet.defaultAotCache().toString()));
             err.println("starting the supervisor: " + processes + " worker JVMs (" + threads + " thread(s) each) "
                     + "and a spare" + (recycleAfter == null ? "" : ", each recycling after about " + recycleAfter + " jobs")
                     + "; logs in " + work);

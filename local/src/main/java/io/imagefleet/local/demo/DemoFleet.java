@@ -53,10 +53,20 @@ public final class DemoFleet implements SupervisorListener, AutoCloseable {
         SupervisorConfig config = SupervisorConfig.fromEnv(all);
         long heap = config.childHeap() > 0 ? config.childHeap() : ChildHeap.derive(ChildHeap.totalMemory(), config.processes());
         ChildLauncher launcher = new ChildLauncher(SupervisorMain.WORKER_MAIN, SupervisorMain.childJvmOptions(config, heap),
-                List.of(), env, ChildLogs.files(logs), System::nanoTime);
+                List.of(), env, ChildLogs.files(logs), System::nanoTime, config.aotCache());
         DemoFleet fleet = new DemoFleet(config, launcher, live);
         fleet.supervisor.start();
         return fleet;
+    }
+
+    /**
+     * Where the demo keeps the worker JVMs' AOT cache between runs: in the temporary directory,
+     * named after this JDK and class path, so a rebuild or another JDK gets a cache of its own.
+     */
+    public static Path defaultAotCache() {
+        String key = Runtime.version() + "|" + System.getProperty("java.class.path");
+        return Path.of(System.getProperty("java.io.tmpdir"), "imagefleet-aot",
+                "worker-" + Integer.toHexString(key.hashCode()) + ".aot");
     }
 
     @Override

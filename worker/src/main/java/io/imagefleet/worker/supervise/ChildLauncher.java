@@ -7,6 +7,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ public final class ChildLauncher {
     private final Map<String, String> environment;
     private final ChildLogs logs;
     private final LongSupplier nanos;
+    private final AotCache aot;
 
     /**
      * @param mainClass   the child's main class (normally {@code WorkerMain})
@@ -41,6 +44,13 @@ public final class ChildLauncher {
      */
     public ChildLauncher(String mainClass, List<String> jvmOptions, List<String> extraArgs, Map<String, String> environment,
                          ChildLogs logs, LongSupplier nanos) {
+        this(mainClass, jvmOptions, extraArgs, environment, logs, nanos, null);
+    }
+
+    /** A launcher whose children use (and the first of them trains) a JDK AOT cache at {@code aotCache}. */
+    public ChildLauncher(String mainClass, List<String> jvmOptions, List<String> extraArgs, Map<String, String> environment,
+                         ChildLogs logs, LongSupplier nanos, Path aotCache) {
+        this.aot = AotCache.of(aotCache);
         this.mainClass = mainClass;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.extraArgs = List.copyOf(extraArgs);
@@ -49,15 +59,40 @@ public final class ChildLauncher {
         this.nanos = nanos;
     }
 
-    List<String> command() {
+    List<String> command(List<String> aotOptions) {
         List<String> args = new ArrayList<>(List.of("--supervised"));
         args.addAll(extraArgs);
-        return JvmCommand.of(mainClass).jvm(jvmOptions).args(args.toArray(String[]::new)).toList();
+        // JVM warnings to stderr with the logs: stdout carries control messages only.
+        return JvmCommand.of(mainClass).jvm("-Xlog:disable", "-Xlog:all=warning:stderr").jvm(jvmOptions)
+                .jvm(aotOptions).args(args.toArray(String[]::new)).toList();
+    }
+
+    /** The training JVM has exited; its cache, if written, is used from now on. */
+    void aotTrained() {
+        aot.trained();
+    }
+
+    /** Whether the AOT cache is wanted and missing, so that a training JVM should make it. */
+    boolean aotCacheMissing() {
+        return aot.missing();
+    }
+
+    /** Starts a JVM that trains the AOT cache: it builds as a worker would; stopping it then writes the cache. */
+    Child launchAotTrainer(Events events) throws IOException {
+        Path dir = aot.path().toAbsolutePath().getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        return launch(AotCache.TRAINER, 0, events, aot.trainOptions());
     }
 
     /** Starts a worker JVM that waits for its go; {@code slot} is -1 for a spare. */
     Child launch(int slot, int generation, Events events) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command());
+        return launch(slot, generation, events, aot.useOptions());
+    }
+
+    private Child launch(int slot, int generation, Events events, List<String> aotOptions) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(aotOptions));
         pb.environment().putAll(environment);
         Process process = pb.start();
         Child child = new Child(slot, generation, process, nanos.getAsLong());

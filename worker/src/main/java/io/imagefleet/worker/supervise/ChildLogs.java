@@ -29,7 +29,7 @@ public abstract sealed class ChildLogs {
     }
 
     static String label(int slot) {
-        return slot < 0 ? "spare" : "slot-" + slot;
+        return slot == AotCache.TRAINER ? "aot-training" : slot < 0 ? "spare" : "slot-" + slot;
     }
 
     private static final class Prefixed extends ChildLogs {
@@ -57,7 +57,7 @@ public abstract sealed class ChildLogs {
         synchronized void line(int slot, String line) {
             open.computeIfAbsent(slot, s -> {
                 try {
-                    String name = "worker-" + (s < 0 ? "spare" : Integer.toString(s)) + ".log";
+                    String name = "worker-" + (s < 0 ? label(s) : Integer.toString(s)) + ".log";
                     return new PrintStream(new FileOutputStream(dir.resolve(name).toFile(), true), true, StandardCharsets.UTF_8);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -75,6 +75,8 @@ public final class Supervisor {
         }
     };
     private Child spare;
+    /** The JVM training the AOT cache, while it runs. */
+    private Child trainer;
     private boolean spareReady;
     private int spareFailures;
     private long spareAtNanos;
@@ -106,6 +108,7 @@ public final class Supervisor {
         Thread t = new Thread(this::run, "imagefleet-supervisor");
         work.add(() -> {
             state = State.RUNNING;
+            startAotTraining();
             slots.forEach(s -> s.current = spawn(s));
             startSpare();
         });
@@ -178,6 +181,13 @@ public final class Supervisor {
     // ---- messages ----
 
     private void onMessage(Child child, ControlMessage message) {
+        if (child == trainer) {
+            if (message instanceof ControlMessage.Hello) {
+                // Built: what a worker loads to start is what the cache should hold. Its exit writes the cache.
+                trainer.terminate();
+            }
+            return;
+        }
         if (child == spare) {
             spareReady |= message instanceof ControlMessage.Hello;
             return;
@@ -265,6 +275,14 @@ public final class Supervisor {
     // ---- exits ----
 
     private void onExit(Child child, int code) {
+        if (child == trainer) {
+            trainer = null;
+            launcher.aotTrained();
+            log.info("the AOT cache training JVM exited {}; the cache is {}", ExitCodes.describe(code),
+                    launcher.aotCacheMissing() ? "missing (worker JVMs start without it)" : "ready");
+            checkStopped();
+            return;
+        }
         if (child == spare) {
             spare = null;
             spareReady = false;
@@ -503,6 +521,18 @@ public final class Supervisor {
         return taken;
     }
 
+    private void startAotTraining() {
+        if (!launcher.aotCacheMissing()) {
+            return;
+        }
+        try {
+            trainer = launcher.launchAotTrainer(events);
+            log.info("training the AOT cache for worker JVMs with {}", trainer);
+        } catch (IOException e) {
+            log.warn("cannot start a JVM to train the AOT cache: {}", e.toString());
+        }
+    }
+
     private void startSpare() {
         spare = launch(-1, 0);
         spareReady = false;
@@ -551,6 +581,9 @@ public final class Supervisor {
         if (spare != null) {
             action.accept(spare);
         }
+        if (trainer != null) {
+            action.accept(trainer);
+        }
     }
 
     // ---- stopping ----
@@ -578,7 +611,7 @@ public final class Supervisor {
     }
 
     private void checkStopped() {
-        if (state != State.STOPPING || spare != null) {
+        if (state != State.STOPPING || spare != null || trainer != null) {
             return;
         }
         for (Slot s : slots) {

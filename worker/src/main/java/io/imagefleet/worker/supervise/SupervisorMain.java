@@ -29,7 +29,7 @@ public final class SupervisorMain {
         long heap = config.childHeap() > 0 ? config.childHeap() : ChildHeap.derive(ChildHeap.totalMemory(), config.processes());
         log.info("supervisor (pid {}) starting with {}", ProcessHandle.current().pid(), config.describe(heap));
         ChildLauncher launcher = new ChildLauncher(WORKER_MAIN, childJvmOptions(config, heap), List.of(), env,
-                ChildLogs.prefixed(System.err), System::nanoTime);
+                ChildLogs.prefixed(System.err), System::nanoTime, config.aotCache());
         Supervisor supervisor = new Supervisor(config, launcher, SupervisorListener.NONE, Clock.systemUTC(), System::nanoTime);
         Signal.handle(new Signal("TERM"), s -> supervisor.stop());
         Signal.handle(new Signal("INT"), s -> supervisor.stop());
