@@ -1,26 +1,37 @@
 package io.imagefleet.worker;
 
+import io.imagefleet.worker.admission.MemoryBudget;
+import io.imagefleet.worker.admission.PeakEstimate;
+import io.imagefleet.worker.config.NativeMode;
 import io.imagefleet.worker.config.WorkerConfig;
 import io.imagefleet.worker.consume.ConsumerLoop;
 import io.imagefleet.worker.consume.KafkaClients;
+import io.imagefleet.worker.consume.LoopHooks;
+import io.imagefleet.worker.consume.LoopListener;
 import io.imagefleet.worker.consume.LoopSettings;
 import io.imagefleet.worker.consume.Replies;
-import io.imagefleet.worker.config.NativeMode;
+import io.imagefleet.worker.consume.Suspicions;
+import io.imagefleet.worker.control.ExitCodes;
 import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.imaging.NativeCodecs;
-import io.imagefleet.worker.pipeline.Admission;
 import io.imagefleet.worker.pipeline.JobWatchdog;
 import io.imagefleet.worker.pipeline.Pipeline;
+import io.imagefleet.worker.recycle.RecycleGate;
+import io.imagefleet.worker.recycle.Recycler;
+import io.imagefleet.worker.recycle.ResidentSet;
 import io.imagefleet.worker.source.AddressPolicy;
 import io.imagefleet.worker.source.FileSource;
 import io.imagefleet.worker.source.HttpConnector;
 import io.imagefleet.worker.source.HttpSource;
+import io.imagefleet.worker.source.Source;
 import io.imagefleet.worker.source.Sources;
 import io.imagefleet.worker.store.FileStore;
 import io.imagefleet.worker.store.HttpStore;
 import io.imagefleet.worker.store.OutputStores;
+import io.imagefleet.worker.supervise.SupervisorLink;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -28,20 +39,26 @@ import sun.misc.Signal;
 
 import javax.imageio.ImageIO;
 import javax.net.ssl.SSLSocketFactory;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The composition root of a worker JVM: reads the configuration once, builds every object and
- * runs the consumer loop on the main thread until SIGTERM or SIGINT, after which it drains,
- * commits and exits 0.
+ * runs the consumer loop on the main thread until SIGTERM or SIGINT (then it drains, commits and
+ * exits 0) or until a recycle is granted (then it drains, commits and exits with
+ * {@link ExitCodes#RECYCLE}). Under a supervisor it talks to it over stdin and stdout.
  */
 public final class WorkerMain {
     private static final Logger log = LoggerFactory.getLogger(WorkerMain.class);
@@ -55,34 +72,138 @@ public final class WorkerMain {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new WorkerCommand()).execute(args));
+        int code = run(args, Map.of());
+        log.debug("exit {}", code);
+        System.exit(code);
     }
 
-    /** Runs one worker with the given environment until it is told to stop; returns the exit code. */
-    static int runWorker(Map<String, String> env, int slot) {
+    /**
+     * Runs the {@code worker} command with sources of extra URI schemes, for embedders with
+     * sources of their own; returns the exit code.
+     */
+    public static int run(String[] args, Map<String, Source> extraSources) {
+        return new CommandLine(new WorkerCommand(extraSources)).execute(args);
+    }
+
+    /**
+     * Runs one worker with the given environment until it is told to stop or recycles; returns the
+     * exit code. Under a supervisor it builds everything that does not depend on its slot, says
+     * hello, and waits for the go that names its slot (a spare JVM waits like this until it is
+     * needed).
+     */
+    static int runWorker(Map<String, String> env, int slot, boolean supervised, Map<String, Source> extraSources)
+            throws InterruptedException {
+        haltOnError();
+        // Taken first, so that nothing but control messages ever reaches stdout.
+        SupervisorLink link = supervised ? SupervisorLink.overStdio() : null;
         WorkerConfig config = WorkerConfig.fromEnv(env);
         String host = env.getOrDefault("HOSTNAME", localHostName());
-        String workerId = host + "/slot-" + slot;
-        log.info("worker {} starting with {}", workerId, config.describe());
+        log.info("worker starting with {}", config.describe());
+        hardenProcess();
+        MemoryBudget budget = MemoryBudget.ofHeap(config.memoryBudget());
+        StuckJobs stuck = new StuckJobs(config.jobTimeout());
+        Pipeline pipeline = pipeline(config, host, budget, stuck, extraSources);
 
-        Pipeline pipeline = pipeline(config, workerId);
+        Stopper stop = new Stopper(link);
+        // Handle the signals ourselves rather than through shutdown hooks, so a drained stop exits 0.
+        Signal.handle(new Signal("TERM"), s -> stop.run());
+        Signal.handle(new Signal("INT"), s -> stop.run());
+        if (link != null) {
+            link.start(stop);
+            KafkaClients.warmUp(config);
+            link.hello();
+            OptionalInt given = link.awaitGo();
+            if (given.isEmpty()) {
+                log.info("stopped before it was given a slot");
+                return ExitCodes.OK;
+            }
+            slot = given.getAsInt();
+        }
+        return consume(new Parts(config, host, slot, link, pipeline, budget, stuck), stop);
+    }
 
+    /** What the consuming half of a worker is built from. */
+    private record Parts(WorkerConfig config, String host, int slot, SupervisorLink link, Pipeline pipeline,
+                         MemoryBudget budget, StuckJobs stuck) {
+    }
+
+    /** The pipeline a worker runs jobs with: sources, codecs (native when available), stores, admission, watchdog. */
+    static Pipeline pipeline(WorkerConfig config, String host, MemoryBudget budget, StuckJobs stuck,
+                             Map<String, Source> extraSources) {
+        NativeCodecs natives = loadNatives(config);
+        natives.report().forEach(line -> log.info("native codecs: {}", line));
+        HttpConnector http = new HttpConnector(
+                new AddressPolicy(config.http().allowHosts(), config.http().allowPrivate()),
+                (SSLSocketFactory) SSLSocketFactory.getDefault(), config.http().connectTimeout(), "imagefleet/" + host);
+        HttpSource httpSource = new HttpSource(http, config.maxSourceBytes());
+        HttpStore httpStore = new HttpStore(http);
+        ScheduledExecutorService watchdogThread = Executors.newSingleThreadScheduledExecutor(named("imagefleet-watchdog-"));
+        Map<String, Source> sources = new HashMap<>(extraSources);
+        sources.put("file", new FileSource(config.fileRoots(), config.maxSourceBytes()));
+        sources.put("http", httpSource);
+        sources.put("https", httpSource);
+        return new Pipeline(
+                new Sources(sources),
+                Imaging.of(config.maxPixels(), natives),
+                new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore, "https", httpStore)),
+                budget,
+                new JobWatchdog(config.jobTimeout(), config.jobStuckAfter(), watchdogThread, System::nanoTime),
+                stuck);
+    }
+
+    /** Builds the Kafka side for this slot and runs the loop until it stops; returns the exit code. */
+    private static int consume(Parts p, Stopper stop) {
+        WorkerConfig config = p.config();
+        String workerId = p.host() + "/slot-" + p.slot();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("imagefleet-timer-"));
+        Recycler recycler = new Recycler(config.recycle(), p.link() != null ? p.link() : RecycleGate.IMMEDIATE, timer,
+                () -> ThreadLocalRandom.current().nextDouble(), p.budget()::reserved);
+        LoopListener counter = new LoopListener() {
+            @Override
+            public void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
+                if (outcome == Outcome.ANSWERED) {
+                    recycler.jobFinished();
+                }
+            }
+        };
+        LoopHooks hooks = p.link() == null ? new LoopHooks(counter, Suspicions.NONE)
+                : new LoopHooks(LoopListener.all(p.link(), counter), p.link());
         LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout());
-        String clientId = "imagefleet-" + host + "-" + slot;
+        String clientId = "imagefleet-" + p.host() + "-" + p.slot();
+        // A stable member id per slot (static membership): a respawned JVM takes its partitions back without a rebalance.
+        String instanceId = p.link() != null ? p.host() + "-slot-" + p.slot() : null;
         ExecutorService pool = Executors.newFixedThreadPool(config.threads(), named("imagefleet-job-"));
         ScheduledExecutorService resender = Executors.newSingleThreadScheduledExecutor(named("imagefleet-resend-"));
         ConsumerLoop loop = new ConsumerLoop(
-                new KafkaConsumer<>(KafkaClients.consumer(config, clientId, settings.maxInFlight())),
+                new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight())),
                 new KafkaProducer<>(KafkaClients.producer(config, clientId)),
-                pipeline::process, pool, resender,
+                p.pipeline()::process, pool, resender,
                 new Replies(config.topics().results(), config.topics().dlq()),
-                settings, Clock.systemUTC());
+                settings, Clock.systemUTC(), hooks);
+        stop.attach(loop);
+        p.stuck().attach(loop, recycler);
+        recycler.start(loop::recycle);
+        log.info("worker {} consuming", workerId);
+        try {
+            loop.run();
+        } finally {
+            recycler.close();
+            timer.shutdownNow();
+        }
+        return exit(recycler, p.budget(), p.link());
+    }
 
-        // Handle the signals ourselves rather than through shutdown hooks, so a drained stop exits 0.
-        Signal.handle(new Signal("TERM"), s -> loop.stop());
-        Signal.handle(new Signal("INT"), s -> loop.stop());
-        loop.run();
-        return 0;
+    private static int exit(Recycler recycler, MemoryBudget budget, SupervisorLink link) {
+        int code = recycler.granted() ? ExitCodes.RECYCLE : ExitCodes.OK;
+        long peakRss = ResidentSet.peak().orElse(-1);
+        log.info("exiting {} after {} jobs; peak RSS {} MiB; memory budget high water {} of {}", ExitCodes.describe(code),
+                recycler.jobsFinished(), peakRss >> 20, PeakEstimate.format(budget.highWater()),
+                PeakEstimate.format(budget.capacity()));
+        if (link != null) {
+            link.exiting(code, recycler.jobsFinished(), peakRss, budget.highWater(), budget.capacity());
+            link.close();
+        }
+        return code;
     }
 
     /** The native codecs the configuration asks for; the test-only crash flag is a system property. */
@@ -98,13 +219,13 @@ public final class WorkerMain {
      * this worker would use. Returns 0 when the worker could start, 1 when a required library
      * is missing (configuration errors throw, as at start).
      */
-    static int check(Map<String, String> env, java.io.PrintStream out) {
+    static int check(Map<String, String> env, PrintStream out) {
         WorkerConfig config = WorkerConfig.fromEnv(env);
         out.println("configuration: ok");
         try {
             NativeCodecs natives = loadNatives(config);
             natives.report().forEach(line -> out.println("native " + line));
-            out.println("native mode: " + config.nativeCodecs().name().toLowerCase(java.util.Locale.ROOT)
+            out.println("native mode: " + config.nativeCodecs().name().toLowerCase(Locale.ROOT)
                     + " (IMAGEFLEET_NATIVE)");
             return 0;
         } catch (NativeCodecs.Missing e) {
@@ -114,28 +235,13 @@ public final class WorkerMain {
     }
 
     /**
-     * The pipeline a worker JVM runs, built from its configuration: sources, imaging, stores, the
-     * job watchdog, with the process hardened first. Public so that the bench measures exactly
-     * what a worker runs, without Kafka.
+     * The pipeline a worker JVM runs, built as {@link #runWorker} builds it (the process hardened,
+     * the configured memory budget and stuck-job handling), for the bench to measure without Kafka.
      */
-    public static Pipeline pipeline(WorkerConfig config, String workerId) {
+    public static Pipeline pipeline(WorkerConfig config, String host) {
         hardenProcess();
-        NativeCodecs natives = loadNatives(config);
-        natives.report().forEach(line -> log.info("native codecs: {}", line));
-        HttpConnector http = new HttpConnector(
-                new AddressPolicy(config.http().allowHosts(), config.http().allowPrivate()),
-                (SSLSocketFactory) SSLSocketFactory.getDefault(), config.http().connectTimeout(), "imagefleet/" + workerId);
-        HttpSource httpSource = new HttpSource(http, config.maxSourceBytes());
-        HttpStore httpStore = new HttpStore(http);
-        ScheduledExecutorService watchdogThread = Executors.newSingleThreadScheduledExecutor(named("imagefleet-watchdog-"));
-        return new Pipeline(
-                new Sources(Map.of("file", new FileSource(config.fileRoots(), config.maxSourceBytes()),
-                        "http", httpSource, "https", httpSource)),
-                Imaging.of(config.maxPixels(), natives),
-                new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore, "https", httpStore)),
-                Admission.UNBOUNDED,
-                new JobWatchdog(config.jobTimeout(), config.jobStuckAfter(), watchdogThread, System::nanoTime),
-                new LoggedStuckJobs());
+        return pipeline(config, host, MemoryBudget.ofHeap(config.memoryBudget()), new StuckJobs(config.jobTimeout()),
+                Map.of());
     }
 
     /**
@@ -150,6 +256,26 @@ public final class WorkerMain {
         System.setProperty("javax.xml.accessExternalStylesheet", "");
     }
 
+    /**
+     * Any uncaught {@link Error} (a StackOverflowError, an InternalError from a native decoder...)
+     * halts the JVM at once: its state can no longer be trusted, and a supervisor respawns it.
+     * OutOfMemoryError is handled before this, by {@code -XX:+ExitOnOutOfMemoryError}.
+     */
+    static void haltOnError() {
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            if (e instanceof Error) {
+                try {
+                    System.err.println("halting: uncaught " + e + " in thread " + thread.getName());
+                    e.printStackTrace();
+                } finally {
+                    Runtime.getRuntime().halt(ExitCodes.HALTED_ON_ERROR);
+                }
+            } else {
+                log.error("uncaught exception in thread {}", thread.getName(), e);
+            }
+        });
+    }
+
     static ThreadFactory named(String prefix) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
@@ -159,7 +285,7 @@ public final class WorkerMain {
         };
     }
 
-    private static String localHostName() {
+    static String localHostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

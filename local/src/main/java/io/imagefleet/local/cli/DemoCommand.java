@@ -6,7 +6,7 @@ import io.imagefleet.local.broker.EmbeddedBroker;
 import io.imagefleet.local.broker.TopicSetup;
 import io.imagefleet.local.demo.DemoReport;
 import io.imagefleet.local.demo.SampleImages;
-import io.imagefleet.local.demo.WorkerProcesses;
+import io.imagefleet.local.demo.DemoFleet;
 import io.imagefleet.producer.JobPublisher;
 import io.imagefleet.producer.ReceivedResult;
 import io.imagefleet.producer.ResultAwaiter;
@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,8 +38,9 @@ import java.util.stream.Stream;
 
 /**
  * {@code imagefleet demo}: the whole fleet on one machine. An embedded broker in a temporary
- * directory, worker JVMs, a sample set (generated, or {@code --images}), one job per image with
- * two outputs, live progress, a summary and an HTML contact sheet; then everything is stopped.
+ * directory, the supervisor with its worker JVMs, a sample set (generated, or {@code --images}),
+ * one job per image with two outputs (or more jobs going round the images), live progress with
+ * recycles and crashes, a summary and an HTML contact sheet; then everything is stopped.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Run the fleet on this machine: embedded Kafka, worker JVMs, a sample set, a summary and a contact sheet.")
@@ -61,6 +63,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout", description = "How long to wait for all results, in seconds (default ${DEFAULT-VALUE}).")
     int timeoutSeconds = 600;
 
+    @Option(names = "--recycle-after", description = "Recycle each worker JVM after this many jobs "
+            + "(IMAGEFLEET_RECYCLE_MAX_JOBS; default: the worker's own, 1000).")
+    Integer recycleAfter;
+
+    @Option(names = "--jobs", description = "Jobs to publish, going round the images (default: one per image, "
+            + "or with --recycle-after enough for every worker JVM to recycle a few times).")
+    Integer jobs;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
@@ -76,25 +86,34 @@ final class DemoCommand implements Callable<Integer> {
 
             List<Path> files = sources(work.resolve("images"), err);
             Path imageRoot = images != null ? images.toAbsolutePath().normalize() : work.resolve("images");
-            Map<String, String> env = Map.of(
+            Map<String, String> env = new HashMap<>(Map.of(
                     "IMAGEFLEET_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
                     "IMAGEFLEET_FILE_ROOTS", imageRoot.toString(),
                     "IMAGEFLEET_OUTPUT_ROOTS", outDir.toString(),
-                    "IMAGEFLEET_THREADS", Integer.toString(threads));
-            err.println("starting " + processes + " worker JVMs (" + threads + " thread(s) each); logs in " + work);
-            try (WorkerProcesses workers = WorkerProcesses.start(processes, env, List.of("-Xmx256m"), work);
+                    "IMAGEFLEET_THREADS", Integer.toString(threads),
+                    "IMAGEFLEET_PROCESSES", Integer.toString(processes),
+                    "IMAGEFLEET_CHILD_HEAP", "256m"));
+            if (recycleAfter != null) {
+                env.put("IMAGEFLEET_RECYCLE_MAX_JOBS", Integer.toString(recycleAfter));
+            }
+            env.put("IMAGEFLEET_AOT_CACHE", System.getenv().getOrDefault("IMAGEFLEET_AOT_CACHE",
+                    DemoFleet.defaultAotCache().toString()));
+            err.println("starting the supervisor: " + processes + " worker JVMs (" + threads + " thread(s) each) "
+                    + "and a spare" + (recycleAfter == null ? "" : ", each recycling after about " + recycleAfter + " jobs")
+                    + "; logs in " + work);
+            try (DemoFleet fleet = DemoFleet.start(env, work, Progress.onTerminal() ? null : err);
                  ResultReader reader = new ResultReader(kafka, topics.results(), new ResultReader.Start.End())) {
-                DemoReport report = run(files, kafka, topics, reader, outDir, err);
+                DemoReport report = run(files, kafka, topics, reader, outDir, fleet, err);
                 err.println("stopping workers and broker...");
-                List<Integer> codes = workers.stop(30);
+                boolean clean = fleet.stop();
                 report.print(System.out);
+                fleet.print(System.out);
                 Path index = report.writeContactSheet(outDir);
                 System.out.println("contact sheet: " + index.toUri());
-                boolean clean = codes.stream().allMatch(c -> c == 0);
                 if (!clean) {
-                    err.println("worker exit codes: " + codes + " (logs in " + work + ")");
+                    err.println("not every worker JVM stopped cleanly (logs in " + work + ")");
                 }
-                return report.succeeded() == files.size() && clean ? 0 : 1;
+                return report.succeeded() == report.totalJobs() && clean ? 0 : 1;
             }
         } finally {
             deleteTree(work);
@@ -116,8 +135,16 @@ final class DemoCommand implements Callable<Integer> {
         return SampleImages.generate(generated, count, 2, 6, 42);
     }
 
+    /** Jobs to publish: --jobs, else one per image, else (recycling) enough for each worker JVM to recycle about three times. */
+    private int jobCount(int imageCount) {
+        if (jobs != null) {
+            return jobs;
+        }
+        return recycleAfter == null ? imageCount : Math.max(imageCount, 3 * processes * recycleAfter);
+    }
+
     private DemoReport run(List<Path> files, KafkaSettings kafka, Topics topics, ResultReader reader, Path outDir,
-                           PrintStream err) throws Exception {
+                           DemoFleet fleet, PrintStream err) throws Exception {
         String target = outDir.toUri().toString();
         List<OutputSpec> outputs = List.of(
                 OutputSpec.of("thumb", List.of(Op.Resize.inside(256, 256)), Format.JPEG, 85, target),
@@ -128,10 +155,14 @@ final class DemoCommand implements Callable<Integer> {
         try (JobPublisher publisher = new JobPublisher(kafka, topics.jobs())) {
             List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
             Path root = images != null ? images.toAbsolutePath().normalize() : files.get(0).getParent();
-            for (Path f : files) {
+            int total = jobCount(files.size());
+            for (int i = 0; i < total; i++) {
+                Path f = files.get(i % files.size());
                 String uri = f.toAbsolutePath().toUri().toString();
                 // Ids from the path under the image root, so a rerun writes over the same outputs.
-                Job job = Job.of(SubmitCommand.jobId(root.relativize(f.toAbsolutePath().normalize()).toString()), uri, outputs);
+                String id = SubmitCommand.jobId(root.relativize(f.toAbsolutePath().normalize()).toString());
+                int round = i / files.size();
+                Job job = Job.of(round == 0 ? id : id + "-" + (round + 1), uri, outputs);
                 ids.add(job.id());
                 sends.add(publisher.publish(job).whenComplete((md, ex) -> {
                     if (md != null) {
@@ -150,8 +181,8 @@ final class DemoCommand implements Callable<Integer> {
             got = awaiter.await(ids, Duration.ofSeconds(timeoutSeconds), r -> {
                 if (!r.result().succeeded()) {
                     failed[0]++;
-                    progress.extra(failed[0] + " failed");
                 }
+                progress.extra(fleet.liveSummary() + (failed[0] == 0 ? "" : ", " + failed[0] + " failed"));
                 progress.step();
             });
         }

@@ -5,6 +5,7 @@ import io.imagefleet.config.Durations;
 import io.imagefleet.config.Env;
 import io.imagefleet.config.KafkaSettings;
 import io.imagefleet.config.Topics;
+import io.imagefleet.worker.recycle.RecyclePolicy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,8 @@ import java.util.Map;
  * @param http            {@code IMAGEFLEET_HTTP_*}: what outbound HTTP (sources, PUT targets) may reach
  * @param delivery        {@code IMAGEFLEET_DELIVERY}
  * @param nativeCodecs    {@code IMAGEFLEET_NATIVE}: whether to use libjpeg-turbo and libwebp
+ * @param memoryBudget    {@code IMAGEFLEET_MEMORY_BUDGET}: the share of the maximum heap that admitted jobs may reserve
+ * @param recycle         {@code IMAGEFLEET_RECYCLE_*}: when this worker JVM recycles
  */
 public record WorkerConfig(
         KafkaSettings kafka,
@@ -46,9 +49,16 @@ public record WorkerConfig(
         List<Path> outputRoots,
         HttpSettings http,
         Delivery delivery,
-        NativeMode nativeCodecs) {
+        NativeMode nativeCodecs,
+        double memoryBudget,
+        RecyclePolicy recycle) {
 
     public static final String DEFAULT_GROUP = "imagefleet-workers";
+    public static final double DEFAULT_MEMORY_BUDGET = 0.6;
+    public static final int DEFAULT_RECYCLE_MAX_JOBS = 1000;
+    public static final double DEFAULT_RECYCLE_HEAP_RATIO = 0.85;
+    public static final Duration DEFAULT_RECYCLE_MAX_AGE = Duration.ofHours(1);
+    public static final double DEFAULT_RECYCLE_JITTER = 0.1;
 
     public WorkerConfig {
         fileRoots = List.copyOf(fileRoots);
@@ -72,7 +82,14 @@ public record WorkerConfig(
                 paths(env, "IMAGEFLEET_OUTPUT_ROOTS"),
                 HttpSettings.fromEnv(env),
                 env.oneOf("IMAGEFLEET_DELIVERY", Delivery.AT_LEAST_ONCE, Delivery.class),
-                env.oneOf("IMAGEFLEET_NATIVE", NativeMode.AUTO, NativeMode.class));
+                env.oneOf("IMAGEFLEET_NATIVE", NativeMode.AUTO, NativeMode.class),
+                env.doubleBetween("IMAGEFLEET_MEMORY_BUDGET", DEFAULT_MEMORY_BUDGET, 0.05, 1.0),
+                new RecyclePolicy(
+                        env.intBetween("IMAGEFLEET_RECYCLE_MAX_JOBS", DEFAULT_RECYCLE_MAX_JOBS, 0, Integer.MAX_VALUE),
+                        env.doubleBetween("IMAGEFLEET_RECYCLE_HEAP_RATIO", DEFAULT_RECYCLE_HEAP_RATIO, 0, 1),
+                        env.bytes("IMAGEFLEET_RECYCLE_RSS_BYTES", 0),
+                        env.duration("IMAGEFLEET_RECYCLE_MAX_AGE", DEFAULT_RECYCLE_MAX_AGE),
+                        env.doubleBetween("IMAGEFLEET_RECYCLE_JITTER", DEFAULT_RECYCLE_JITTER, 0, 0.5)));
         if (c.jobTimeout().isNegative() || c.jobTimeout().isZero()) {
             env.reject("IMAGEFLEET_JOB_TIMEOUT must be positive, got " + Durations.format(c.jobTimeout()));
         }
@@ -110,6 +127,8 @@ public record WorkerConfig(
         m.put("http", http);
         m.put("delivery", delivery);
         m.put("native", nativeCodecs);
+        m.put("memoryBudget", memoryBudget);
+        m.put("recycle", recycle);
         return m;
     }
 }

@@ -7,6 +7,7 @@ import io.imagefleet.wire.JobCodec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.worker.pipeline.JobContext;
 import io.imagefleet.worker.pipeline.Pipeline;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,12 +32,15 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -54,6 +59,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
     private static final Duration RESEND_BACKOFF = Duration.ofSeconds(1);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     /** The lifecycle of a loop. */
     public enum State { STARTING, RUNNING, DRAINING, STOPPED }
@@ -66,6 +72,8 @@ public final class ConsumerLoop implements Runnable {
     private final Replies replies;
     private final LoopSettings settings;
     private final Clock clock;
+    private final LoopListener listener;
+    private final Suspicions suspicions;
     private final JobCodec codec = new JobCodec();
     private final OffsetTracker offsets = new OffsetTracker();
     private final Deque<Taken> waiting = new ArrayDeque<>();
@@ -74,16 +82,30 @@ public final class ConsumerLoop implements Runnable {
     private final AtomicInteger processing = new AtomicInteger();
     /** Released when a pool thread comes free or a unit completes: wakes a poll thread that has nothing to fetch. */
     private final Semaphore progress = new Semaphore(0);
+    /** The job each pool thread runs now, so a stuck thread's job can be answered. */
+    private final Map<Thread, Taken> running = new ConcurrentHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
+    private final Set<TopicPartition> assigned = new HashSet<>();
+    /** The suspect running alone, while one does: nothing else starts until it ends. */
+    private Taken isolated;
     /** Records started (processing, or being published) and not yet completed. */
     private int started;
     private long lastCommitMillis;
     private volatile boolean stopRequested;
+    private volatile boolean remainInGroup;
     private volatile State state = State.STARTING;
 
     public ConsumerLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, JobHandler handler,
                         ExecutorService pool, ScheduledExecutorService resender, Replies replies,
                         LoopSettings settings, Clock clock) {
+        this(consumer, producer, handler, pool, resender, replies, settings, clock, LoopHooks.NONE);
+    }
+
+    public ConsumerLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, JobHandler handler,
+                        ExecutorService pool, ScheduledExecutorService resender, Replies replies,
+                        LoopSettings settings, Clock clock, LoopHooks hooks) {
+        this.listener = hooks.listener();
+        this.suspicions = hooks.suspicions();
         this.consumer = consumer;
         this.producer = producer;
         this.handler = handler;
@@ -98,11 +120,23 @@ public final class ConsumerLoop implements Runnable {
         return state;
     }
 
-    /** Asks the loop to drain and stop; safe from any thread, including a signal handler. */
+    /**
+     * Asks the loop to drain and stop, leaving the group so that its partitions go to the other
+     * members at once (this worker is going away); safe from any thread, including a signal handler.
+     */
     public void stop() {
         stopRequested = true;
         consumer.wakeup();
         progress.release();
+    }
+
+    /**
+     * Asks the loop to drain and stop for a recycle: it stays in the group, so that its successor,
+     * with the same {@code group.instance.id}, takes its partitions back without a rebalance.
+     */
+    public void recycle() {
+        remainInGroup = true;
+        stop();
     }
 
     @Override
@@ -117,11 +151,16 @@ public final class ConsumerLoop implements Runnable {
                 throw e;
             }
         } finally {
-            try {
-                drain();
-            } finally {
-                close();
-            }
+            shutdown();
+        }
+    }
+
+    /** Drains (bounded), commits what finished and closes the clients. */
+    void shutdown() {
+        try {
+            drain();
+        } finally {
+            close();
         }
     }
 
@@ -187,31 +226,73 @@ public final class ConsumerLoop implements Runnable {
             Result failed = Pipeline.failed(stub, ctx, null, null, ErrorCode.INVALID_JOB, e.getMessage());
             out.add(replies.result(record, e.replyTo().orElse(null), failed));
         });
-        begin(tp);
-        publish(new Outgoing(tp, record.offset(), out));
+        Outgoing unit = new Outgoing(tp, record.offset(), e.jobId().orElse(""), out);
+        begin(unit);
+        publish(unit);
     }
 
+    /**
+     * Starts waiting jobs while the pool has room. A suspect waits until nothing else runs and
+     * then runs alone; one that was in flight in too many crashes is answered instead of run.
+     */
     private void startWaiting() {
-        while (!waiting.isEmpty() && processing.get() < settings.threads()) {
-            Taken t = waiting.poll();
+        while (!waiting.isEmpty() && isolated == null && processing.get() < settings.threads()) {
+            Taken t = waiting.peek();
+            Optional<Suspicions.Suspicion> suspect = suspicions.find(t.tp(), t.record().offset());
+            if (suspect.isPresent() && suspect.get().giveUp()) {
+                waiting.poll();
+                giveUp(t, suspect.get());
+                continue;
+            }
+            if (suspect.isPresent()) {
+                // Alone means nothing else even being published: a crash now must take nothing healthy with it.
+                if (started > 0) {
+                    return;
+                }
+                isolated = t;
+                log.warn("job {} at {}@{} was in flight in {} crash(es) ({}); running it alone",
+                        t.job().id(), t.tp(), t.record().offset(), suspect.get().crashes(), suspect.get().history());
+            }
+            waiting.poll();
             processing.incrementAndGet();
-            begin(t.tp());
+            begin(new Outgoing(t.tp(), t.record().offset(), t.job().id(), List.of()));
             pool.execute(() -> process(t));
         }
+    }
+
+    /** Answers a job that keeps killing worker JVMs: a WORKER_CRASHED result and a dead letter. */
+    private void giveUp(Taken t, Suspicions.Suspicion suspect) {
+        String message = "job was in flight in " + suspect.crashes() + " worker JVMs that died (" + suspect.history()
+                + "); it is not run again";
+        log.error("job {} at {}@{}: {}", t.job().id(), t.tp(), t.record().offset(), message);
+        JobContext ctx = new JobContext(settings.workerId(), suspect.crashes() + 1, queuedMs(t.record()));
+        Result failed = Pipeline.failed(t.job(), ctx, null, null, ErrorCode.WORKER_CRASHED, message);
+        Outgoing unit = new Outgoing(t.tp(), t.record().offset(), t.job().id(), List.of(
+                replies.result(t.record(), t.job().replyTo(), failed),
+                replies.deadLetter(t.record(), ErrorCode.WORKER_CRASHED, message, suspect.crashes(), clock.instant())));
+        begin(unit);
+        publish(unit);
     }
 
     /** On a pool thread: process, then publish the result. */
     private void process(Taken t) {
         Result result;
         JobContext ctx = new JobContext(settings.workerId(), 1, queuedMs(t.record()));
+        running.put(Thread.currentThread(), t);
         try {
             result = handler.process(t.job(), ctx);
         } catch (RuntimeException e) {
             log.error("job {} at {}@{} failed unexpectedly", t.job().id(), t.tp(), t.record().offset(), e);
             result = Pipeline.failed(t.job(), ctx, null, null, ErrorCode.INTERNAL, "unexpected " + e);
         } finally {
+            running.remove(Thread.currentThread());
             processing.decrementAndGet();
             progress.release();
+        }
+        if (!t.claim()) {
+            log.warn("job {} at {}@{} came back after it was answered TIMEOUT; this result is dropped",
+                    t.job().id(), t.tp(), t.record().offset());
+            return;
         }
         if (result.succeeded()) {
             log.debug("job {} at {}@{} succeeded", t.job().id(), t.tp(), t.record().offset());
@@ -219,7 +300,31 @@ public final class ConsumerLoop implements Runnable {
             log.info("job {} at {}@{} failed {}: {}", t.job().id(), t.tp(), t.record().offset(),
                     result.error().code(), result.error().message());
         }
-        publish(new Outgoing(t.tp(), t.record().offset(), List.of(replies.result(t.record(), t.job().replyTo(), result))));
+        publish(new Outgoing(t.tp(), t.record().offset(), t.job().id(),
+                List.of(replies.result(t.record(), t.job().replyTo(), result))));
+    }
+
+    /**
+     * A job's thread is stuck past the job's deadline and will not give up (a decoder that ignores
+     * the abort): the job is answered TIMEOUT now, so its partition moves on, and whatever the
+     * thread returns later is dropped. The thread stays lost until the JVM recycles. Safe from any
+     * thread.
+     *
+     * @return whether a job was answered (false when the thread runs nothing of ours or it was answered already)
+     */
+    public boolean jobStuck(Thread thread, Duration timeout, Duration overdue) {
+        Taken t = running.get(thread);
+        if (t == null || !t.claim()) {
+            return false;
+        }
+        String message = "job ran past its deadline of " + timeout.toMillis() + " ms and its thread (" + thread.getName()
+                + ") is still stuck " + overdue.toMillis() + " ms later; the worker JVM recycles to get the thread back";
+        log.error("job {} at {}@{}: {}", t.job().id(), t.tp(), t.record().offset(), message);
+        JobContext ctx = new JobContext(settings.workerId(), 1, queuedMs(t.record()));
+        Result failed = Pipeline.failed(t.job(), ctx, null, null, ErrorCode.TIMEOUT, message);
+        publish(new Outgoing(t.tp(), t.record().offset(), t.job().id(),
+                List.of(replies.result(t.record(), t.job().replyTo(), failed))));
+        return true;
     }
 
     private long queuedMs(ConsumerRecord<byte[], byte[]> record) {
@@ -277,24 +382,29 @@ public final class ConsumerLoop implements Runnable {
         Outgoing unit = c.unit();
         if (c.failed().isEmpty()) {
             offsets.finish(unit.tp(), unit.offset());
-            end(unit.tp());
+            end(unit, LoopListener.Outcome.ANSWERED);
         } else if (stopRequested) {
             // Left uncommitted: whoever takes the partition next answers it again.
-            end(unit.tp());
+            end(unit, LoopListener.Outcome.ABANDONED);
         } else {
-            Outgoing retry = new Outgoing(unit.tp(), unit.offset(), c.failed());
+            Outgoing retry = new Outgoing(unit.tp(), unit.offset(), unit.jobId(), c.failed());
             resender.schedule(() -> publish(retry), RESEND_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
-    private void begin(TopicPartition tp) {
+    private void begin(Outgoing unit) {
         started++;
-        startedPerPartition.merge(tp, 1, Integer::sum);
+        startedPerPartition.merge(unit.tp(), 1, Integer::sum);
+        listener.jobStarted(unit.tp(), unit.offset(), unit.jobId());
     }
 
-    private void end(TopicPartition tp) {
+    private void end(Outgoing unit, LoopListener.Outcome outcome) {
         started--;
-        startedPerPartition.merge(tp, -1, (a, b) -> a + b == 0 ? null : a + b);
+        startedPerPartition.merge(unit.tp(), -1, (a, b) -> a + b == 0 ? null : a + b);
+        if (isolated != null && isolated.tp().equals(unit.tp()) && isolated.record().offset() == unit.offset()) {
+            isolated = null;
+        }
+        listener.jobEnded(unit.tp(), unit.offset(), unit.jobId(), outcome);
     }
 
     /** Pauses every assigned partition while the loop holds as much as it may, resumes when it has room. */
@@ -326,16 +436,23 @@ public final class ConsumerLoop implements Runnable {
         lastCommitMillis = now;
         if (sync) {
             consumer.commitSync(ready);
-            offsets.committed(ready);
+            committed(ready);
         } else {
             consumer.commitAsync(ready, (done, ex) -> {
                 if (ex == null) {
-                    offsets.committed(done);
+                    committed(done);
                 } else {
                     log.warn("commit of {} failed: {}", done, ex.toString());
                 }
             });
         }
+    }
+
+    private void committed(Map<TopicPartition, OffsetAndMetadata> done) {
+        offsets.committed(done);
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        done.forEach((tp, om) -> positions.put(tp, om.offset()));
+        listener.committed(positions);
     }
 
     /** Stops fetching, waits for started jobs up to the drain timeout, and commits what finished. */
@@ -348,15 +465,7 @@ public final class ConsumerLoop implements Runnable {
         try {
             consumer.pause(consumer.assignment());
             while (started > 0 && clock.millis() < deadline) {
-                try {
-                    ConsumerRecords<byte[], byte[]> late = consumer.poll(settings.pollTimeout());
-                    if (!late.isEmpty()) {
-                        // Assigned during the drain: not taken, so not committed; redelivered.
-                        consumer.pause(consumer.assignment());
-                    }
-                } catch (WakeupException e) {
-                    // stop() called again; keep draining
-                }
+                pollWhileDraining();
                 awaitCompletion(settings.pollTimeout());
             }
             collectCompletions();
@@ -364,9 +473,48 @@ public final class ConsumerLoop implements Runnable {
                 log.warn("drain timed out after {} with {} jobs in flight; they stay uncommitted",
                         settings.drainTimeout(), started);
             }
-            maybeCommit(true);
+            commitBeforeClosing(deadline);
         } catch (RuntimeException e) {
             log.error("drain failed; uncommitted jobs will be delivered again", e);
+        }
+    }
+
+    /** Polls (to stay in the group and let a rebalance finish) without taking anything. */
+    private void pollWhileDraining() {
+        try {
+            ConsumerRecords<byte[], byte[]> late = consumer.poll(settings.pollTimeout());
+            if (!late.isEmpty()) {
+                // Assigned during the drain: not taken, so not committed; redelivered.
+                consumer.pause(consumer.assignment());
+            }
+        } catch (WakeupException e) {
+            // stop() called again; keep draining
+        }
+    }
+
+    /**
+     * Commits what finished, synchronously. A group in the middle of a rebalance refuses commits
+     * until the members have rejoined, so on that refusal the loop polls (which rejoins, and runs
+     * the revocation that commits revoked partitions) and tries again, until the drain deadline.
+     */
+    private void commitBeforeClosing(long deadline) {
+        while (true) {
+            Map<TopicPartition, OffsetAndMetadata> ready = offsets.committable();
+            if (ready.isEmpty()) {
+                return;
+            }
+            try {
+                consumer.commitSync(ready);
+                committed(ready);
+                return;
+            } catch (RebalanceInProgressException e) {
+                if (clock.millis() >= deadline) {
+                    log.warn("the group was still rebalancing at the drain deadline; {} stays uncommitted", ready);
+                    return;
+                }
+                log.info("a rebalance is in progress; finishing it before committing {}", ready);
+                pollWhileDraining();
+            }
         }
     }
 
@@ -374,9 +522,17 @@ public final class ConsumerLoop implements Runnable {
         pool.shutdownNow();
         resender.shutdownNow();
         try {
-            consumer.close();
+            // Bounded: a close during a rebalance would otherwise wait the default 30 s for it.
+            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(remainInGroup
+                    ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         } catch (RuntimeException e) {
             log.warn("closing the consumer failed: {}", e.toString());
+        }
+        try {
+            // Everything it had to send was acknowledged or abandoned by now; nothing to wait for.
+            producer.close(Duration.ofSeconds(1));
+        } catch (RuntimeException e) {
+            log.warn("closing the producer failed: {}", e.toString());
         }
         state = State.STOPPED;
         log.info("stopped");
@@ -399,14 +555,16 @@ public final class ConsumerLoop implements Runnable {
                 Map<TopicPartition, OffsetAndMetadata> ready = offsets.committable(revoked);
                 if (!ready.isEmpty()) {
                     consumer.commitSync(ready);
-                    offsets.committed(ready);
+                    committed(ready);
                 }
             } catch (RuntimeException e) {
                 log.warn("commit on revocation of {} failed: {}", revoked, e.toString());
             }
             offsets.forget(revoked);
             paused.removeAll(revoked);
+            assigned.removeAll(revoked);
             log.info("partitions revoked: {}", revoked);
+            report("revoked", revoked);
         }
 
         @Override
@@ -414,23 +572,41 @@ public final class ConsumerLoop implements Runnable {
             waiting.removeIf(t -> lost.contains(t.tp()));
             offsets.forget(lost);
             paused.removeAll(lost);
+            assigned.removeAll(lost);
             log.warn("partitions lost: {}", lost);
+            report("lost", lost);
         }
 
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-            if (state == State.DRAINING && !assigned.isEmpty()) {
-                consumer.pause(assigned);
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (state == State.DRAINING && !partitions.isEmpty()) {
+                consumer.pause(partitions);
             }
-            log.info("partitions assigned: {}", assigned);
+            assigned.addAll(partitions);
+            log.info("partitions assigned: {}", partitions);
+            report("assigned", partitions);
+        }
+
+        private void report(String change, Collection<TopicPartition> partitions) {
+            if (state == State.RUNNING && !partitions.isEmpty()) {
+                listener.assignmentChanged(change, partitions, Set.copyOf(assigned));
+            }
         }
     }
 
-    private record Taken(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, Job job) {
+    /** A record taken as a job; whoever claims it first (its thread, or the stuck-job path) answers it. */
+    private record Taken(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, Job job, AtomicBoolean answered) {
+        Taken(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, Job job) {
+            this(record, tp, job, new AtomicBoolean());
+        }
+
+        boolean claim() {
+            return answered.compareAndSet(false, true);
+        }
     }
 
     /** Records to publish for one consumed offset; the offset is finished when all are acknowledged. */
-    private record Outgoing(TopicPartition tp, long offset, List<ProducerRecord<byte[], byte[]>> records) {
+    private record Outgoing(TopicPartition tp, long offset, String jobId, List<ProducerRecord<byte[], byte[]>> records) {
     }
 
     private record Completion(Outgoing unit, List<ProducerRecord<byte[], byte[]>> failed) {

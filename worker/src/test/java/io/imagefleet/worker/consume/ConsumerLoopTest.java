@@ -10,6 +10,7 @@ import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.ResultCodec;
 import io.imagefleet.wire.Status;
+import io.imagefleet.worker.pipeline.JobContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -39,23 +40,26 @@ class ConsumerLoopTest {
     private static final TopicPartition P0 = new TopicPartition(JOBS, 0);
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
-    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(AutoOffsetResetStrategy.EARLIEST.name());
+    private final RebalancingConsumer consumer = new RebalancingConsumer();
     private final JobCodec jobs = new JobCodec();
     private final ResultCodec results = new ResultCodec();
 
     private MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private DirectExecutor pool = new DirectExecutor(false);
 
-    private ConsumerLoop loop(int threads) {
-        return loop(threads, Duration.ZERO);
+    private static Result succeeded(Job job, JobContext ctx) {
+        return new Result(1, job.id(), Status.SUCCEEDED, List.of(), null, null, ctx.workerInfo(), null, job.metadata());
     }
 
-    private ConsumerLoop loop(int threads, Duration pollTimeout) {
-        LoopSettings settings = new LoopSettings(JOBS, "host/slot-0", threads, threads * 2, pollTimeout,
+    private ConsumerLoop loop(int threads) {
+        return loop(threads, ConsumerLoopTest::succeeded, LoopHooks.NONE);
+    }
+
+    private ConsumerLoop loop(int threads, JobHandler handler, LoopHooks hooks) {
+        LoopSettings settings = new LoopSettings(JOBS, "host/slot-0", threads, threads * 2, Duration.ZERO,
                 Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1));
-        ConsumerLoop loop = new ConsumerLoop(consumer, producer, (job, ctx) -> new Result(1, job.id(), Status.SUCCEEDED,
-                List.of(), null, null, ctx.workerInfo(), null, job.metadata()),
-                pool, Executors.newSingleThreadScheduledExecutor(), new Replies("results", "dlq"), settings, CLOCK);
+        ConsumerLoop loop = new ConsumerLoop(consumer, producer, handler, pool, Executors.newSingleThreadScheduledExecutor(),
+                new Replies("results", "dlq"), settings, CLOCK, hooks);
         loop.subscribe();
         consumer.rebalance(List.of(P0));
         consumer.updateBeginningOffsets(Map.of(P0, 0L));
@@ -179,6 +183,148 @@ class ConsumerLoopTest {
         assertThat(committed()).contains(2L);
     }
 
+    @Test
+    void runOnce_suspectGivenUp_answersWorkerCrashedAndDeadLettersWithoutRunningIt() {
+        List<String> ran = new java.util.ArrayList<>();
+        Suspicions suspects = (tp, offset) -> offset == 1
+                ? Optional.of(new Suspicions.Suspicion(2, true, "slot-0 exit 3 (out of memory); slot-0 exit 3 (out of memory)"))
+                : Optional.empty();
+        ConsumerLoop loop = loop(2, (job, ctx) -> {
+            ran.add(job.id());
+            return succeeded(job, ctx);
+        }, new LoopHooks(LoopListener.NONE, suspects));
+        add(0, job("a"), new RecordHeaders());
+        add(1, job("poison"), new RecordHeaders());
+        add(2, job("c"), new RecordHeaders());
+
+        loop.runOnce();
+        loop.runOnce();
+
+        assertThat(ran).containsExactly("a", "c");
+        Result answer = producer.history().stream().filter(r -> r.topic().equals("results"))
+                .map(r -> results.decode(r.value())).filter(r -> r.jobId().equals("poison")).findFirst().orElseThrow();
+        assertThat(answer.error().code()).isEqualTo(ErrorCode.WORKER_CRASHED);
+        assertThat(answer.error().message()).contains("in flight in 2 worker JVMs that died").contains("exit 3");
+        ProducerRecord<byte[], byte[]> dead = producer.history().stream().filter(r -> r.topic().equals("dlq"))
+                .findFirst().orElseThrow();
+        assertThat(header(dead, Headers.ERROR_CODE)).isEqualTo("WORKER_CRASHED");
+        assertThat(header(dead, Headers.ATTEMPTS)).isEqualTo("2");
+        assertThat(committed()).contains(3L);
+    }
+
+    @Test
+    void runOnce_suspect_waitsUntilNothingElseIsStartedThenRunsAlone() {
+        pool = new DirectExecutor(true);
+        Suspicions suspects = (tp, offset) -> offset == 1
+                ? Optional.of(new Suspicions.Suspicion(1, false, "slot-0 exit 137 (SIGKILL)")) : Optional.empty();
+        ConsumerLoop loop = loop(4, ConsumerLoopTest::succeeded, new LoopHooks(LoopListener.NONE, suspects));
+        add(0, job("a"), new RecordHeaders());
+        add(1, job("suspect"), new RecordHeaders());
+        add(2, job("c"), new RecordHeaders());
+
+        loop.runOnce();
+        assertThat(pool.heldCount()).as("only the job before the suspect started").isEqualTo(1);
+        pool.runHeld();
+        loop.runOnce();
+        assertThat(pool.heldCount()).as("the suspect, alone").isEqualTo(1);
+        pool.runHeld();
+        loop.runOnce();
+        assertThat(pool.heldCount()).as("the rest, once the suspect is answered").isEqualTo(1);
+        pool.runHeld();
+        loop.runOnce();
+        assertThat(committed()).contains(3L);
+    }
+
+    @Test
+    void jobStuck_threadNeverReturns_answersTimeoutOnceAndDropsTheLateResult() throws Exception {
+        java.util.concurrent.ExecutorService threads = Executors.newSingleThreadExecutor();
+        pool = null;
+        java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        LoopSettings settings = new LoopSettings(JOBS, "host/slot-0", 1, 2, Duration.ZERO, Duration.ZERO,
+                Duration.ofSeconds(1), Duration.ofSeconds(1));
+        ConsumerLoop loop = new ConsumerLoop(consumer, producer, (job, ctx) -> {
+            worker.set(Thread.currentThread());
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return succeeded(job, ctx);
+        }, threads, Executors.newSingleThreadScheduledExecutor(), new Replies("results", "dlq"), settings, CLOCK);
+        loop.subscribe();
+        consumer.rebalance(List.of(P0));
+        consumer.updateBeginningOffsets(Map.of(P0, 0L));
+        add(0, job("stuck"), new RecordHeaders());
+        loop.runOnce();
+        org.awaitility.Awaitility.await().until(() -> worker.get() != null);
+
+        assertThat(loop.jobStuck(worker.get(), Duration.ofSeconds(60), Duration.ofSeconds(5))).isTrue();
+        assertThat(loop.jobStuck(worker.get(), Duration.ofSeconds(60), Duration.ofSeconds(6))).isFalse();
+        loop.runOnce();
+        release.countDown();
+        threads.shutdown();
+        assertThat(threads.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        loop.runOnce();
+
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            Result result = results.decode(r.value());
+            assertThat(result.error().code()).isEqualTo(ErrorCode.TIMEOUT);
+            assertThat(result.error().message()).contains("deadline of 60000 ms").contains("stuck 5000 ms later");
+        });
+        assertThat(committed()).contains(1L);
+    }
+
+    @Test
+    void shutdown_groupRebalancingWhenCommitting_pollsAndCommitsOnceItIsOver() {
+        Map<TopicPartition, Long> heard = new java.util.HashMap<>();
+        ConsumerLoop loop = loop(1, ConsumerLoopTest::succeeded, new LoopHooks(new LoopListener() {
+            @Override
+            public void committed(Map<TopicPartition, Long> offsets) {
+                heard.putAll(offsets);
+            }
+        }, Suspicions.NONE));
+        consumer.asyncCommitsVanish = true;
+        consumer.rebalancingCommits = 2;
+        add(0, job("a"), new RecordHeaders());
+        loop.runOnce();
+        loop.runOnce();
+        assertThat(committed()).isEmpty();
+
+        loop.stop();
+        loop.shutdown();
+
+        assertThat(consumer.rebalancingCommits).isZero();
+        assertThat(heard).containsEntry(P0, 1L);
+    }
+
+    /** A mock consumer whose first sync commits meet a rebalance in progress, and whose async commits can be lost. */
+    static final class RebalancingConsumer extends MockConsumer<byte[], byte[]> {
+        int rebalancingCommits;
+        boolean asyncCommitsVanish;
+
+        RebalancingConsumer() {
+            super(AutoOffsetResetStrategy.EARLIEST.name());
+        }
+
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (rebalancingCommits > 0) {
+                rebalancingCommits--;
+                throw new org.apache.kafka.common.errors.RebalanceInProgressException("rebalancing");
+            }
+            super.commitSync(offsets);
+        }
+
+        @Override
+        public synchronized void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets,
+                                             org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
+            if (!asyncCommitsVanish) {
+                super.commitAsync(offsets, callback);
+            }
+        }
+    }
+
     private static String header(ProducerRecord<byte[], byte[]> r, String name) {
         return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
@@ -200,11 +346,10 @@ class ConsumerLoopTest {
             }
         };
         pool = new DirectExecutor(true);
-        ConsumerLoop loop = new ConsumerLoop(recording, producer, (job, ctx) -> new Result(1, job.id(),
-                Status.SUCCEEDED, List.of(), null, null, ctx.workerInfo(), null, job.metadata()),
+        ConsumerLoop loop = new ConsumerLoop(recording, producer, ConsumerLoopTest::succeeded,
                 pool, Executors.newSingleThreadScheduledExecutor(), new Replies("results", "dlq"),
                 new LoopSettings(JOBS, "host/slot-0", 1, 2, Duration.ofMillis(20), Duration.ZERO,
-                        Duration.ofSeconds(1), Duration.ofSeconds(1)), CLOCK);
+                        Duration.ofSeconds(1), Duration.ofSeconds(1)), CLOCK, LoopHooks.NONE);
         loop.subscribe();
         recording.rebalance(List.of(P0));
         recording.updateBeginningOffsets(Map.of(P0, 0L));

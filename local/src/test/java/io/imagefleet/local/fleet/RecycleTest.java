@@ -1,0 +1,78 @@
+package io.imagefleet.local.fleet;
+
+import io.imagefleet.config.Topics;
+import io.imagefleet.local.SharedKafka;
+import io.imagefleet.local.demo.SampleImages;
+import io.imagefleet.producer.ReceivedResult;
+import io.imagefleet.producer.ResultAwaiter;
+import io.imagefleet.producer.ResultReader;
+import io.imagefleet.wire.Job;
+import io.imagefleet.worker.supervise.AssignmentChange;
+import io.imagefleet.worker.supervise.RecycleRecord;
+import io.imagefleet.worker.supervise.SupervisorListener;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Heap recycling through the supervisor: real broker, real worker JVMs. */
+class RecycleTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void recycleMaxJobs_200JobsRecycleAfter10_manyRecyclesEveryJobAnsweredOnceNoRebalance() throws Exception {
+        Topics topics = SharedKafka.freshTopics("recycle", 4);
+        TestFleet.Spec spec = TestFleet.Spec.of(2, 1).withEnv(Map.of(
+                "IMAGEFLEET_RECYCLE_MAX_JOBS", "10", "IMAGEFLEET_RECYCLE_JITTER", "0", "IMAGEFLEET_KAFKA_GROUP_PROTOCOL", System.getProperty("imagefleet.groupProtocol", "classic")));
+        List<Path> images = SampleImages.generate(dir.resolve("in"), 4, 0.01, 0.02, 11);
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            // Slow enough that a child waiting for its turn to recycle does not run far past its 10 jobs.
+            String source = "test://slow" + images.get(i % images.size()) + "?ms=350";
+            jobs.add(FleetJobs.thumbnail(String.format("r-%03d", i), source, dir.resolve("out")));
+        }
+
+        Map<String, ReceivedResult> first;
+        TestFleet fleet = TestFleet.start(dir, topics, spec, SupervisorListener.NONE);
+        try (fleet; ResultReader reader = new ResultReader(SharedKafka.kafka(), topics.results(), new ResultReader.Start.Beginning())) {
+            fleet.awaitEverySlotAssigned();
+            FleetJobs.publish(topics, jobs);
+            first = new ResultAwaiter(reader).await(jobs.stream().map(Job::id).toList(), Duration.ofMinutes(5), r -> { });
+            assertThat(first).as(fleet::logTail).hasSize(200);
+            assertThat(fleet.stop()).as("every child drained and exited cleanly").isTrue();
+        }
+
+        Map<String, List<ReceivedResult>> all = FleetJobs.allResults(topics);
+        assertThat(all.keySet()).containsExactlyInAnyOrderElementsOf(jobs.stream().map(Job::id).toList());
+        assertThat(FleetJobs.duplicates(all)).as("jobs with more than one result").isEmpty();
+        assertThat(all.values()).allSatisfy(rs -> assertThat(rs.get(0).result().succeeded()).as(rs.get(0).json()).isTrue());
+        List<RecycleRecord> recycles = fleet.supervisor.recycles();
+        assertThat(recycles).hasSizeGreaterThanOrEqualTo(15).allSatisfy(r -> assertThat(r.reason()).isEqualTo("max-jobs"));
+        Instant firstGrant = recycles.get(0).grantedAt();
+        List<AssignmentChange> rebalances = fleet.supervisor.assignmentChanges().stream()
+                .filter(c -> c.rebalance() && !c.at().isBefore(firstGrant)).toList();
+        System.out.printf("recycle test: %d recycles, %d assignment changes seen by children after the first recycle "
+                        + "(%d of them rebalances); gap median %d ms, worst %d ms%n", recycles.size(),
+                fleet.supervisor.assignmentChanges().stream().filter(c -> !c.at().isBefore(firstGrant)).count(),
+                rebalances.size(), percentile(recycles, 50), percentile(recycles, 100));
+        assertThat(rebalances).as("group rebalances during recycles (static membership)").isEmpty();
+    }
+
+    static long percentile(List<RecycleRecord> recycles, int p) {
+        long[] gaps = recycles.stream().map(RecycleRecord::gap).filter(Objects::nonNull).mapToLong(Duration::toMillis)
+                .sorted().toArray();
+        if (gaps.length == 0) {
+            return -1;
+        }
+        return gaps[Math.min(gaps.length - 1, Math.max(0, (int) Math.ceil(p / 100.0 * gaps.length) - 1))];
+    }
+}

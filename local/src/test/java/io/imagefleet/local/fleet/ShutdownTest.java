@@ -1,0 +1,115 @@
+package io.imagefleet.local.fleet;
+
+import io.imagefleet.config.Topics;
+import io.imagefleet.local.SharedKafka;
+import io.imagefleet.local.cli.Main;
+import io.imagefleet.local.demo.SampleImages;
+import io.imagefleet.producer.ReceivedResult;
+import io.imagefleet.producer.ResultAwaiter;
+import io.imagefleet.producer.ResultReader;
+import io.imagefleet.wire.Job;
+import io.imagefleet.worker.supervise.JvmCommand;
+import io.imagefleet.worker.supervise.SupervisorListener;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code imagefleet worker --processes 2} as its own process, stopped with SIGTERM mid-run. */
+class ShutdownTest {
+    private static final Duration GRACE = Duration.ofSeconds(40);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigterm_supervisorMidRun_childrenDrainCommitAndItExitsZeroWithinTheGrace() throws Exception {
+        Topics topics = SharedKafka.freshTopics("sigterm", 4);
+        Path in = dir.resolve("in");
+        Path out = Files.createDirectories(dir.resolve("out"));
+        List<Path> images = SampleImages.generate(in, 6, 0.8, 1.2, 21);
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            jobs.add(FleetJobs.thumbnail(String.format("s-%02d", i), images.get(i % images.size()).toUri().toString(), out));
+        }
+        Map<String, String> env = TestFleet.env(topics, in, out, 1);
+        env.put("IMAGEFLEET_CHILD_HEAP", "160m");
+        env.put("IMAGEFLEET_CHILD_JVM_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        env.put("IMAGEFLEET_SHUTDOWN_GRACE", GRACE.toSeconds() + "s");
+        ProcessBuilder pb = new ProcessBuilder(JvmCommand.of(Main.class.getName()).jvm("-Xmx128m")
+                .args("worker", "--processes", "2").toList())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("supervisor.log").toFile());
+        pb.environment().putAll(env);
+        Process supervisor = pb.start();
+
+        Map<String, RecordMetadata> where;
+        try (ResultReader reader = new ResultReader(SharedKafka.kafka(), topics.results(), new ResultReader.Start.Beginning())) {
+            where = FleetJobs.publish(topics, jobs);
+            Set<String> seen = new HashSet<>();
+            await().atMost(Duration.ofMinutes(2)).until(() -> {
+                reader.poll(Duration.ofMillis(100)).forEach(r -> seen.add(r.result().jobId()));
+                return seen.size() >= 15;
+            });
+        } finally {
+            supervisor.destroy();
+        }
+        long start = System.nanoTime();
+        assertThat(supervisor.waitFor(GRACE.toSeconds() + 20, TimeUnit.SECONDS)).as(() -> log(dir)).isTrue();
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(supervisor.exitValue()).as(() -> log(dir)).isZero();
+        assertThat(tookMs).isLessThan(GRACE.toMillis());
+
+        // Every answered job is below its partition's committed position: nothing answered is delivered again.
+        Map<String, List<ReceivedResult>> answered = FleetJobs.allResults(topics);
+        Map<TopicPartition, OffsetAndMetadata> committed;
+        try (Admin admin = Admin.create(SharedKafka.kafka().clientProperties())) {
+            committed = admin.listConsumerGroupOffsets(env.get("IMAGEFLEET_GROUP_ID")).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+        }
+        assertThat(answered.size()).as("stopped mid-run").isBetween(15, jobs.size() - 1);
+        assertThat(answered.keySet()).allSatisfy(id -> {
+            RecordMetadata md = where.get(id);
+            OffsetAndMetadata c = committed.get(new TopicPartition(md.topic(), md.partition()));
+            assertThat(c).as("committed position of %s", md.partition()).isNotNull();
+            assertThat(md.offset()).as("offset of answered job %s", id).isLessThan(c.offset());
+        });
+        System.out.printf("SIGTERM test: supervisor exited 0 %d ms after SIGTERM with %d of %d jobs answered and committed%n",
+                tookMs, answered.size(), jobs.size());
+
+        // The rest, by a fresh fleet in the same group: every job ends with exactly one result.
+        TestFleet rest = TestFleet.start(dir, topics, TestFleet.Spec.of(1, 2), SupervisorListener.NONE);
+        try (rest; ResultReader reader = new ResultReader(SharedKafka.kafka(), topics.results(), new ResultReader.Start.Beginning())) {
+            Map<String, ReceivedResult> all = new ResultAwaiter(reader).await(jobs.stream().map(Job::id).toList(),
+                    Duration.ofMinutes(2), r -> { });
+            assertThat(all).as(rest::logTail).hasSize(jobs.size());
+            assertThat(rest.stop()).isTrue();
+        }
+        Map<String, List<ReceivedResult>> results = FleetJobs.allResults(topics);
+        assertThat(results).hasSize(jobs.size());
+        assertThat(FleetJobs.duplicates(results)).isEmpty();
+    }
+
+    private static String log(Path dir) {
+        try {
+            return Files.readString(dir.resolve("supervisor.log"));
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}

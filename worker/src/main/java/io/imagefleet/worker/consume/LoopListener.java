@@ -1,0 +1,71 @@
+package io.imagefleet.worker.consume;
+
+import org.apache.kafka.common.TopicPartition;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Hears what a {@link ConsumerLoop} does with records: which are in flight, and how the
+ * partitions change. Called on the poll thread; implementations must be quick and must not throw.
+ */
+public interface LoopListener {
+    /** Hears nothing. */
+    LoopListener NONE = new LoopListener() { };
+
+    /** How a record left the loop. */
+    enum Outcome {
+        /** Its result (or dead letter) was acknowledged; its offset may be committed. */
+        ANSWERED,
+        /** It was left uncommitted (the loop stopped or lost the partition); it will be delivered again. */
+        ABANDONED
+    }
+
+    /** A record was taken into work: a pool thread runs it, or its answer is being sent. */
+    default void jobStarted(TopicPartition tp, long offset, String jobId) {
+    }
+
+    /** A record started earlier left the loop. */
+    default void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
+    }
+
+    /** Positions were committed: every record below each offset has its answer. */
+    default void committed(Map<TopicPartition, Long> offsets) {
+    }
+
+    /**
+     * The partitions changed while the loop was running (not while it drained).
+     *
+     * @param change {@code assigned}, {@code revoked} or {@code lost}
+     */
+    default void assignmentChanged(String change, Collection<TopicPartition> partitions, Set<TopicPartition> now) {
+    }
+
+    /** One listener that tells each of these in turn. */
+    static LoopListener all(LoopListener... listeners) {
+        List<LoopListener> list = List.of(listeners);
+        return new LoopListener() {
+            @Override
+            public void jobStarted(TopicPartition tp, long offset, String jobId) {
+                list.forEach(l -> l.jobStarted(tp, offset, jobId));
+            }
+
+            @Override
+            public void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
+                list.forEach(l -> l.jobEnded(tp, offset, jobId, outcome));
+            }
+
+            @Override
+            public void committed(Map<TopicPartition, Long> offsets) {
+                list.forEach(l -> l.committed(offsets));
+            }
+
+            @Override
+            public void assignmentChanged(String change, Collection<TopicPartition> partitions, Set<TopicPartition> now) {
+                list.forEach(l -> l.assignmentChanged(change, partitions, now));
+            }
+        };
+    }
+}

@@ -1,0 +1,21 @@
+package io.imagefleet.worker.supervise;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One recycle of one slot, as the supervisor saw it. Immutable.
+ *
+ * @param slot      the slot
+ * @param reason    the wire name of the reason ({@code max-jobs}, {@code heap}, ...)
+ * @param detail    what the child said about it
+ * @param jobs      jobs the old JVM answered
+ * @param grantedAt when the supervisor let it go
+ * @param drain     from the grant to the old JVM's exit
+ * @param rejoin    from the old JVM's exit to the new one's first assignment (null if none came)
+ * @param gap       from the old JVM's last answered job to the new one's first started job; null when no job
+ *                  came within 30 s of the old JVM's exit (the slot was idle, so nothing waited)
+ */
+public record RecycleRecord(int slot, String reason, String detail, long jobs, Instant grantedAt, Duration drain,
+                            Duration rejoin, Duration gap) {
+}

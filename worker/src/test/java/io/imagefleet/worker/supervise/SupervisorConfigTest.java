@@ -1,0 +1,53 @@
+package io.imagefleet.worker.supervise;
+
+import io.imagefleet.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SupervisorConfigTest {
+    @Test
+    void fromEnv_badSupervisorAndWorkerKeys_namesEveryOneAtOnce() {
+        Map<String, String> env = Map.of(
+                "IMAGEFLEET_PROCESSES", "0",
+                "IMAGEFLEET_CHILD_HEAP", "8m",
+                "IMAGEFLEET_CHILD_JVM_OPTS", "-Xmx2g -XX:+UseSerialGC",
+                "IMAGEFLEET_THREADS", "none",
+                "IMAGEFLEET_RECYCLE_HEAP_RATIO", "1.5");
+
+        assertThatThrownBy(() -> SupervisorConfig.fromEnv(env)).isInstanceOfSatisfying(ConfigException.class, e ->
+                assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "IMAGEFLEET_THREADS must be a whole number, got 'none'",
+                        "IMAGEFLEET_RECYCLE_HEAP_RATIO must be between 0.0 and 1.0, got '1.5'",
+                        "IMAGEFLEET_PROCESSES must be between 1 and 64, got '0'",
+                        "IMAGEFLEET_CHILD_HEAP must be at least 32m, got '8m'",
+                        "IMAGEFLEET_CHILD_JVM_OPTS must not set -Xmx (use IMAGEFLEET_CHILD_HEAP), got '-Xmx2g -XX:+UseSerialGC'"));
+    }
+
+    @Test
+    void fromEnv_noGrace_derivesItFromTheDrainTimeout() {
+        SupervisorConfig c = SupervisorConfig.fromEnv(Map.of("IMAGEFLEET_PROCESSES", "3", "IMAGEFLEET_DRAIN_TIMEOUT", "20s"));
+
+        assertThat(c.processes()).isEqualTo(3);
+        assertThat(c.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.maxCrashes()).isEqualTo(2);
+    }
+
+    @Test
+    void fromEnv_graceShorterThanDrain_isRefused() {
+        assertThatThrownBy(() -> SupervisorConfig.fromEnv(Map.of("IMAGEFLEET_SHUTDOWN_GRACE", "5s",
+                "IMAGEFLEET_DRAIN_TIMEOUT", "30s"))).hasMessageContaining(
+                "IMAGEFLEET_SHUTDOWN_GRACE must be at least IMAGEFLEET_DRAIN_TIMEOUT (30s), got '5s'");
+    }
+
+    @Test
+    void derive_heapPerChild_sharesContainerMemoryAfterTheReserve() {
+        assertThat(ChildHeap.derive(2L << 30, 2)).isEqualTo(537L << 20);
+        assertThat(ChildHeap.derive(512L << 20, 8)).isEqualTo(ChildHeap.MIN);
+        assertThat(ChildHeap.derive(1L << 40, 1)).isEqualTo(ChildHeap.MAX);
+    }
+}
