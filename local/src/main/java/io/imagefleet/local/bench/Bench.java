@@ -65,6 +65,7 @@ final class Bench {
             List<Run> inProcess = new ArrayList<>();
             List<Run> fleet = new ArrayList<>();
             List<Run> openLoops = new ArrayList<>();
+            List<FleetRun.Outcome> recycling = new ArrayList<>();
             List<Run> reference = new ArrayList<>();
             Map<String, String> versions = new LinkedHashMap<>();
             for (int rep = 1; rep <= settings.repeat(); rep++) {
@@ -75,9 +76,11 @@ final class Bench {
                     inProcess.addAll(inProcess(images, spec, jvm, logs, length));
                 }
                 if (settings.runs(Part.FLEET) && !settings.fleet().isEmpty()) {
-                    withKafka(tmp.resolve("broker-" + rep), (kafka, brokerPids) -> openLoops.add(fleet(new FleetRun(
-                            kafka, brokerPids, images, spec, jvm, settings.partitions(), logs, settings.runTimeout(), log),
-                            length, fleet)));
+                    FleetRun.Jvms jvms = new FleetRun.Jvms(settings.heap(), settings.jvmOptions(),
+                            List.of("-Xmx" + settings.supervisorHeap()));
+                    withKafka(tmp.resolve("broker-" + rep), (kafka, brokerPids) -> fleet(new FleetRun(kafka, brokerPids,
+                            images, spec, jvms, settings.partitions(), logs, settings.runTimeout(), log), length, fleet,
+                            openLoops, recycling));
                 }
                 if (settings.runs(Part.REFERENCE)) {
                     reference(new ReferenceRun(images, spec, logs, settings.runTimeout(), log), length, reference, versions);
@@ -85,12 +88,15 @@ final class Bench {
             }
             List<Run> every = new ArrayList<>(inProcess);
             every.addAll(fleet);
-            openLoops.stream().filter(Objects::nonNull).forEach(every::add);
+            every.addAll(openLoops);
+            recycling.forEach(o -> every.add(o.saturation()));
             every.addAll(reference);
             return new BenchResults(Machine.describe(), command, started, Duration.ofNanos(System.nanoTime() - t0),
                     images, spec, length, settings.warmup(), String.join(" ", jvm), best(inProcess), best(fleet),
-                    quietest(openLoops), best(reference), settings.repeat() > 1 ? every : List.of(), versions, codecs,
-                    loadBefore, Machine.loadAverage());
+                    quietest(openLoops), best(reference), recycling.stream().max(Comparator.comparingDouble(
+                    o -> o.saturation().imagesPerSecond())).orElse(null), settings.recycleAfter(), settings.rssLimitBytes(),
+                    settings.supervisorHeap(),
+                    settings.repeat() > 1 ? every : List.of(), versions, codecs, loadBefore, Machine.loadAverage());
         } finally {
             deleteTree(tmp);
         }
@@ -107,20 +113,30 @@ final class Bench {
         return runs;
     }
 
-    /** Runs every fleet shape into {@code runs}; returns the open-loop run of the widest one. */
-    private Run fleet(FleetRun runner, RunLength length, List<Run> runs) throws IOException, InterruptedException {
+    /**
+     * Runs every fleet shape into {@code runs}, the widest one's open loop into {@code openLoops},
+     * then, when asked, a recycle run of the widest shape into {@code recycling}.
+     */
+    private void fleet(FleetRun runner, RunLength length, List<Run> runs, List<Run> openLoops,
+                       List<FleetRun.Outcome> recycling) throws IOException, InterruptedException {
         Shape widest = settings.fleet().stream()
                 .max(Comparator.comparingInt(Shape::cores).thenComparingInt(Shape::processes)).orElseThrow();
-        Run openLoop = null;
         for (Shape s : settings.fleet()) {
             FleetRun.Outcome o = runner.run(s.processes(), s.threads(), settings.warmupLength(), length,
-                    s.equals(widest) ? settings.openLoop() : null);
+                    s.equals(widest) ? settings.openLoop() : null, 0);
             runs.add(report(o.saturation()));
             if (o.openLoop() != null) {
-                openLoop = report(o.openLoop());
+                openLoops.add(report(o.openLoop()));
             }
         }
-        return openLoop;
+        if (settings.recycleAfter() > 0) {
+            FleetRun.Outcome o = runner.run(widest.processes(), widest.threads(), settings.warmupLength(), length, null,
+                    settings.recycleAfter());
+            report(o.saturation());
+            log.printf(Locale.ROOT, "  %d recycles, gap between jobs p50 %d ms, worst %d ms%n",
+                    o.recycling().recycles().size(), o.recycling().gaps().percentile(50), o.recycling().gaps().max());
+            recycling.add(o);
+        }
     }
 
     private void reference(ReferenceRun runner, RunLength length, List<Run> runs, Map<String, String> versions)

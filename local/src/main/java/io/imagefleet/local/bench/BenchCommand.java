@@ -105,6 +105,17 @@ public final class BenchCommand implements Callable<Integer> {
             + "system and shape: on a machine shared with other work, the least disturbed (default ${DEFAULT-VALUE}).")
     int repeat = 1;
 
+    @Option(names = "--recycle-after", description = "A last fleet run of the widest shape whose worker JVMs recycle "
+            + "after about this many jobs, for the recycle gap and the throughput dip; 0 for none (default ${DEFAULT-VALUE}).")
+    int recycleAfter = 50;
+
+    @Option(names = "--supervisor-heap", description = "-Xmx of the supervisor JVM (default ${DEFAULT-VALUE}).")
+    String supervisorHeap = "64m";
+
+    @Option(names = "--rss-limit", description = "The resident set each worker JVM should stay within "
+            + "(default: the heap / 0.6, the share of memory a supervisor gives a worker JVM whose heap it derives).")
+    String rssLimit;
+
     @Option(names = "--run-timeout", description = "Seconds one run may take (default ${DEFAULT-VALUE}).")
     int runTimeoutSeconds = 1800;
 
@@ -150,6 +161,6 @@ public final class BenchCommand implements Callable<Integer> {
                 referenceProcesses == null ? upToCores : referenceProcesses, jobs, Duration.ofSeconds(seconds),
                 Duration.ofSeconds(warmupSeconds), openLoop, size, quality,
                 heap, jvmOptions, partitions, chosen, dir.toAbsolutePath().normalize(), bootstrapServers,
-                Duration.ofSeconds(runTimeoutSeconds), repeat);
+                Duration.ofSeconds(runTimeoutSeconds), repeat, recycleAfter, supervisorHeap, rssLimit);
     }
 }

@@ -1,5 +1,7 @@
 package io.imagefleet.local.bench;
 
+import io.imagefleet.worker.config.WorkerConfig;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,8 @@ final class BenchReport {
     /** The fleet's throughput target, as a fraction of the in-process pipeline's on the same cores. */
     static final double FLEET_TARGET = 0.95;
     private static final long MIB = 1L << 20;
+    /** {@code IMAGEFLEET_RECYCLE_MAX_JOBS}'s default, to scale the recycle run's cost to. */
+    private static final int DEFAULT_RECYCLE_JOBS = WorkerConfig.DEFAULT_RECYCLE_MAX_JOBS;
 
     private BenchReport() {
     }
@@ -41,7 +45,11 @@ final class BenchReport {
             charts.add("![Latency distribution](latency.png)");
         }
         if (!r.fleet().isEmpty()) {
-            Charts.timeline(r.fleet(), dir.resolve("timeline.png"));
+            List<Run> timeline = new ArrayList<>(r.fleet());
+            r.recyclingRun().ifPresent(timeline::add);
+            List<Double> marks = r.recycling() == null ? List.of() : r.recycling().recycling().recycles().stream()
+                    .map(x -> (x.startMs() - r.recycling().recycling().runStartMs()) / 1000.0).toList();
+            Charts.timeline(timeline, marks, dir.resolve("timeline.png"));
             charts.add("![Images finished per second](timeline.png)");
         }
         Path report = dir.resolve("report.md");
@@ -94,6 +102,7 @@ final class BenchReport {
         latencyTable(r, md);
         memoryTable(r, md);
         targets(r, md);
+        recyclingSection(r, md);
         everyRun(r, md);
         md.append("## Charts\n\n");
         charts.forEach(c -> md.append(c).append("\n\n"));
@@ -102,8 +111,10 @@ final class BenchReport {
                 - **in-process**: the worker's pipeline (built as a worker builds it) in its own JVM with the workers' \
                 JVM options, T threads taking jobs from a list; no Kafka. Time from the first job's start to the last \
                 job's end. Latency is each job's service time.
-                - **fleet**: P worker JVMs of T threads in one consumer group, through the Kafka broker, on fresh \
-                topics. At saturation every partition of the jobs topic is kept holding jobs without a result (a \
+                - **fleet**: `imagefleet worker --processes P --threads T` (the supervisor, in a JVM of its own, \
+                with P worker JVMs of T threads in one consumer group and a spare), through the Kafka broker, on \
+                fresh topics, recycling off (`IMAGEFLEET_RECYCLE_MAX_JOBS=0`, `IMAGEFLEET_RECYCLE_MAX_AGE=0s`) except \
+                in the recycle run. At saturation every partition of the jobs topic is kept holding jobs without a result (a \
                 new job published, keyed into that partition, as each is answered), at least %d per worker thread, \
                 so every worker always has work queued. Time from the first job published to the last result's \
                 timestamp; latency from publishing a job to its result's record timestamp (set by the worker when \
@@ -114,7 +125,10 @@ final class BenchReport {
                 `MAGICK_THREAD_LIMIT=1`), each taking every N-th image of the same sequence; vipsthumbnail takes up \
                 to 32 files per invocation, convert one file per invocation. Time until the last process ends.
                 - **peak RSS**: `VmHWM` from `/proc/<pid>/status`, the most each process ever had resident, read at \
-                the end of its run.
+                the end of its run (the supervisor and every worker JVM it runs, the spare included).
+                - **recycling**: the widest fleet again, its worker JVMs recycling after about `--recycle-after` \
+                jobs; the supervisor logs each recycle with its drain, rejoin and gap, and the bench reads them as \
+                they come.
                 """.formatted(FleetRun.QUEUED_PER_THREAD));
         return md.toString();
     }
@@ -126,6 +140,7 @@ final class BenchReport {
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         List<Run> runs = new ArrayList<>(r.inProcess());
         runs.addAll(r.fleet());
+        r.recyclingRun().ifPresent(runs::add);
         runs.addAll(r.reference());
         for (Run run : runs) {
             String vsIn = run.system().equals("in-process") ? "" : ratio(run, r.inProcessOn(run.cores()));
@@ -212,6 +227,7 @@ final class BenchReport {
     private static void threadTable(BenchResults r, StringBuilder md) {
         List<Run> runs = new ArrayList<>(r.inProcess());
         runs.addAll(r.fleet());
+        r.recyclingRun().ifPresent(runs::add);
         if (runs.stream().allMatch(run -> run.threadUse().isEmpty())) {
             return;
         }
@@ -239,6 +255,7 @@ final class BenchReport {
         md.append("## Latency\n\n");
         md.append("| run | jobs | offered | p50 ms | p95 ms | p99 ms | max ms |\n|---|---:|---:|---:|---:|---:|---:|\n");
         List<Run> rows = new ArrayList<>(r.fleet());
+        r.recyclingRun().ifPresent(rows::add);
         if (r.openLoop() != null) {
             rows.add(r.openLoop());
         }
@@ -247,11 +264,12 @@ final class BenchReport {
             Latencies l = run.latencies();
             String what = switch (run.system()) {
                 case "fleet" -> "fleet " + run.shape() + " at saturation, publish to result";
+                case "fleet recycling" -> "fleet " + run.shape() + " at saturation while recycling, publish to result";
                 case "fleet open loop" -> "fleet " + run.shape() + " open loop, publish to result";
                 default -> "in-process " + run.threads() + " thread(s), service time";
             };
             String offered = run.offeredRate() > 0 ? String.format(Locale.ROOT, "%.2f jobs/s", run.offeredRate())
-                    : run.system().equals("fleet") ? "closed loop" : "all at once";
+                    : run.system().startsWith("fleet") ? "saturation" : "all at once";
             md.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %d | %d | %d |%n", what, l.count(), offered,
                     l.percentile(50), l.percentile(95), l.percentile(99), l.max()));
         }
@@ -260,16 +278,58 @@ final class BenchReport {
 
     private static void memoryTable(BenchResults r, StringBuilder md) {
         md.append("## Memory\n\n");
-        md.append("| process | JVM options | peak RSS | RSS at the end |\n|---|---|---:|---:|\n");
+        md.append(String.format(Locale.ROOT, "Worker and in-process JVMs run with `%s`, the supervisor with `-Xmx%s`. "
+                + "Each worker JVM should stay within %d MiB of resident memory (`--rss-limit`; by default the heap / "
+                + "0.6, the share of memory a supervisor that derives the heap gives a worker JVM).%n%n", r.jvm(),
+                r.supervisorHeap(), r.rssLimit() / MIB));
+        md.append("| process | peak RSS | RSS at the end | within the worker limit |\n|---|---:|---:|---|\n");
         List<Run> runs = new ArrayList<>(r.inProcess());
         runs.addAll(r.fleet());
+        if (r.recycling() != null) {
+            runs.add(r.recycling().saturation());
+        }
         for (Run run : runs) {
             for (ProcessMemory m : run.memory()) {
-                md.append(String.format(Locale.ROOT, "| %s | `%s` | %d MiB | %d MiB |%n", m.name(), r.jvm(),
-                        m.peakBytes() / MIB, m.rssBytes() / MIB));
+                boolean worker = !m.name().startsWith("supervisor");
+                md.append(String.format(Locale.ROOT, "| %s | %d MiB | %d MiB | %s |%n", m.name(), m.peakBytes() / MIB,
+                        m.rssBytes() / MIB, !worker ? "" : m.peakBytes() <= r.rssLimit() ? "yes" : "**no**"));
             }
         }
         md.append('\n');
+    }
+
+    private static void recyclingSection(BenchResults r, StringBuilder md) {
+        if (r.recycling() == null) {
+            return;
+        }
+        Run run = r.recycling().saturation();
+        RecycleFigures f = r.recycling().recycling();
+        md.append("## Recycling\n\n");
+        md.append(String.format(Locale.ROOT, "A run of fleet %s whose worker JVMs recycle after about %s jobs each "
+                + "(`IMAGEFLEET_RECYCLE_MAX_JOBS`, with its jitter): %d recycles in %.1f s. The gap is the "
+                + "supervisor's own figure: from the old JVM's last answered job to the new JVM's first started job; "
+                + "drain from letting the slot go to the old JVM's exit; rejoin from that exit to the new JVM's "
+                + "partitions.%n%n", run.shape(), r.recycleAfter(), f.recycles().size(), run.seconds()));
+        md.append("| figure | p50 | p90 | worst |\n|---|---:|---:|---:|\n");
+        for (var row : List.of(Map.entry("gap between jobs (ms)", f.gaps()), Map.entry("drain (ms)", f.drains()),
+                Map.entry("rejoin (ms)", f.rejoins()))) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %d | %d |%n", row.getKey(), row.getValue().percentile(50),
+                    row.getValue().percentile(90), row.getValue().max()));
+        }
+        md.append('\n');
+        Optional<Run> plain = r.fleet().stream().filter(x -> x.shape().equals(run.shape())).findFirst();
+        md.append(String.format(Locale.ROOT, "Throughput while a recycle was under way: %.2f images/s, against %.2f "
+                + "the rest of the run (a dip of %.0f%%).", f.duringPerSecond(), f.otherwisePerSecond(), 100 * f.dip()));
+        plain.ifPresent(p -> {
+            double lost = (p.imagesPerSecond() - run.imagesPerSecond()) * run.seconds() / Math.max(1, f.recycles().size());
+            md.append(String.format(Locale.ROOT, " The whole run: %.2f images/s, against %.2f for the same fleet "
+                    + "without recycling (%.0f%% lower), about %.0f images of throughput per recycle (the gap, the "
+                    + "drain, and the CPU a new spare JVM takes to start). At the default of a recycle every %d jobs "
+                    + "per worker JVM that would be %.1f%% of throughput.", run.imagesPerSecond(), p.imagesPerSecond(),
+                    100 * (1 - run.imagesPerSecond() / p.imagesPerSecond()), lost, DEFAULT_RECYCLE_JOBS,
+                    100 * lost / DEFAULT_RECYCLE_JOBS));
+        });
+        md.append("\n\n");
     }
 
     private static void targets(BenchResults r, StringBuilder md) {
@@ -290,7 +350,15 @@ final class BenchReport {
                         + "moves least) | in-process %.0f ms / fleet %s %.0f ms (workers, broker and the bench's publisher and reader) = %.2f | %s |%n",
                         cpuPerImage(ip), f.shape(), cpuPerImage(f), ratio, ratio >= FLEET_TARGET ? "yes" : "**no**")))));
         rssTarget(r, md);
-        md.append("| recycle gap under 1 s median | not measured: this build has no worker recycling | - |\n\n");
+        if (r.recycling() != null && !r.recycling().recycling().gaps().isEmpty()) {
+            Latencies gaps = r.recycling().recycling().gaps();
+            md.append(String.format(Locale.ROOT, "| recycle gap under 1 s median | median %d ms, worst %d ms over %d "
+                    + "recycles (fleet %s) | %s |%n%n", gaps.percentile(50), gaps.max(), gaps.count(),
+                    r.recycling().saturation().shape(), gaps.percentile(50) < 1000 ? "yes" : "**no**"));
+        } else {
+            md.append("| recycle gap under 1 s median | not measured: no recycle run (--recycle-after 0), or no "
+                    + "recycle in it | - |\n\n");
+        }
         widest.ifPresent(f -> md.append(whereTheCoresWent(f, r.inProcessOn(f.cores()))));
     }
 
@@ -332,9 +400,18 @@ final class BenchReport {
     }
 
     private static void rssTarget(BenchResults r, StringBuilder md) {
-        long peak = r.fleet().stream().flatMap(f -> f.memory().stream()).mapToLong(ProcessMemory::peakBytes).max().orElse(0);
-        md.append(String.format(Locale.ROOT, "| peak RSS of each worker JVM within its configured limit | largest worker "
-                + "peak %d MiB with `%s`; no RSS limit is configured in this build | - |%n", peak / MIB, r.jvm()));
+        List<ProcessMemory> workers = r.fleet().stream().flatMap(f -> f.memory().stream())
+                .filter(m -> !m.name().startsWith("supervisor")).toList();
+        long peak = workers.stream().mapToLong(ProcessMemory::peakBytes).max().orElse(0);
+        long supervisor = r.fleet().stream().flatMap(f -> f.memory().stream())
+                .filter(m -> m.name().startsWith("supervisor")).mapToLong(ProcessMemory::peakBytes).max().orElse(0);
+        if (workers.isEmpty()) {
+            md.append("| peak RSS of each worker JVM within its configured limit | not measured: no fleet run | - |\n");
+            return;
+        }
+        md.append(String.format(Locale.ROOT, "| peak RSS of each worker JVM within its configured limit | largest "
+                + "worker peak %d MiB against %d MiB (`%s`); the supervisor's peak %d MiB | %s |%n", peak / MIB,
+                r.rssLimit() / MIB, r.jvm(), supervisor / MIB, peak <= r.rssLimit() ? "yes" : "**no**"));
     }
 
     private static String others(Run run) {
@@ -370,9 +447,19 @@ final class BenchReport {
                     cpuRatio(f, ip).map(x -> String.format(Locale.ROOT, "%.2f", x)).orElse("not measured")));
             r.reference("vipsthumbnail", f.cores()).ifPresent(v -> out.printf(Locale.ROOT,
                     "  fleet/vipsthumbnail on %d cores: %.2f%n", f.cores(), f.imagesPerSecond() / v.imagesPerSecond()));
-            f.memory().stream().mapToLong(ProcessMemory::peakBytes).max().ifPresent(p -> out.printf(Locale.ROOT,
-                    "  worker peak RSS: up to %d MiB (%s)%n", p / MIB, r.jvm()));
+            f.memory().stream().filter(m -> !m.name().startsWith("supervisor")).mapToLong(ProcessMemory::peakBytes).max()
+                    .ifPresent(p -> out.printf(Locale.ROOT, "  worker peak RSS: up to %d MiB (limit %d MiB; %s)%n",
+                            p / MIB, r.rssLimit() / MIB, r.jvm()));
+            f.memory().stream().filter(m -> m.name().startsWith("supervisor")).findFirst().ifPresent(m ->
+                    out.printf(Locale.ROOT, "  supervisor peak RSS: %d MiB (-Xmx%s)%n", m.peakBytes() / MIB,
+                            r.supervisorHeap()));
         });
+        if (r.recycling() != null) {
+            RecycleFigures f = r.recycling().recycling();
+            out.printf(Locale.ROOT, "  recycling: %d recycles, gap between jobs p50 %d ms, worst %d ms; throughput "
+                    + "during recycles %.0f%% lower%n", f.recycles().size(), f.gaps().percentile(50), f.gaps().max(),
+                    100 * f.dip());
+        }
         out.println("report: " + report.toAbsolutePath());
     }
 }

@@ -24,6 +24,10 @@ import java.util.stream.Stream;
  * @param fleet      fleet runs at saturation, by shape
  * @param openLoop   the open-loop fleet run, or null
  * @param reference  reference-tool runs
+ * @param recycling  the recycle run of the widest fleet shape and what recycling cost, or null
+ * @param recycleAfter jobs per worker JVM before it recycles in the recycle run
+ * @param rssLimit   the resident set each worker JVM should stay within, bytes
+ * @param supervisorHeap the supervisor JVM's -Xmx
  * @param every      with --repeat, every run of every repetition (the others hold the best of each); else empty
  * @param versions   tool name to the version it reported
  * @param codecs     the codecs the pipeline used (native libraries or ImageIO)
@@ -32,7 +36,8 @@ import java.util.stream.Stream;
  */
 record BenchResults(Machine machine, String command, Instant started, Duration took, ImageSet images, JobSpec spec,
                     RunLength length, Duration warmup, String jvm, List<Run> inProcess, List<Run> fleet, Run openLoop,
-                    List<Run> reference, List<Run> every, Map<String, String> versions, String codecs, double loadBefore, double loadAfter) {
+                    List<Run> reference, FleetRun.Outcome recycling, int recycleAfter,
+                    long rssLimit, String supervisorHeap, List<Run> every, Map<String, String> versions, String codecs, double loadBefore, double loadAfter) {
 
     BenchResults {
         inProcess = List.copyOf(inProcess);
@@ -42,8 +47,13 @@ record BenchResults(Machine machine, String command, Instant started, Duration t
         versions = Map.copyOf(versions);
     }
 
+    Optional<Run> recyclingRun() {
+        return Optional.ofNullable(recycling).map(FleetRun.Outcome::saturation);
+    }
+
     Stream<Run> all() {
-        return Stream.of(inProcess.stream(), fleet.stream(), Stream.ofNullable(openLoop), reference.stream())
+        return Stream.of(inProcess.stream(), fleet.stream(), recyclingRun().stream(), Stream.ofNullable(openLoop),
+                        reference.stream())
                 .flatMap(s -> s);
     }
 

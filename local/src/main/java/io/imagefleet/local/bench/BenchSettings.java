@@ -1,5 +1,7 @@
 package io.imagefleet.local.bench;
 
+import io.imagefleet.config.ByteSize;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,11 +36,15 @@ import java.util.Set;
  * @param bootstrapServers an existing broker to use, or null to start an embedded one
  * @param runTimeout       the longest one run may take
  * @param repeat           how many times to run everything; the report keeps the fastest of each
+ * @param recycleAfter     the recycle run's jobs per worker JVM before it recycles; 0 for no recycle run
+ * @param supervisorHeap   the supervisor JVM's -Xmx
+ * @param rssLimit         the resident set each worker JVM should stay within, or null for heap / 0.6
  */
 record BenchSettings(Path images, int count, double minMegapixels, double maxMegapixels, long seed,
                      List<Integer> threads, List<Shape> fleet, List<Integer> referenceLanes, int jobs, Duration runTime, Duration warmup,
                      OpenLoop openLoop, int size, int quality, String heap, List<String> jvmOptions, int partitions, Set<Part> parts, Path out,
-                     String bootstrapServers, Duration runTimeout, int repeat) {
+                     String bootstrapServers, Duration runTimeout, int repeat, int recycleAfter,
+                     String supervisorHeap, String rssLimit) {
 
     /** A part of the bench. */
     enum Part {
@@ -98,6 +104,14 @@ record BenchSettings(Path images, int count, double minMegapixels, double maxMeg
         return all;
     }
 
+    /**
+     * The resident set each worker JVM should stay within: {@code --rss-limit}, or else the share
+     * of memory a supervisor that derives the heap gives a worker JVM (its heap is 60% of it).
+     */
+    long rssLimitBytes() {
+        return rssLimit != null ? ByteSize.parse(rssLimit) : (long) (ByteSize.parse(heap) / 0.6);
+    }
+
     /** How long each measured run lasts. */
     RunLength length() {
         return jobs > 0 ? RunLength.ofJobs(jobs) : RunLength.ofTime(runTime);
@@ -155,6 +169,15 @@ record BenchSettings(Path images, int count, double minMegapixels, double maxMeg
         }
         if (partitions < 1 || partitions > 1000) {
             p.add("--partitions must be 1-1000, got " + partitions);
+        }
+        if (recycleAfter < 0) {
+            p.add("--recycle-after must be 0 (no recycle run) or more, got " + recycleAfter);
+        }
+        if (!supervisorHeap.matches("[0-9]+[kKmMgG]?")) {
+            p.add("--supervisor-heap must be a JVM heap size such as 64m, got '" + supervisorHeap + "'");
+        }
+        if (rssLimit != null && !rssLimit.matches("[0-9]+[kKmMgG]?")) {
+            p.add("--rss-limit must be a size such as 512m, got '" + rssLimit + "'");
         }
         if (repeat < 1 || repeat > 20) {
             p.add("--repeat must be 1-20, got " + repeat);

@@ -5,6 +5,7 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.ValueMarker;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.renderer.xy.XYStepRenderer;
@@ -13,6 +14,7 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -86,8 +88,8 @@ final class Charts {
         ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
     }
 
-    /** Images finished per second of each run, over the run, as steps. */
-    static void timeline(List<Run> runs, Path png) throws IOException {
+    /** Images finished per second of each run, over the run, as steps; {@code marks} (seconds) are drawn as recycles. */
+    static void timeline(List<Run> runs, List<Double> marks, Path png) throws IOException {
         XYSeriesCollection data = new XYSeriesCollection();
         for (Run r : runs) {
             String name = r.system() + " " + r.shape();
@@ -113,6 +115,13 @@ final class Charts {
             renderer.setSeriesPaint(i, PALETTE[i % PALETTE.length]);
         }
         plot.setRenderer(renderer);
+        for (double at : marks) {
+            ValueMarker m = new ValueMarker(at, Color.GRAY, new BasicStroke(1f, BasicStroke.CAP_BUTT,
+                    BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
+            m.setLabel("recycle");
+            m.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 9));
+            plot.addDomainMarker(m);
+        }
         ChartUtils.saveChartAsPNG(png.toFile(), chart, WIDTH, HEIGHT);
     }
 

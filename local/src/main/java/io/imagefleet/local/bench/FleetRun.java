@@ -3,7 +3,6 @@ package io.imagefleet.local.bench;
 import io.imagefleet.config.KafkaSettings;
 import io.imagefleet.config.Topics;
 import io.imagefleet.local.broker.TopicSetup;
-import io.imagefleet.local.demo.WorkerProcesses;
 import io.imagefleet.producer.JobPublisher;
 import io.imagefleet.producer.ResultReader;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,38 +29,56 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs the fleet part: P worker JVMs of T threads in one consumer group, against a Kafka broker,
- * on fresh topics. It waits until every worker holds partitions, warms them up, then measures a
- * closed-loop run at saturation and, when asked, an open-loop run at a set rate. The workers'
- * resident memory is read before they are stopped. Not thread-safe.
+ * Runs the fleet part as a user runs a fleet: {@code imagefleet worker --processes P} (the
+ * supervisor, in a JVM of its own, with P worker JVMs of T threads and a spare) against a Kafka
+ * broker, on fresh topics. It waits until every worker holds partitions, warms them up, then
+ * measures a run at saturation and, when asked, an open-loop run at a set rate. The CPU of the
+ * workers, the supervisor, the broker and the bench itself is counted during each run, and the
+ * resident memory of the supervisor and of every worker JVM is read before they are stopped.
+ * Not thread-safe.
  */
 final class FleetRun {
     private static final Duration GROUP_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(60);
     /** Jobs without a result per worker thread at saturation, at the least: enough that none waits for work. */
     static final int QUEUED_PER_THREAD = 4;
 
-    /** What a fleet of one shape measured. */
-    record Outcome(Run saturation, Run openLoop) {
+    /** What a fleet of one shape measured; {@code openLoop} and {@code recycling} are null when not asked for. */
+    record Outcome(Run saturation, Run openLoop, RecycleFigures recycling) {
+    }
+
+    /**
+     * How the fleet's JVMs are set up.
+     *
+     * @param heap          each worker JVM's -Xmx ({@code IMAGEFLEET_CHILD_HEAP})
+     * @param jvmOptions    more options for each worker JVM ({@code IMAGEFLEET_CHILD_JVM_OPTS})
+     * @param supervisorJvm the supervisor JVM's options
+     */
+    record Jvms(String heap, List<String> jvmOptions, List<String> supervisorJvm) {
+        Jvms {
+            jvmOptions = List.copyOf(jvmOptions);
+            supervisorJvm = List.copyOf(supervisorJvm);
+        }
     }
 
     private final KafkaSettings kafka;
+    private final List<Long> brokerPids;
     private final ImageSet images;
     private final JobSpec spec;
-    private final List<String> jvmOptions;
+    private final Jvms jvms;
     private final int partitions;
     private final Path work;
     private final Duration timeout;
     private final PrintStream log;
-    private final List<Long> brokerPids;
 
     /** @param brokerPids the embedded broker's pid, so its CPU is counted; empty for an outside broker */
-    FleetRun(KafkaSettings kafka, List<Long> brokerPids, ImageSet images, JobSpec spec, List<String> jvmOptions,
-             int partitions, Path work, Duration timeout, PrintStream log) {
+    FleetRun(KafkaSettings kafka, List<Long> brokerPids, ImageSet images, JobSpec spec, Jvms jvms, int partitions,
+             Path work, Duration timeout, PrintStream log) {
         this.kafka = kafka;
         this.brokerPids = List.copyOf(brokerPids);
         this.images = images;
         this.spec = spec;
-        this.jvmOptions = List.copyOf(jvmOptions);
+        this.jvms = jvms;
         this.partitions = partitions;
         this.work = work;
         this.timeout = timeout;
@@ -68,78 +86,112 @@ final class FleetRun {
     }
 
     /**
-     * Measures a fleet of {@code processes} JVMs with {@code threads} threads each.
+     * Measures a fleet of {@code processes} worker JVMs with {@code threads} threads each, run by
+     * a supervisor. Recycling is off unless {@code recycleAfter} asks for it.
      *
-     * @param openLoop the open-loop run to make after the saturation run, or null for none
+     * @param openLoop     the open-loop run to make after the saturation run, or null for none
+     * @param recycleAfter recycle each worker JVM after about this many jobs, or 0 for never
      */
-    Outcome run(int processes, int threads, RunLength warmup, RunLength length, OpenLoop openLoop)
+    Outcome run(int processes, int threads, RunLength warmup, RunLength length, OpenLoop openLoop, int recycleAfter)
             throws IOException, InterruptedException {
         String shape = processes + "x" + threads;
-        String id = "bench-" + shape + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = "bench-" + shape + (recycleAfter > 0 ? "-recycling" : "") + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
         Topics topics = new Topics(id + ".jobs", id + ".results", id + ".dlq");
         TopicSetup.ensure(kafka, topics, partitions, (short) 1);
         awaitTopics(topics);
         Path logs = Files.createDirectories(work.resolve(id));
-        Map<String, String> env = Map.of(
-                "IMAGEFLEET_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                "IMAGEFLEET_JOBS_TOPIC", topics.jobs(),
-                "IMAGEFLEET_RESULTS_TOPIC", topics.results(),
-                "IMAGEFLEET_DLQ_TOPIC", topics.dlq(),
-                "IMAGEFLEET_GROUP_ID", id,
-                "IMAGEFLEET_FILE_ROOTS", images.root().toString(),
-                "IMAGEFLEET_OUTPUT_ROOTS", spec.target().toString(),
-                "IMAGEFLEET_THREADS", Integer.toString(threads));
-        log.printf("fleet, %d worker JVM(s) x %d thread(s): starting, then %s of warm-up (logs in %s)...%n",
-                processes, threads, warmup.describe(), logs);
+        log.printf("fleet, a supervisor with %d worker JVM(s) x %d thread(s)%s: starting, then %s of warm-up "
+                + "(logs in %s)...%n", processes, threads, recycleAfter > 0 ? ", recycling every " + recycleAfter
+                + " jobs" : "", warmup.describe(), logs);
         int perPartition = perPartition(processes, threads, partitions);
-        try (WorkerProcesses workers = WorkerProcesses.start(processes, env, jvmOptions, logs);
+        try (SupervisorProcess supervisor = SupervisorProcess.start(processes, threads, env(id, topics, threads,
+                recycleAfter), jvms.supervisorJvm(), logs.resolve("supervisor.log"));
              ResultReader reader = new ResultReader(kafka, topics.results(), new ResultReader.Start.End());
              JobPublisher publisher = new JobPublisher(kafka, topics.jobs())) {
-            awaitGroup(id, processes, workers, logs);
+            awaitGroup(id, processes, supervisor, logs);
             LoadDriver driver = new LoadDriver(publisher, reader, images, spec, partitions);
             driver.saturate("warm-" + shape, warmup, perPartition, timeout);
             log.printf("fleet %s: %s, %d job(s) without a result in each of %d partitions...%n", shape,
                     length.describe(), perPartition, partitions);
-            int cores = Runtime.getRuntime().availableProcessors();
-            CpuMeter meter = new CpuMeter(Map.of(
-                    "worker JVMs", workers.processes().stream().map(Process::pid).toList(),
-                    "Kafka broker", brokerPids,
-                    "bench (publisher and result reader)", List.of(ProcessHandle.current().pid())));
-            CpuShare before = CpuShare.sample();
-            Map<String, Double> cpu0 = meter.read();
-            List<LoadDriver.Done> saturated = driver.saturate("sat-" + shape, length, perPartition, timeout);
-            Map<String, Double> cpu1 = meter.read();
-            CpuShare after = CpuShare.sample();
-            double satOthers = before.othersSince(after, cores);
-            double openOthers = -1;
-            Map<String, Double> openCpu = Map.of();
-            List<LoadDriver.Done> open = List.of();
+            Measured sat = measure(supervisor, () -> driver.saturate("sat-" + shape, length, perPartition, timeout));
+            Measured open = null;
             double rate = 0;
             if (openLoop != null) {
-                Run sat = toRun("fleet", processes, threads, saturated, List.of(), 0, satOthers, Map.of());
-                rate = openLoop.rateFor(sat);
+                rate = openLoop.rateFor(toRun("fleet", processes, threads, sat.done(), List.of(), 0, -1, Map.of()));
                 int count = openLoop.jobsAt(rate);
+                double r = rate;
                 log.printf(Locale.ROOT, "fleet %s: open loop, %d jobs at %.2f jobs/s...%n", shape, count, rate);
-                open = driver.openLoop("open-" + shape, count, rate, timeout);
-                openOthers = after.othersSince(CpuShare.sample(), cores);
-                openCpu = CpuMeter.between(cpu1, meter.read());
+                open = measure(supervisor, () -> driver.openLoop("open-" + shape, count, r, timeout));
             }
-            List<ProcessMemory> memory = memory(workers, shape);
-            List<Integer> codes = workers.stop(30);
-            if (codes.stream().anyMatch(c -> c != 0)) {
-                log.println("warning: worker exit codes " + codes + "; logs in " + logs);
+            List<ProcessMemory> memory = memory(supervisor, shape, sat);
+            List<RecycleLog.Recycle> recycles = supervisor.recycles();
+            int code = supervisor.stop(STOP_GRACE);
+            if (code != 0) {
+                log.println("warning: the supervisor exited " + code + "; its log: " + logs.resolve("supervisor.log"));
             }
             if (driver.duplicates() > 0) {
                 log.println("note: " + driver.duplicates() + " duplicate results (at-least-once redelivery)");
             }
-            writeJobs(logs.resolve("jobs-saturation.tsv"), saturated);
-            writeJobs(logs.resolve("jobs-open-loop.tsv"), open);
-            Run saturation = toRun("fleet", processes, threads, saturated, memory, 0, satOthers,
-                    CpuMeter.between(cpu0, cpu1));
-            Run openRun = openLoop == null ? null
-                    : toRun("fleet open loop", processes, threads, open, memory, rate, openOthers, openCpu);
-            return new Outcome(saturation, openRun);
+            if (recycleAfter == 0 && !recycles.isEmpty()) {
+                log.println("note: " + recycles.size() + " worker JVM(s) recycled on their own (" + recycles.stream()
+                        .map(RecycleLog.Recycle::reason).distinct().toList() + ") during the run");
+            }
+            writeJobs(logs.resolve("jobs-saturation.tsv"), sat.done());
+            Run saturation = toRun(recycleAfter > 0 ? "fleet recycling" : "fleet", processes, threads, sat.done(),
+                    memory, 0, sat.others(), sat.cpu());
+            Run openRun = null;
+            if (open != null) {
+                writeJobs(logs.resolve("jobs-open-loop.tsv"), open.done());
+                openRun = toRun("fleet open loop", processes, threads, open.done(), memory, rate, open.others(), open.cpu());
+            }
+            return new Outcome(saturation, openRun, recycleAfter > 0 ? RecycleFigures.of(recycles, sat.done()) : null);
         }
+    }
+
+    /** The fleet's settings: its topics and group, the file roots, the worker JVMs, recycling. */
+    private Map<String, String> env(String group, Topics topics, int threads, int recycleAfter) {
+        Map<String, String> env = new HashMap<>();
+        env.put("IMAGEFLEET_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("IMAGEFLEET_JOBS_TOPIC", topics.jobs());
+        env.put("IMAGEFLEET_RESULTS_TOPIC", topics.results());
+        env.put("IMAGEFLEET_DLQ_TOPIC", topics.dlq());
+        env.put("IMAGEFLEET_GROUP_ID", group);
+        env.put("IMAGEFLEET_FILE_ROOTS", images.root().toString());
+        env.put("IMAGEFLEET_OUTPUT_ROOTS", spec.target().toString());
+        env.put("IMAGEFLEET_THREADS", Integer.toString(threads));
+        env.put("IMAGEFLEET_CHILD_HEAP", jvms.heap());
+        if (!jvms.jvmOptions().isEmpty()) {
+            env.put("IMAGEFLEET_CHILD_JVM_OPTS", String.join(" ", jvms.jvmOptions()));
+        }
+        // Throughput runs do not recycle on a schedule (a recycle run asks for it); heap and RSS triggers stay as set.
+        env.put("IMAGEFLEET_RECYCLE_MAX_JOBS", Integer.toString(recycleAfter));
+        env.put("IMAGEFLEET_RECYCLE_MAX_AGE", "0s");
+        return env;
+    }
+
+    /** What one measured stretch of a run gave: its jobs, the CPU each part used, and other processes' share. */
+    private record Measured(List<LoadDriver.Done> done, Map<String, Double> cpu, double others,
+                            Map<Long, Double> cpuByPid) {
+    }
+
+    private Measured measure(SupervisorProcess supervisor, java.util.function.Supplier<List<LoadDriver.Done>> stretch) {
+        List<Long> workers = supervisor.workerPids();
+        CpuMeter meter = new CpuMeter(Map.of(
+                "worker JVMs", workers,
+                "supervisor", List.of(supervisor.pid()),
+                "Kafka broker", brokerPids,
+                "bench (publisher and result reader)", List.of(ProcessHandle.current().pid())));
+        Map<Long, Double> perPid0 = new HashMap<>();
+        workers.forEach(pid -> perPid0.put(pid, CpuMeter.seconds(pid)));
+        CpuShare before = CpuShare.sample();
+        Map<String, Double> cpu0 = meter.read();
+        List<LoadDriver.Done> done = stretch.get();
+        Map<String, Double> cpu1 = meter.read();
+        double others = before.othersSince(CpuShare.sample(), Runtime.getRuntime().availableProcessors());
+        Map<Long, Double> perPid = new HashMap<>();
+        workers.forEach(pid -> perPid.put(pid, CpuMeter.seconds(pid) - perPid0.get(pid)));
+        return new Measured(done, CpuMeter.between(cpu0, cpu1), others, perPid);
     }
 
     /** Jobs to keep in each partition so that every worker thread has {@link #QUEUED_PER_THREAD} at the least. */
@@ -148,11 +200,18 @@ final class FleetRun {
         return Math.max(1, (QUEUED_PER_THREAD * threads + partitionsPerWorker - 1) / partitionsPerWorker);
     }
 
-    private static List<ProcessMemory> memory(WorkerProcesses workers, String shape) {
+    /**
+     * The supervisor's and every worker JVM's memory; a worker that used under a tenth of the CPU
+     * the busiest one used in the run is the idle spare.
+     */
+    private static List<ProcessMemory> memory(SupervisorProcess supervisor, String shape, Measured run) {
         List<ProcessMemory> out = new ArrayList<>();
-        List<Process> ps = workers.processes();
-        for (int slot = 0; slot < ps.size(); slot++) {
-            ProcessMemory.of("worker JVM " + shape + " slot " + slot, ps.get(slot).pid()).ifPresent(out::add);
+        ProcessMemory.of("supervisor " + shape, supervisor.pid()).ifPresent(out::add);
+        double busiest = run.cpuByPid().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        for (long pid : supervisor.workerPids()) {
+            double cpu = run.cpuByPid().getOrDefault(pid, -1.0);
+            String role = cpu >= 0 && cpu < busiest / 10 ? "spare worker JVM (idle)" : "worker JVM";
+            ProcessMemory.of(role + " " + shape + " pid " + pid, pid).ifPresent(out::add);
         }
         return out;
     }
@@ -226,16 +285,15 @@ final class FleetRun {
     }
 
     /** Waits until the group has every worker as a member, each holding partitions, and is stable. */
-    private void awaitGroup(String group, int members, WorkerProcesses workers, Path logs) throws InterruptedException {
+    private void awaitGroup(String group, int members, SupervisorProcess supervisor, Path logs)
+            throws InterruptedException {
         long deadline = System.nanoTime() + GROUP_TIMEOUT.toNanos();
         String last = "not described yet";
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             while (System.nanoTime() < deadline) {
-                for (Process p : workers.processes()) {
-                    if (!p.isAlive()) {
-                        throw new IllegalStateException("a worker JVM exited with code " + p.exitValue()
-                                + " before the group formed; logs in " + logs);
-                    }
+                if (!supervisor.isAlive()) {
+                    throw new IllegalStateException("the supervisor exited with code " + supervisor.exitValue()
+                            + " before the group formed; its log: " + logs.resolve("supervisor.log"));
                 }
                 try {
                     ConsumerGroupDescription d = admin.describeConsumerGroups(List.of(group)).describedGroups()

@@ -36,7 +36,7 @@ class BenchTest {
         Path out = dir.resolve("results");
         BenchSettings settings = new BenchSettings(images, 0, 8, 12, 1, List.of(1), List.of(new Shape(1, 1)),
                 List.of(1), 4, Duration.ZERO, Duration.ofMillis(500), new OpenLoop(4, 0.7, Duration.ofSeconds(2)), 64, 80, "128m", List.of(), 2,
-                EnumSet.allOf(Part.class), out, SharedKafka.bootstrapServers(), Duration.ofMinutes(5), 1);
+                EnumSet.allOf(Part.class), out, SharedKafka.bootstrapServers(), Duration.ofMinutes(5), 1, 2, "64m", null);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
 
         BenchResults results = new Bench(settings, "./imagefleet bench (test)", System.getenv("PATH"),
@@ -58,9 +58,11 @@ class BenchTest {
             assertThat(r.imagesPerSecond()).isPositive();
             assertThat(r.latencies().percentile(50)).isPositive();
             assertThat(r.latencies().percentile(99)).isGreaterThanOrEqualTo(r.latencies().percentile(50));
-            assertThat(r.memory()).singleElement().satisfies(m -> assertThat(m.peakBytes())
-                    .isGreaterThanOrEqualTo(m.rssBytes()).isGreaterThan(10L << 20));
+            assertThat(r.memory()).anySatisfy(m -> assertThat(m.name()).startsWith("supervisor"));
+            assertThat(r.memory()).filteredOn(m -> m.name().startsWith("worker JVM")).singleElement()
+                    .satisfies(m -> assertThat(m.peakBytes()).isGreaterThanOrEqualTo(m.rssBytes()).isGreaterThan(10L << 20));
             assertThat(r.cpuSeconds().get("worker JVMs")).isPositive();
+            assertThat(r.cpuSeconds().get("supervisor")).isPositive();
             assertThat(r.stageMs()).containsKeys("queued", "decode", "total");
             assertThat(r.threadUse()).singleElement().satisfies(u -> {
                 assertThat(u.jobs()).isEqualTo(4);
@@ -79,12 +81,21 @@ class BenchTest {
                 assertThat(r.imagesPerSecond()).isPositive();
             });
         }
+        assertThat(results.recycling()).satisfies(o -> {
+            assertThat(o.saturation().succeeded()).isEqualTo(4);
+            assertThat(o.recycling().recycles()).isNotEmpty().allSatisfy(x -> {
+                assertThat(x.reason()).isEqualTo("max-jobs");
+                assertThat(x.endMs()).isGreaterThanOrEqualTo(x.startMs());
+            });
+            assertThat(o.recycling().gaps().count()).isPositive();
+        });
         assertThat(results.allSucceeded()).isTrue();
         assertThat(results.codecs()).containsAnyOf("IMAGEFLEET_NATIVE=", "ImageIO + TwelveMonkeys only");
 
         String md = Files.readString(report);
         assertThat(md).contains("## Throughput", "| in-process | 1x1 | 4 | 0 |", "| fleet | 1x1 | 4 | 0 |",
-                "## Pipeline stages", "## Job threads", "## Latency", "## Memory", "## Targets", "![Throughput against processes](throughput.png)");
+                "## Pipeline stages", "## Job threads", "## Latency", "## Memory", "## Recycling",
+                "| recycle gap under 1 s median | median", "## Targets", "![Throughput against processes](throughput.png)");
         for (String png : List.of("throughput.png", "latency.png", "timeline.png")) {
             BufferedImage chart = ImageIO.read(out.resolve(png).toFile());
             assertThat(chart).as(png).isNotNull();
