@@ -214,7 +214,7 @@ final class BenchReport {
             return;
         }
         md.append("## Every repetition\n\nThe tables above keep the fastest run of each system and shape (the open loop: "
-                + "the one with the least other load). All of them, in the order they ran:\n\n");
+                + "the one with the least other load). All of them, by system in the order they ran:\n\n");
         md.append("| system | processes x threads | images/s | MP/s | seconds | other load (cores) |\n"
                 + "|---|---|---:|---:|---:|---:|\n");
         for (Run run : r.every()) {
@@ -280,17 +280,16 @@ final class BenchReport {
         md.append("## Memory\n\n");
         md.append(String.format(Locale.ROOT, "Worker and in-process JVMs run with `%s`, the supervisor with `-Xmx%s`. "
                 + "Each worker JVM should stay within %d MiB of resident memory (`--rss-limit`; by default the heap / "
-                + "0.6, the share of memory a supervisor that derives the heap gives a worker JVM).%n%n", r.jvm(),
+                + "0.6, the share of memory a supervisor that derives the heap gives a worker JVM). For the recycle "
+                + "run, the JVMs alive at its end.%n%n", r.jvm(),
                 r.supervisorHeap(), r.rssLimit() / MIB));
         md.append("| process | peak RSS | RSS at the end | within the worker limit |\n|---|---:|---:|---|\n");
         List<Run> runs = new ArrayList<>(r.inProcess());
         runs.addAll(r.fleet());
-        if (r.recycling() != null) {
-            runs.add(r.recycling().saturation());
-        }
+        r.recyclingRun().ifPresent(runs::add);
         for (Run run : runs) {
             for (ProcessMemory m : run.memory()) {
-                boolean worker = !m.name().startsWith("supervisor");
+                boolean worker = m.name().contains("worker JVM");
                 md.append(String.format(Locale.ROOT, "| %s | %d MiB | %d MiB | %s |%n", m.name(), m.peakBytes() / MIB,
                         m.rssBytes() / MIB, !worker ? "" : m.peakBytes() <= r.rssLimit() ? "yes" : "**no**"));
             }
