@@ -2,6 +2,7 @@ package io.imagefleet.worker;
 
 import io.imagefleet.worker.admission.MemoryBudget;
 import io.imagefleet.worker.admission.PeakEstimate;
+import io.imagefleet.worker.config.Delivery;
 import io.imagefleet.worker.config.NativeMode;
 import io.imagefleet.worker.config.WorkerConfig;
 import io.imagefleet.worker.consume.ConsumerLoop;
@@ -9,6 +10,7 @@ import io.imagefleet.worker.consume.KafkaClients;
 import io.imagefleet.worker.consume.LoopHooks;
 import io.imagefleet.worker.consume.LoopListener;
 import io.imagefleet.worker.consume.LoopSettings;
+import io.imagefleet.worker.consume.Outbox;
 import io.imagefleet.worker.consume.Replies;
 import io.imagefleet.worker.consume.Suspicions;
 import io.imagefleet.worker.control.ExitCodes;
@@ -168,16 +170,17 @@ public final class WorkerMain {
         };
         LoopHooks hooks = p.link() == null ? new LoopHooks(counter, Suspicions.NONE)
                 : new LoopHooks(LoopListener.all(p.link(), counter), p.link());
-        LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout());
+        LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout(),
+                config.retry());
         String clientId = "imagefleet-" + p.host() + "-" + p.slot();
         // A stable member id per slot (static membership): a respawned JVM takes its partitions back without a rebalance.
         String instanceId = p.link() != null ? p.host() + "-slot-" + p.slot() : null;
         ExecutorService pool = Executors.newFixedThreadPool(config.threads(), named("imagefleet-job-"));
-        ScheduledExecutorService resender = Executors.newSingleThreadScheduledExecutor(named("imagefleet-resend-"));
-        ConsumerLoop loop = new ConsumerLoop(
-                new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight())),
-                new KafkaProducer<>(KafkaClients.producer(config, clientId)),
-                p.pipeline()::process, pool, resender,
+        ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(named("imagefleet-retry-"));
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));
+        ConsumerLoop loop = new ConsumerLoop(consumer, outbox(config, clientId, p.host(), p.slot(), consumer),
+                p.pipeline()::process, pool, retries,
                 new Replies(config.topics().results(), config.topics().dlq()),
                 settings, Clock.systemUTC(), hooks);
         stop.attach(loop);
@@ -191,6 +194,22 @@ public final class WorkerMain {
             timer.shutdownNow();
         }
         return exit(recycler, p.budget(), p.link());
+    }
+
+    /**
+     * How answers and offsets reach Kafka: at least once, or exactly once with a transactional
+     * producer whose id is stable per slot, so that a respawned slot's producer aborts whatever
+     * its dead predecessor left open.
+     */
+    private static Outbox outbox(WorkerConfig config, String clientId, String host, int slot,
+                                 KafkaConsumer<byte[], byte[]> consumer) {
+        if (config.delivery() == Delivery.EXACTLY_ONCE) {
+            String transactionalId = "imagefleet-" + config.groupId() + "-" + host + "-slot-" + slot;
+            log.info("exactly-once delivery: results and offsets in transactions of {}", transactionalId);
+            return Outbox.exactlyOnce(() -> new KafkaProducer<>(KafkaClients.producer(config, clientId, transactionalId)),
+                    consumer);
+        }
+        return Outbox.atLeastOnce(new KafkaProducer<>(KafkaClients.producer(config, clientId)), consumer);
     }
 
     private static int exit(Recycler recycler, MemoryBudget budget, SupervisorLink link) {
