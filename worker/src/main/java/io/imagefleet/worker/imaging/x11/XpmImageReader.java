@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reads XPM3 pixmaps (the C array form). Each colour line is a key of {@code cpp} characters
@@ -20,6 +21,7 @@ final class XpmImageReader extends X11ImageReader {
     /** The colour keys, in the order a colour is looked for. */
     private static final List<String> KEYS = List.of("c", "g", "g4", "m", "s");
     private static final int MAX_COLOUR_LINE = 1024;
+    private static final Pattern BLANKS = Pattern.compile("[ \t]+");
 
     private final XpmImageReaderSpi spi;
     private XpmHeader header;
@@ -123,7 +125,7 @@ final class XpmImageReader extends X11ImageReader {
         String[] byKey = new String[KEYS.size()];
         int current = -1;
         StringBuilder value = new StringBuilder();
-        for (String word : pairs.split("[ \t]+")) {
+        for (String word : BLANKS.split(pairs)) {
             int k = KEYS.indexOf(word);
             if (word.isEmpty()) {
                 continue;
