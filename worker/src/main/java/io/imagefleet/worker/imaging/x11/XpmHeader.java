@@ -72,6 +72,12 @@ record XpmHeader(int width, int height, int colours, int cpp) {
         if (cpp < 1 || cpp > MAX_CPP) {
             throw new IIOException("XPM line " + line + ": " + cpp + " characters per pixel; 1 to " + MAX_CPP + " are supported");
         }
+        // A colour no pixel can use only costs memory: a hostile file could otherwise declare
+        // millions of them and grow the table far past what admission reserved for the image.
+        if ((long) colours > (long) width * height) {
+            throw new IIOException("XPM line " + line + ": ncolors is " + colours + " for a " + width + "x" + height
+                    + " image; an image cannot use more colours than it has pixels");
+        }
         return new XpmHeader(width, height, colours, cpp);
     }
 

@@ -134,4 +134,12 @@ class XpmImageReaderTest {
         assertThat(f.code()).isEqualTo(ErrorCode.DECODE_FAILED);
         assertThat(f.getMessage()).contains("5 characters per pixel; 1 to 4 are supported");
     }
+
+    @Test
+    void decode_moreColoursThanPixels_failsBeforeReadingTheTable() {
+        JobFailure f = catchThrowableOfType(JobFailure.class, () -> decode(xpm("2 1 3 1", "a c red", "b c blue", "c c navy", "ab")));
+
+        assertThat(f.code()).isEqualTo(ErrorCode.DECODE_FAILED);
+        assertThat(f.getMessage()).contains("ncolors is 3 for a 2x1 image; an image cannot use more colours than it has pixels");
+    }
 }
