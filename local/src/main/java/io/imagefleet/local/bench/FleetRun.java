@@ -114,7 +114,9 @@ final class FleetRun {
             driver.saturate("warm-" + shape, warmup, perPartition, timeout);
             log.printf("fleet %s: %s, %d job(s) without a result in each of %d partitions...%n", shape,
                     length.describe(), perPartition, partitions);
-            Measured sat = measure(supervisor, () -> driver.saturate("sat-" + shape, length, perPartition, timeout));
+            // A recycle run goes on until a recycle has ended, however short its length: it is there to measure one.
+            Measured sat = measure(supervisor, () -> driver.saturate("sat-" + shape, length, perPartition, timeout,
+                    () -> recycleAfter > 0 && supervisor.recycles().isEmpty()));
             Measured open = null;
             double rate = 0;
             if (openLoop != null) {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * Offers jobs to the fleet and collects their results, in one of two ways. At saturation, every
@@ -81,6 +82,11 @@ final class LoadDriver {
      * {@code length} says, then waits for every result.
      */
     List<Done> saturate(String prefix, RunLength length, int perPartition, Duration timeout) {
+        return saturate(prefix, length, perPartition, timeout, () -> false);
+    }
+
+    /** The same, going on past the length while {@code more} says so (up to the timeout). */
+    List<Done> saturate(String prefix, RunLength length, int perPartition, Duration timeout, BooleanSupplier more) {
         List<Done> done = new ArrayList<>();
         int[] outstanding = new int[partitions];
         long start = System.nanoTime();
@@ -90,14 +96,14 @@ final class LoadDriver {
         while (publishing || !pending.isEmpty()) {
             for (int p = 0; p < partitions && publishing; p++) {
                 while (outstanding[p] < perPartition && publishing) {
-                    publishing = length.startsJob(next, System.nanoTime() - start);
+                    publishing = length.startsJob(next, System.nanoTime() - start) || more.getAsBoolean();
                     if (publishing) {
                         publish(idFor(prefix, next, p), next++, p);
                         outstanding[p]++;
                     }
                 }
             }
-            publishing = publishing && length.startsJob(next, System.nanoTime() - start);
+            publishing = publishing && (length.startsJob(next, System.nanoTime() - start) || more.getAsBoolean());
             for (Pending answered : collect(done, POLL)) {
                 outstanding[answered.partition()]--;
             }

@@ -3,14 +3,14 @@ package io.imagefleet.local.bench;
 import io.imagefleet.local.cli.Main;
 import io.imagefleet.worker.supervise.JvmCommand;
 
-import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,21 +19,23 @@ import java.util.concurrent.TimeUnit;
 /**
  * A fleet as a user runs it: {@code imagefleet worker --processes P} in a JVM of its own, the
  * supervisor, which keeps P worker JVMs (and a spare) going. Its output (its log and its
- * children's, prefixed) is copied to a file by a thread that also notes, as they come, the
- * recycles the supervisor logs with its own figures. Stopping sends SIGTERM (the supervisor
+ * children's, prefixed) goes to a file that a thread follows, noting as they come the recycles
+ * the supervisor logs with its own figures. Stopping sends SIGTERM (the supervisor
  * drains its workers), then kills what is left after the grace period. Not thread-safe, apart
  * from {@link #recycles()}.
  */
 final class SupervisorProcess implements AutoCloseable {
+    /** How often the log is read when there was nothing new. */
+    private static final Duration FOLLOW_INTERVAL = Duration.ofMillis(50);
+
     private final Process process;
     private final Thread tap;
     private final Thread hook;
     private final RecycleLog recycles = new RecycleLog();
 
-    private SupervisorProcess(Process process, Path logFile) throws IOException {
+    private SupervisorProcess(Process process, Path logFile) {
         this.process = process;
-        PrintWriter log = new PrintWriter(Files.newBufferedWriter(logFile, StandardCharsets.UTF_8), true);
-        this.tap = Thread.ofPlatform().daemon().name("supervisor-log").start(() -> copy(log));
+        this.tap = Thread.ofPlatform().daemon().name("supervisor-log").start(() -> follow(logFile));
         this.hook = new Thread(() -> process.destroyForcibly(), "supervisor-kill");
         Runtime.getRuntime().addShutdownHook(hook);
     }
@@ -48,7 +50,8 @@ final class SupervisorProcess implements AutoCloseable {
         List<String> cmd = JvmCommand.of(Main.class.getName()).jvm(jvmOptions)
                 .args("worker", "--processes", Integer.toString(processes), "--threads", Integer.toString(threads))
                 .toList();
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        // To a file that a thread follows: reading the process's own pipe races with its exit.
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
         pb.environment().putAll(env);
         return new SupervisorProcess(pb.start(), logFile);
     }
@@ -77,10 +80,12 @@ final class SupervisorProcess implements AutoCloseable {
 
     /** SIGTERM, then up to {@code grace} for the workers to drain; returns the supervisor's exit code. */
     int stop(Duration grace) throws InterruptedException {
-        process.destroy();
+        // Through the handle: Process.destroy() would also close the output the log thread still reads.
+        process.toHandle().destroy();
         if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
             process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly().waitFor();
+            process.toHandle().destroyForcibly();
+            process.waitFor();
         }
         tap.join(TimeUnit.SECONDS.toMillis(10));
         try {
@@ -98,16 +103,35 @@ final class SupervisorProcess implements AutoCloseable {
         }
     }
 
-    private void copy(PrintWriter log) {
-        try (log; BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                log.println(line);
-                recycles.note(line, System.currentTimeMillis());
+    /** Reads the log as it grows, line by line, until the supervisor has exited and all of it is read. */
+    private void follow(Path logFile) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        ByteBuffer buf = ByteBuffer.allocate(8192);
+        try (FileChannel in = FileChannel.open(logFile, StandardOpenOption.READ)) {
+            while (true) {
+                boolean exited = !process.isAlive();
+                buf.clear();
+                int n = in.read(buf);
+                if (n > 0) {
+                    for (int i = 0; i < n; i++) {
+                        byte b = buf.get(i);
+                        if (b == '\n') {
+                            recycles.note(line.toString(StandardCharsets.UTF_8), System.currentTimeMillis());
+                            line.reset();
+                        } else {
+                            line.write(b);
+                        }
+                    }
+                } else if (exited) {
+                    return;
+                } else {
+                    Thread.sleep(FOLLOW_INTERVAL.toMillis());
+                }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("reading the supervisor's output", e);
+            throw new UncheckedIOException("reading the supervisor's log " + logFile, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
