@@ -98,9 +98,26 @@ public final class WorkerMain {
         SupervisorLink link = supervised ? SupervisorLink.overStdio() : null;
         WorkerConfig config = WorkerConfig.fromEnv(env);
         String host = env.getOrDefault("HOSTNAME", localHostName());
-        log.info("worker starting with {}", config.describe());
+        if (link == null) {
+            log.info("worker starting with {}", config.describe());
+        } else {
+            // The supervisor logged the same configuration once for all its worker JVMs.
+            log.debug("worker starting with {}", config.describe());
+        }
         hardenProcess();
         MemoryBudget budget = MemoryBudget.ofHeap(config.memoryBudget());
+        try (WorkerTelemetry telemetry = new WorkerTelemetry(config.observability(),
+                link == null ? Integer.toString(slot) : null, config.topics(), budget)) {
+            if (link == null) {
+                // Before anything slow, so that the probes answer (not ready yet) while the worker starts.
+                telemetry.serve();
+            }
+            return runWorker(config, host, slot, link, budget, telemetry, extraSources);
+        }
+    }
+
+    private static int runWorker(WorkerConfig config, String host, int slot, SupervisorLink link, MemoryBudget budget,
+                                 WorkerTelemetry telemetry, Map<String, Source> extraSources) throws InterruptedException {
         StuckJobs stuck = new StuckJobs(config.jobTimeout());
         Pipeline pipeline = pipeline(config, host, budget, stuck, extraSources);
 
@@ -119,12 +136,12 @@ public final class WorkerMain {
             }
             slot = given.getAsInt();
         }
-        return consume(new Parts(config, host, slot, link, pipeline, budget, stuck), stop);
+        return consume(new Parts(config, host, slot, link, pipeline, budget, stuck, telemetry), stop);
     }
 
     /** What the consuming half of a worker is built from. */
     private record Parts(WorkerConfig config, String host, int slot, SupervisorLink link, Pipeline pipeline,
-                         MemoryBudget budget, StuckJobs stuck) {
+                         MemoryBudget budget, StuckJobs stuck, WorkerTelemetry telemetry) {
     }
 
     /** The pipeline a worker runs jobs with: sources, codecs (native when available), stores, admission, watchdog. */
@@ -166,20 +183,25 @@ public final class WorkerMain {
                 }
             }
         };
-        LoopHooks hooks = p.link() == null ? new LoopHooks(counter, Suspicions.NONE)
-                : new LoopHooks(LoopListener.all(p.link(), counter), p.link());
+        LoopListener seen = LoopListener.all(counter, p.telemetry().loopListener());
+        LoopHooks hooks = p.link() == null ? new LoopHooks(seen, Suspicions.NONE)
+                : new LoopHooks(LoopListener.all(p.link(), seen), p.link());
         LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout());
         String clientId = "imagefleet-" + p.host() + "-" + p.slot();
         // A stable member id per slot (static membership): a respawned JVM takes its partitions back without a rebalance.
         String instanceId = p.link() != null ? p.host() + "-slot-" + p.slot() : null;
         ExecutorService pool = Executors.newFixedThreadPool(config.threads(), named("imagefleet-job-"));
         ScheduledExecutorService resender = Executors.newSingleThreadScheduledExecutor(named("imagefleet-resend-"));
-        ConsumerLoop loop = new ConsumerLoop(
-                new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight())),
-                new KafkaProducer<>(KafkaClients.producer(config, clientId)),
-                p.pipeline()::process, pool, resender,
-                new Replies(config.topics().results(), config.topics().dlq()),
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config, clientId));
+        ConsumerLoop loop = new ConsumerLoop(consumer, producer, p.pipeline()::process, pool, resender,
+                new Replies(config.topics().results(), config.topics().dlq(), p.telemetry().replyListener()),
                 settings, Clock.systemUTC(), hooks);
+        p.telemetry().attach(loop, consumer, producer);
+        if (p.link() != null) {
+            p.telemetry().reportTo(p.link());
+        }
         stop.attach(loop);
         p.stuck().attach(loop, recycler);
         recycler.start(loop::recycle);

@@ -34,6 +34,8 @@ import java.util.Map;
  * @param nativeCodecs    {@code IMAGEFLEET_NATIVE}: whether to use libjpeg-turbo and libwebp
  * @param memoryBudget    {@code IMAGEFLEET_MEMORY_BUDGET}: the share of the maximum heap that admitted jobs may reserve
  * @param recycle         {@code IMAGEFLEET_RECYCLE_*}: when this worker JVM recycles
+ * @param observability   {@code IMAGEFLEET_METRICS_*}, {@code IMAGEFLEET_LOG_FORMAT}, {@code IMAGEFLEET_LIVENESS_TIMEOUT}:
+ *                        metrics, health and logs
  */
 public record WorkerConfig(
         KafkaSettings kafka,
@@ -51,7 +53,8 @@ public record WorkerConfig(
         Delivery delivery,
         NativeMode nativeCodecs,
         double memoryBudget,
-        RecyclePolicy recycle) {
+        RecyclePolicy recycle,
+        Observability observability) {
 
     public static final String DEFAULT_GROUP = "imagefleet-workers";
     public static final double DEFAULT_MEMORY_BUDGET = 0.6;
@@ -89,7 +92,8 @@ public record WorkerConfig(
                         env.doubleBetween("IMAGEFLEET_RECYCLE_HEAP_RATIO", DEFAULT_RECYCLE_HEAP_RATIO, 0, 1),
                         env.bytes("IMAGEFLEET_RECYCLE_RSS_BYTES", 0),
                         env.duration("IMAGEFLEET_RECYCLE_MAX_AGE", DEFAULT_RECYCLE_MAX_AGE),
-                        env.doubleBetween("IMAGEFLEET_RECYCLE_JITTER", DEFAULT_RECYCLE_JITTER, 0, 0.5)));
+                        env.doubleBetween("IMAGEFLEET_RECYCLE_JITTER", DEFAULT_RECYCLE_JITTER, 0, 0.5)),
+                Observability.fromEnv(env));
         if (c.jobTimeout().isNegative() || c.jobTimeout().isZero()) {
             env.reject("IMAGEFLEET_JOB_TIMEOUT must be positive, got " + Durations.format(c.jobTimeout()));
         }
@@ -129,6 +133,7 @@ public record WorkerConfig(
         m.put("native", nativeCodecs);
         m.put("memoryBudget", memoryBudget);
         m.put("recycle", recycle);
+        m.put("observability", observability);
         return m;
     }
 }
