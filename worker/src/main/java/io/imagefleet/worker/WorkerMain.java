@@ -2,6 +2,7 @@ package io.imagefleet.worker;
 
 import io.imagefleet.worker.admission.MemoryBudget;
 import io.imagefleet.worker.admission.PeakEstimate;
+import io.imagefleet.worker.config.Delivery;
 import io.imagefleet.worker.config.NativeMode;
 import io.imagefleet.worker.config.WorkerConfig;
 import io.imagefleet.worker.consume.ConsumerLoop;
@@ -9,6 +10,7 @@ import io.imagefleet.worker.consume.KafkaClients;
 import io.imagefleet.worker.consume.LoopHooks;
 import io.imagefleet.worker.consume.LoopListener;
 import io.imagefleet.worker.consume.LoopSettings;
+import io.imagefleet.worker.consume.Outbox;
 import io.imagefleet.worker.consume.Replies;
 import io.imagefleet.worker.consume.Suspicions;
 import io.imagefleet.worker.control.ExitCodes;
@@ -186,19 +188,21 @@ public final class WorkerMain {
         LoopListener seen = LoopListener.all(counter, p.telemetry().loopListener());
         LoopHooks hooks = p.link() == null ? new LoopHooks(seen, Suspicions.NONE)
                 : new LoopHooks(LoopListener.all(p.link(), seen), p.link());
-        LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout());
+        LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout(),
+                config.retry());
         String clientId = "imagefleet-" + p.host() + "-" + p.slot();
         // A stable member id per slot (static membership): a respawned JVM takes its partitions back without a rebalance.
         String instanceId = p.link() != null ? p.host() + "-slot-" + p.slot() : null;
         ExecutorService pool = Executors.newFixedThreadPool(config.threads(), named("imagefleet-job-"));
-        ScheduledExecutorService resender = Executors.newSingleThreadScheduledExecutor(named("imagefleet-resend-"));
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.producer(config, clientId));
-        ConsumerLoop loop = new ConsumerLoop(consumer, producer, p.pipeline()::process, pool, resender,
+        ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(named("imagefleet-retry-"));
+        KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));
+        ConsumerLoop loop = new ConsumerLoop(consumer,
+                outbox(config, clientId, p.host(), p.slot(), consumer, p.telemetry()),
+                p.pipeline()::process, pool, retries,
                 new Replies(config.topics().results(), config.topics().dlq(), p.telemetry().replyListener()),
                 settings, Clock.systemUTC(), hooks);
-        p.telemetry().attach(loop, consumer, producer);
+        p.telemetry().attach(loop, consumer);
         if (p.link() != null) {
             p.telemetry().reportTo(p.link());
         }
@@ -213,6 +217,23 @@ public final class WorkerMain {
             timer.shutdownNow();
         }
         return exit(recycler, p.budget(), p.link());
+    }
+
+    /**
+     * How answers and offsets reach Kafka: at least once, or exactly once with a transactional
+     * producer whose id is stable per slot, so that a respawned slot's producer aborts whatever
+     * its dead predecessor left open.
+     */
+    private static Outbox outbox(WorkerConfig config, String clientId, String host, int slot,
+                                 KafkaConsumer<byte[], byte[]> consumer, WorkerTelemetry telemetry) {
+        if (config.delivery() == Delivery.EXACTLY_ONCE) {
+            String transactionalId = "imagefleet-" + config.groupId() + "-" + host + "-slot-" + slot;
+            log.info("exactly-once delivery: results and offsets in transactions of {}", transactionalId);
+            return Outbox.exactlyOnce(() -> telemetry.producer(
+                    new KafkaProducer<>(KafkaClients.producer(config, clientId, transactionalId))), consumer);
+        }
+        return Outbox.atLeastOnce(telemetry.producer(new KafkaProducer<>(KafkaClients.producer(config, clientId))),
+                consumer);
     }
 
     private static int exit(Recycler recycler, MemoryBudget budget, SupervisorLink link) {

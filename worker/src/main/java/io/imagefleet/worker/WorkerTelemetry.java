@@ -52,6 +52,7 @@ final class WorkerTelemetry implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             WorkerMain.named("imagefleet-telemetry-"));
     private final List<KafkaClientMetrics> kafka = new ArrayList<>();
+    private KafkaClientMetrics producerMetrics;
     private volatile ConsumerLoop loop;
     private volatile Consumer<?, ?> consumer;
     private HealthServer server;
@@ -82,20 +83,36 @@ final class WorkerTelemetry implements AutoCloseable {
         return ReplyListener.all(jobs, new AnswerLog());
     }
 
-    /** The loop and its clients exist: their state and Kafka client metrics are exported from now on. */
-    void attach(ConsumerLoop loop, Consumer<?, ?> consumer, Producer<?, ?> producer) {
+    /** The loop and its consumer exist: their state and the consumer's metrics are exported from now on. */
+    void attach(ConsumerLoop loop, Consumer<?, ?> consumer) {
         this.loop = loop;
         this.consumer = consumer;
         // Tagged by kind: the consumer and producer share a client id, and so their app-info meters' names.
-        bindKafka(new KafkaClientMetrics(consumer, Tags.of("client.kind", "consumer"), kafkaTimer(), KAFKA_METRICS_REFRESH));
-        bindKafka(new KafkaClientMetrics(producer, Tags.of("client.kind", "producer"), kafkaTimer(), KAFKA_METRICS_REFRESH));
-    }
-
-    private void bindKafka(KafkaClientMetrics binder) {
+        KafkaClientMetrics binder = new KafkaClientMetrics(consumer, Tags.of("client.kind", "consumer"), kafkaTimer(),
+                KAFKA_METRICS_REFRESH);
         binder.bindTo(meters.registry());
         synchronized (kafka) {
             kafka.add(binder);
         }
+    }
+
+    /**
+     * Exports a producer's metrics, in place of the previous producer's (exactly-once delivery
+     * makes a new producer after a failed transaction); returns it.
+     */
+    <P extends Producer<?, ?>> P producer(P producer) {
+        KafkaClientMetrics binder = new KafkaClientMetrics(producer, Tags.of("client.kind", "producer"), kafkaTimer(),
+                KAFKA_METRICS_REFRESH);
+        synchronized (kafka) {
+            if (producerMetrics != null) {
+                producerMetrics.close();
+                kafka.remove(producerMetrics);
+            }
+            binder.bindTo(meters.registry());
+            producerMetrics = binder;
+            kafka.add(binder);
+        }
+        return producer;
     }
 
     private static ScheduledExecutorService kafkaTimer() {

@@ -1,5 +1,6 @@
 package io.imagefleet.local.fleet;
 
+import io.imagefleet.config.KafkaSettings;
 import io.imagefleet.config.Topics;
 import io.imagefleet.local.SharedKafka;
 import io.imagefleet.producer.JobPublisher;
@@ -32,8 +33,12 @@ final class FleetJobs {
 
     /** Publishes the jobs in order and returns where each landed, by job id. */
     static Map<String, RecordMetadata> publish(Topics topics, List<Job> jobs) {
+        return publish(SharedKafka.kafka(), topics, jobs);
+    }
+
+    static Map<String, RecordMetadata> publish(KafkaSettings kafka, Topics topics, List<Job> jobs) {
         Map<String, RecordMetadata> where = new LinkedHashMap<>();
-        try (JobPublisher publisher = new JobPublisher(SharedKafka.kafka(), topics.jobs())) {
+        try (JobPublisher publisher = new JobPublisher(kafka, topics.jobs())) {
             List<CompletableFuture<RecordMetadata>> sends = new ArrayList<>();
             for (Job j : jobs) {
                 sends.add(publisher.publish(j));
@@ -59,8 +64,12 @@ final class FleetJobs {
 
     /** Every result on the topic now, grouped by job id, in topic order within a partition. */
     static Map<String, List<ReceivedResult>> allResults(Topics topics) {
+        return allResults(SharedKafka.kafka(), topics);
+    }
+
+    static Map<String, List<ReceivedResult>> allResults(KafkaSettings kafka, Topics topics) {
         Map<String, List<ReceivedResult>> out = new LinkedHashMap<>();
-        try (ResultReader reader = new ResultReader(SharedKafka.kafka(), topics.results(), new ResultReader.Start.Beginning())) {
+        try (ResultReader reader = new ResultReader(kafka, topics.results(), new ResultReader.Start.Beginning())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!reader.caughtUp() && System.nanoTime() < deadline) {
                 for (ReceivedResult r : reader.poll(Duration.ofMillis(200))) {

@@ -65,8 +65,12 @@ final class TestFleet implements AutoCloseable {
 
     /** The environment every worker JVM of a test fleet gets. */
     static Map<String, String> env(Topics topics, Path in, Path out, int threads) {
+        return env(topics, in, out, threads, SharedKafka.bootstrapServers());
+    }
+
+    static Map<String, String> env(Topics topics, Path in, Path out, int threads, String bootstrap) {
         Map<String, String> env = new HashMap<>();
-        env.put("IMAGEFLEET_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers());
+        env.put("IMAGEFLEET_BOOTSTRAP_SERVERS", bootstrap);
         env.put("IMAGEFLEET_JOBS_TOPIC", topics.jobs());
         env.put("IMAGEFLEET_RESULTS_TOPIC", topics.results());
         env.put("IMAGEFLEET_DLQ_TOPIC", topics.dlq());
@@ -80,11 +84,16 @@ final class TestFleet implements AutoCloseable {
     }
 
     static TestFleet start(Path dir, Topics topics, Spec spec, SupervisorListener listener) {
+        return start(dir, topics, spec, listener, SharedKafka.bootstrapServers());
+    }
+
+    /** A fleet against the broker at {@code bootstrap} (a test's own broker, say). */
+    static TestFleet start(Path dir, Topics topics, Spec spec, SupervisorListener listener, String bootstrap) {
         try {
             Path in = Files.createDirectories(dir.resolve("in"));
             Path out = Files.createDirectories(dir.resolve("out"));
             Path logs = Files.createDirectories(dir.resolve("logs"));
-            Map<String, String> env = env(topics, in, out, spec.threads());
+            Map<String, String> env = env(topics, in, out, spec.threads(), bootstrap);
             env.putAll(spec.env());
             SupervisorConfig config = new SupervisorConfig(spec.processes(), spec.childHeap(), spec.jvmOptions(),
                     Duration.ofSeconds(40), spec.recycleMinGap(), spec.maxCrashes(), Duration.ofSeconds(4), null);

@@ -5,6 +5,7 @@ import io.imagefleet.config.Durations;
 import io.imagefleet.config.Env;
 import io.imagefleet.config.KafkaSettings;
 import io.imagefleet.config.Topics;
+import io.imagefleet.worker.consume.RetryPolicy;
 import io.imagefleet.worker.recycle.RecyclePolicy;
 
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ import java.util.Map;
  * @param nativeCodecs    {@code IMAGEFLEET_NATIVE}: whether to use libjpeg-turbo and libwebp
  * @param memoryBudget    {@code IMAGEFLEET_MEMORY_BUDGET}: the share of the maximum heap that admitted jobs may reserve
  * @param recycle         {@code IMAGEFLEET_RECYCLE_*}: when this worker JVM recycles
+ * @param retry           {@code IMAGEFLEET_RETRY_*}: how retryable failures are tried again
  * @param observability   {@code IMAGEFLEET_METRICS_*}, {@code IMAGEFLEET_LOG_FORMAT}, {@code IMAGEFLEET_LIVENESS_TIMEOUT}:
  *                        metrics, health and logs
  */
@@ -54,6 +56,7 @@ public record WorkerConfig(
         NativeMode nativeCodecs,
         double memoryBudget,
         RecyclePolicy recycle,
+        RetryPolicy retry,
         Observability observability) {
 
     public static final String DEFAULT_GROUP = "imagefleet-workers";
@@ -93,7 +96,16 @@ public record WorkerConfig(
                         env.bytes("IMAGEFLEET_RECYCLE_RSS_BYTES", 0),
                         env.duration("IMAGEFLEET_RECYCLE_MAX_AGE", DEFAULT_RECYCLE_MAX_AGE),
                         env.doubleBetween("IMAGEFLEET_RECYCLE_JITTER", DEFAULT_RECYCLE_JITTER, 0, 0.5)),
+                new RetryPolicy(
+                        env.intBetween("IMAGEFLEET_RETRY_ATTEMPTS", RetryPolicy.DEFAULT.maxAttempts(), 1, 100),
+                        env.duration("IMAGEFLEET_RETRY_BACKOFF", RetryPolicy.DEFAULT.backoff()),
+                        env.duration("IMAGEFLEET_RETRY_BACKOFF_MAX", RetryPolicy.DEFAULT.maxBackoff())),
                 Observability.fromEnv(env));
+        refuseUnsafeOverrides(env, c.kafka());
+        if (c.retry().backoff().compareTo(c.retry().maxBackoff()) > 0) {
+            env.reject("IMAGEFLEET_RETRY_BACKOFF must not be longer than IMAGEFLEET_RETRY_BACKOFF_MAX ("
+                    + Durations.format(c.retry().maxBackoff()) + "), got '" + Durations.format(c.retry().backoff()) + "'");
+        }
         if (c.jobTimeout().isNegative() || c.jobTimeout().isZero()) {
             env.reject("IMAGEFLEET_JOB_TIMEOUT must be positive, got " + Durations.format(c.jobTimeout()));
         }
@@ -102,6 +114,38 @@ public record WorkerConfig(
         }
         env.validate();
         return c;
+    }
+
+    /**
+     * Client properties passed through with {@code IMAGEFLEET_KAFKA_*} that would break the
+     * delivery guarantee, or the ids the worker gives each slot, are refused (not silently
+     * replaced), each with what it would break.
+     */
+    private static void refuseUnsafeOverrides(Env env, KafkaSettings kafka) {
+        Map<String, String> pass = kafka.passthrough();
+        String autoCommit = pass.get("enable.auto.commit");
+        if (autoCommit != null && !autoCommit.trim().equalsIgnoreCase("false")) {
+            env.reject("IMAGEFLEET_KAFKA_ENABLE_AUTO_COMMIT must not be set to '" + autoCommit + "': offsets would be "
+                    + "committed before their results are published, and a worker that dies would lose jobs "
+                    + "(the worker commits itself)");
+        }
+        String acks = pass.get("acks");
+        if (acks != null && !acks.trim().equalsIgnoreCase("all") && !acks.trim().equals("-1")) {
+            env.reject("IMAGEFLEET_KAFKA_ACKS must be all, got '" + acks + "': a result acknowledged by fewer replicas "
+                    + "can be lost after its job's offset is committed");
+        }
+        String idempotence = pass.get("enable.idempotence");
+        if (idempotence != null && !idempotence.trim().equalsIgnoreCase("true")) {
+            env.reject("IMAGEFLEET_KAFKA_ENABLE_IDEMPOTENCE must not be '" + idempotence + "': the producer's retries "
+                    + "could then write a result twice, and exactly-once mode needs it");
+        }
+        for (String managed : List.of("group.id", "group.instance.id", "transactional.id")) {
+            if (pass.containsKey(managed)) {
+                env.reject("IMAGEFLEET_KAFKA_" + managed.toUpperCase(java.util.Locale.ROOT).replace('.', '_')
+                        + " must not be set: the worker sets " + managed + " itself (IMAGEFLEET_GROUP_ID, and one per "
+                        + "supervisor slot), got '" + pass.get(managed) + "'");
+            }
+        }
     }
 
     private static List<Path> paths(Env env, String key) {
@@ -133,6 +177,7 @@ public record WorkerConfig(
         m.put("native", nativeCodecs);
         m.put("memoryBudget", memoryBudget);
         m.put("recycle", recycle);
+        m.put("retry", retry);
         m.put("observability", observability);
         return m;
     }

@@ -14,9 +14,9 @@ import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -27,7 +27,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,11 +35,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -48,27 +48,34 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loops {@link #runOnce()}, which polls, hands jobs to a bounded pool, takes back the finished
  * ones and commits.
  *
- * <p>Delivery is at least once. A record's offset is committed only after its final result (and,
- * for a record that is not a job, its dead letter) has been acknowledged by Kafka; jobs finish
- * out of order and the committed position advances only over contiguous finished offsets. A
- * worker that dies therefore loses nothing: whatever it had not finished is delivered again.
- * When the pool is busy the partitions are paused and polling goes on, so a slow job never
- * holds up the group. {@link #stop()} (any thread) stops fetching, finishes the jobs in flight
- * within the drain timeout, commits and closes.
+ * <p>Delivery is what the {@link Outbox} makes it. At least once ({@link DirectOutbox}): a
+ * record's offset is committed only after its final answer (result, dead letter) has been
+ * acknowledged by Kafka. Exactly once ({@link TransactionalOutbox}): answers and offsets are
+ * written in one transaction. Either way jobs finish out of order and the committed position
+ * advances only over contiguous finished offsets, every commit interval, and synchronously on
+ * revocation and shutdown; a worker that dies loses nothing, since whatever it had not committed
+ * is delivered again.
+ *
+ * <p>A retryable failure ({@code SOURCE_UNAVAILABLE}, {@code OUTPUT_FAILED}) is tried again
+ * after a jittered exponential backoff, on a timer (never on the poll thread), up to the retry
+ * policy's attempts; the last one is answered failed and dead-lettered. A result that Kafka does
+ * not take is sent again with the same backoff until it is taken or the loop stops. When the
+ * pool is busy the partitions are paused and polling goes on, so a slow job never holds up the
+ * group. {@link #stop()} (any thread) stops fetching, finishes the jobs in flight within the
+ * drain timeout, commits and closes.
  */
 public final class ConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
-    private static final Duration RESEND_BACKOFF = Duration.ofSeconds(1);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     /** The lifecycle of a loop. */
     public enum State { STARTING, RUNNING, DRAINING, STOPPED }
 
     private final Consumer<byte[], byte[]> consumer;
-    private final Producer<byte[], byte[]> producer;
+    private final Outbox outbox;
     private final JobHandler handler;
     private final ExecutorService pool;
-    private final ScheduledExecutorService resender;
+    private final ScheduledExecutorService timer;
     private final Replies replies;
     private final LoopSettings settings;
     private final Clock clock;
@@ -78,6 +85,10 @@ public final class ConsumerLoop implements Runnable {
     private final OffsetTracker offsets = new OffsetTracker();
     private final Deque<Taken> waiting = new ArrayDeque<>();
     private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+    /** Retries whose wait is over, handed from the timer to the poll thread. */
+    private final ConcurrentLinkedQueue<Taken> retriesDue = new ConcurrentLinkedQueue<>();
+    /** Retries waiting for their time (or due and not yet restarted). */
+    private final Set<Taken> retrying = ConcurrentHashMap.newKeySet();
     private final Map<TopicPartition, Integer> startedPerPartition = new HashMap<>();
     private final AtomicInteger processing = new AtomicInteger();
     /** The job each pool thread runs now, so a stuck thread's job can be answered. */
@@ -86,32 +97,26 @@ public final class ConsumerLoop implements Runnable {
     private final Set<TopicPartition> assigned = new HashSet<>();
     /** The suspect running alone, while one does: nothing else starts until it ends. */
     private Taken isolated;
-    /** Records started (processing, or being published) and not yet completed. */
+    /** Records started (processing, waiting to retry, or being published) and not yet completed. */
     private int started;
     private long lastCommitMillis;
     private volatile boolean stopRequested;
     private volatile boolean remainInGroup;
     private volatile State state = State.STARTING;
 
-    public ConsumerLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, JobHandler handler,
-                        ExecutorService pool, ScheduledExecutorService resender, Replies replies,
-                        LoopSettings settings, Clock clock) {
-        this(consumer, producer, handler, pool, resender, replies, settings, clock, LoopHooks.NONE);
-    }
-
-    public ConsumerLoop(Consumer<byte[], byte[]> consumer, Producer<byte[], byte[]> producer, JobHandler handler,
-                        ExecutorService pool, ScheduledExecutorService resender, Replies replies,
-                        LoopSettings settings, Clock clock, LoopHooks hooks) {
-        this.listener = hooks.listener();
-        this.suspicions = hooks.suspicions();
+    public ConsumerLoop(Consumer<byte[], byte[]> consumer, Outbox outbox, JobHandler handler, ExecutorService pool,
+                        ScheduledExecutorService timer, Replies replies, LoopSettings settings, Clock clock,
+                        LoopHooks hooks) {
         this.consumer = consumer;
-        this.producer = producer;
+        this.outbox = outbox;
         this.handler = handler;
         this.pool = pool;
-        this.resender = resender;
+        this.timer = timer;
         this.replies = replies;
         this.settings = settings;
         this.clock = clock;
+        this.listener = hooks.listener();
+        this.suspicions = hooks.suspicions();
     }
 
     public State state() {
@@ -147,6 +152,8 @@ public final class ConsumerLoop implements Runnable {
             if (!stopRequested) {
                 throw e;
             }
+        } catch (ProducerFencedException e) {
+            log.error("another worker has taken this worker's transactional.id; stopping without committing more");
         } finally {
             shutdown();
         }
@@ -176,7 +183,7 @@ public final class ConsumerLoop implements Runnable {
         collectCompletions();
         startWaiting();
         applyBackpressure();
-        maybeCommit(false);
+        maybeCommit();
         listener.turned();
     }
 
@@ -192,8 +199,7 @@ public final class ConsumerLoop implements Runnable {
 
     /** A record that is not a valid job: dead-lettered with its bytes, and answered when it has an id. */
     private void rejectInvalid(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, InvalidJobException e) {
-        String where = tp + "@" + record.offset();
-        log.warn("invalid job at {}: {}", where, e.getMessage());
+        log.warn("invalid job at {}@{}: {}", tp, record.offset(), e.getMessage());
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(2);
         out.add(replies.deadLetter(record, ErrorCode.INVALID_JOB, e.getMessage(), 1, clock.instant()));
         e.jobId().ifPresent(id -> {
@@ -202,19 +208,27 @@ public final class ConsumerLoop implements Runnable {
             Result failed = Pipeline.failed(stub, ctx, null, null, ErrorCode.INVALID_JOB, e.getMessage());
             out.add(replies.result(record, e.replyTo().orElse(null), failed));
         });
-        Outgoing unit = new Outgoing(tp, record.offset(), e.jobId().orElse(""), out);
+        Outgoing unit = new Outgoing(tp, record.offset(), e.jobId().orElse(""), out, 1);
         begin(unit);
-        publish(unit);
+        outbox.send(unit, completions::add);
     }
 
     /**
-     * Starts waiting jobs while the pool has room. A suspect waits until nothing else runs and
-     * then runs alone; one that was in flight in too many crashes is answered instead of run.
+     * Starts jobs while the pool has room: retries that are due first, then waiting jobs. A
+     * suspect waits until nothing else is started and then runs alone; one that was in flight in
+     * too many crashes is answered instead of run.
      */
     private void startWaiting() {
+        Taken due;
+        while ((due = retriesDue.poll()) != null) {
+            retrying.remove(due);
+            if (!due.cancelled()) {
+                waiting.addFirst(due);
+            }
+        }
         while (!waiting.isEmpty() && isolated == null && processing.get() < settings.threads()) {
             Taken t = waiting.peek();
-            Optional<Suspicions.Suspicion> suspect = suspicions.find(t.tp(), t.record().offset());
+            Optional<Suspicions.Suspicion> suspect = t.attempt > 1 ? Optional.empty() : suspicions.find(t.tp, t.offset());
             if (suspect.isPresent() && suspect.get().giveUp()) {
                 waiting.poll();
                 giveUp(t, suspect.get());
@@ -226,12 +240,14 @@ public final class ConsumerLoop implements Runnable {
                     return;
                 }
                 isolated = t;
-                log.warn("job {} at {}@{} was in flight in {} crash(es) ({}); running it alone",
-                        t.job().id(), t.tp(), t.record().offset(), suspect.get().crashes(), suspect.get().history());
+                log.warn("job {} was in flight in {} crash(es) ({}); running it alone", t, suspect.get().crashes(),
+                        suspect.get().history());
             }
             waiting.poll();
             processing.incrementAndGet();
-            begin(new Outgoing(t.tp(), t.record().offset(), t.job().id(), List.of()));
+            if (t.attempt == 1) {
+                begin(t.unit(List.of()));
+            }
             pool.execute(() -> process(t));
         }
     }
@@ -240,44 +256,74 @@ public final class ConsumerLoop implements Runnable {
     private void giveUp(Taken t, Suspicions.Suspicion suspect) {
         String message = "job was in flight in " + suspect.crashes() + " worker JVMs that died (" + suspect.history()
                 + "); it is not run again";
-        log.error("job {} at {}@{}: {}", t.job().id(), t.tp(), t.record().offset(), message);
-        JobContext ctx = new JobContext(settings.workerId(), suspect.crashes() + 1, queuedMs(t.record()));
-        Result failed = Pipeline.failed(t.job(), ctx, null, null, ErrorCode.WORKER_CRASHED, message);
-        Outgoing unit = new Outgoing(t.tp(), t.record().offset(), t.job().id(), List.of(
-                replies.result(t.record(), t.job().replyTo(), failed),
-                replies.deadLetter(t.record(), ErrorCode.WORKER_CRASHED, message, suspect.crashes(), clock.instant())));
+        log.error("job {}: {}", t, message);
+        JobContext ctx = new JobContext(settings.workerId(), suspect.crashes() + 1, queuedMs(t.record));
+        Result failed = Pipeline.failed(t.job, ctx, null, null, ErrorCode.WORKER_CRASHED, message);
+        Outgoing unit = t.unit(List.of(
+                replies.result(t.record, t.job.replyTo(), failed),
+                replies.deadLetter(t.record, ErrorCode.WORKER_CRASHED, message, suspect.crashes(), clock.instant())));
         begin(unit);
-        publish(unit);
+        outbox.send(unit, completions::add);
     }
 
-    /** On a pool thread: process, then publish the result. */
+    /** On a pool thread: process, then answer, or schedule the next attempt of a retryable failure. */
     private void process(Taken t) {
         Result result;
-        JobContext ctx = new JobContext(settings.workerId(), 1, queuedMs(t.record()));
+        JobContext ctx = new JobContext(settings.workerId(), t.attempt, queuedMs(t.record));
         running.put(Thread.currentThread(), t);
-        JobLogContext.enter(t.job().id(), t.tp() + "@" + t.record().offset());
+        JobLogContext.enter(t.job.id(), t.tp + "@" + t.offset());
         try {
-            result = handler.process(t.job(), ctx);
+            result = handler.process(t.job, ctx);
         } catch (RuntimeException e) {
-            log.error("job {} at {}@{} failed unexpectedly", t.job().id(), t.tp(), t.record().offset(), e);
-            result = Pipeline.failed(t.job(), ctx, null, null, ErrorCode.INTERNAL, "unexpected " + e);
+            log.error("job {} failed unexpectedly", t, e);
+            result = Pipeline.failed(t.job, ctx, null, null, ErrorCode.INTERNAL, "unexpected " + e);
         } finally {
             running.remove(Thread.currentThread());
             processing.decrementAndGet();
         }
-        if (!t.claim()) {
-            log.warn("job {} at {}@{} came back after it was answered TIMEOUT; this result is dropped",
-                    t.job().id(), t.tp(), t.record().offset());
+        if (!result.succeeded() && result.error().code().retryable() && settings.retry().mayRetry(t.attempt)) {
+            if (stopRequested) {
+                // Not answered failed while attempts are left: left uncommitted, tried again after the restart.
+                completions.add(Completion.abandoned(t.unit(List.of())));
+            } else {
+                retryLater(t, result);
+            }
             return;
         }
-        if (result.succeeded()) {
-            log.debug("job {} at {}@{} succeeded", t.job().id(), t.tp(), t.record().offset());
-        } else {
-            log.info("job {} at {}@{} failed {}: {}", t.job().id(), t.tp(), t.record().offset(),
-                    result.error().code(), result.error().message());
+        if (!t.claim()) {
+            log.warn("job {} came back after it was answered TIMEOUT; this result is dropped", t);
+            return;
         }
-        publish(new Outgoing(t.tp(), t.record().offset(), t.job().id(),
-                List.of(replies.result(t.record(), t.job().replyTo(), result))));
+        answer(t, result);
+    }
+
+    private void retryLater(Taken t, Result result) {
+        Duration delay = settings.retry().delay(t.attempt, () -> ThreadLocalRandom.current().nextDouble());
+        log.info("job {} failed {} on attempt {} of {}: {}; trying again in {} ms", t, result.error().code(), t.attempt,
+                settings.retry().maxAttempts(), result.error().message(), delay.toMillis());
+        Taken next = t.next();
+        retrying.add(next);
+        timer.schedule(() -> {
+            if (!next.cancelled()) {
+                retriesDue.add(next);
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends the job's final answer: its result and, when retries are spent, a dead letter. */
+    private void answer(Taken t, Result result) {
+        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(2);
+        out.add(replies.result(t.record, t.job.replyTo(), result));
+        if (result.succeeded()) {
+            log.debug("job {} succeeded on attempt {}", t, t.attempt);
+        } else {
+            log.info("job {} failed {} on attempt {}: {}", t, result.error().code(), t.attempt, result.error().message());
+            if (result.error().code().retryable()) {
+                out.add(replies.deadLetter(t.record, result.error().code(), result.error().message(), t.attempt,
+                        clock.instant()));
+            }
+        }
+        outbox.send(t.unit(out), completions::add);
     }
 
     /**
@@ -295,41 +341,15 @@ public final class ConsumerLoop implements Runnable {
         }
         String message = "job ran past its deadline of " + timeout.toMillis() + " ms and its thread (" + thread.getName()
                 + ") is still stuck " + overdue.toMillis() + " ms later; the worker JVM recycles to get the thread back";
-        log.error("job {} at {}@{}: {}", t.job().id(), t.tp(), t.record().offset(), message);
-        JobContext ctx = new JobContext(settings.workerId(), 1, queuedMs(t.record()));
-        Result failed = Pipeline.failed(t.job(), ctx, null, null, ErrorCode.TIMEOUT, message);
-        publish(new Outgoing(t.tp(), t.record().offset(), t.job().id(),
-                List.of(replies.result(t.record(), t.job().replyTo(), failed))));
+        log.error("job {}: {}", t, message);
+        JobContext ctx = new JobContext(settings.workerId(), t.attempt, queuedMs(t.record));
+        Result failed = Pipeline.failed(t.job, ctx, null, null, ErrorCode.TIMEOUT, message);
+        outbox.send(t.unit(List.of(replies.result(t.record, t.job.replyTo(), failed))), completions::add);
         return true;
     }
 
     private long queuedMs(ConsumerRecord<byte[], byte[]> record) {
         return record.timestamp() < 0 ? 0 : Math.max(0, clock.millis() - record.timestamp());
-    }
-
-    /** Sends every record of an outgoing unit; the unit completes when Kafka has acknowledged all of them. */
-    private void publish(Outgoing unit) {
-        AtomicInteger left = new AtomicInteger(unit.records().size());
-        List<ProducerRecord<byte[], byte[]>> failed = Collections.synchronizedList(new ArrayList<>());
-        for (ProducerRecord<byte[], byte[]> r : unit.records()) {
-            try {
-                producer.send(r, (md, ex) -> {
-                    if (ex != null) {
-                        log.warn("sending to {} failed for {}@{}: {}", r.topic(), unit.tp(), unit.offset(), ex.toString());
-                        failed.add(r);
-                    }
-                    if (left.decrementAndGet() == 0) {
-                        completions.add(new Completion(unit, List.copyOf(failed)));
-                    }
-                });
-            } catch (RuntimeException ex) {
-                log.warn("sending to {} failed for {}@{}: {}", r.topic(), unit.tp(), unit.offset(), ex.toString());
-                failed.add(r);
-                if (left.decrementAndGet() == 0) {
-                    completions.add(new Completion(unit, List.copyOf(failed)));
-                }
-            }
-        }
     }
 
     /** Waits up to the timeout for one completion, then collects all there are. */
@@ -354,15 +374,22 @@ public final class ConsumerLoop implements Runnable {
 
     private void complete(Completion c) {
         Outgoing unit = c.unit();
-        if (c.failed().isEmpty()) {
-            offsets.finish(unit.tp(), unit.offset());
+        if (c.abandoned()) {
+            end(unit, LoopListener.Outcome.ABANDONED);
+        } else if (c.failed().isEmpty()) {
+            if (offsets.finish(unit.tp(), unit.offset())) {
+                outbox.answered(unit);
+            }
             end(unit, LoopListener.Outcome.ANSWERED);
         } else if (stopRequested) {
             // Left uncommitted: whoever takes the partition next answers it again.
             end(unit, LoopListener.Outcome.ABANDONED);
         } else {
-            Outgoing retry = new Outgoing(unit.tp(), unit.offset(), unit.jobId(), c.failed());
-            resender.schedule(() -> publish(retry), RESEND_BACKOFF.toMillis(), TimeUnit.MILLISECONDS);
+            Outgoing again = unit.resend(c.failed());
+            Duration delay = settings.retry().delay(unit.sends(), () -> ThreadLocalRandom.current().nextDouble());
+            log.warn("{} records for {}@{} not taken by Kafka; sending again in {} ms", c.failed().size(), unit.tp(),
+                    unit.offset(), delay.toMillis());
+            timer.schedule(() -> outbox.send(again, completions::add), delay.toMillis(), TimeUnit.MILLISECONDS);
         }
     }
 
@@ -375,10 +402,27 @@ public final class ConsumerLoop implements Runnable {
     private void end(Outgoing unit, LoopListener.Outcome outcome) {
         started--;
         startedPerPartition.merge(unit.tp(), -1, (a, b) -> a + b == 0 ? null : a + b);
-        if (isolated != null && isolated.tp().equals(unit.tp()) && isolated.record().offset() == unit.offset()) {
+        if (isolated != null && isolated.tp.equals(unit.tp()) && isolated.offset() == unit.offset()) {
             isolated = null;
         }
         listener.jobEnded(unit.tp(), unit.offset(), unit.jobId(), outcome);
+    }
+
+    /** Gives up the retries waiting in these partitions (all, when null): left uncommitted, delivered again. */
+    private void abandonRetries(Collection<TopicPartition> partitions) {
+        for (Taken t : List.copyOf(retrying)) {
+            if ((partitions == null || partitions.contains(t.tp)) && t.cancel()) {
+                retrying.remove(t);
+                end(t.unit(List.of()), LoopListener.Outcome.ABANDONED);
+            }
+        }
+        waiting.removeIf(t -> {
+            if (t.attempt > 1 && (partitions == null || partitions.contains(t.tp)) && t.cancel()) {
+                end(t.unit(List.of()), LoopListener.Outcome.ABANDONED);
+                return true;
+            }
+            return false;
+        });
     }
 
     /** Pauses every assigned partition while the loop holds as much as it may, resumes when it has room. */
@@ -398,9 +442,9 @@ public final class ConsumerLoop implements Runnable {
         }
     }
 
-    private void maybeCommit(boolean sync) {
+    private void maybeCommit() {
         long now = clock.millis();
-        if (!sync && now - lastCommitMillis < settings.commitInterval().toMillis()) {
+        if (now - lastCommitMillis < settings.commitInterval().toMillis()) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> ready = offsets.committable();
@@ -408,18 +452,7 @@ public final class ConsumerLoop implements Runnable {
             return;
         }
         lastCommitMillis = now;
-        if (sync) {
-            consumer.commitSync(ready);
-            committed(ready);
-        } else {
-            consumer.commitAsync(ready, (done, ex) -> {
-                if (ex == null) {
-                    committed(done);
-                } else {
-                    log.warn("commit of {} failed: {}", done, ex.toString());
-                }
-            });
-        }
+        outbox.commitSoon(ready, this::committed);
     }
 
     private void committed(Map<TopicPartition, OffsetAndMetadata> done) {
@@ -432,6 +465,7 @@ public final class ConsumerLoop implements Runnable {
     /** Stops fetching, waits for started jobs up to the drain timeout, and commits what finished. */
     private void drain() {
         state = State.DRAINING;
+        abandonRetries(null);
         int abandoned = waiting.size();
         waiting.clear();
         long deadline = clock.millis() + settings.drainTimeout().toMillis();
@@ -478,7 +512,7 @@ public final class ConsumerLoop implements Runnable {
                 return;
             }
             try {
-                consumer.commitSync(ready);
+                outbox.commit(ready);
                 committed(ready);
                 return;
             } catch (RebalanceInProgressException e) {
@@ -494,7 +528,7 @@ public final class ConsumerLoop implements Runnable {
 
     private void close() {
         pool.shutdownNow();
-        resender.shutdownNow();
+        timer.shutdownNow();
         try {
             // Bounded: a close during a rebalance would otherwise wait the default 30 s for it.
             consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(remainInGroup
@@ -504,7 +538,7 @@ public final class ConsumerLoop implements Runnable {
         }
         try {
             // Everything it had to send was acknowledged or abandoned by now; nothing to wait for.
-            producer.close(Duration.ofSeconds(1));
+            outbox.close(Duration.ofSeconds(1));
         } catch (RuntimeException e) {
             log.warn("closing the producer failed: {}", e.toString());
         }
@@ -519,7 +553,8 @@ public final class ConsumerLoop implements Runnable {
             if (revoked.isEmpty()) {
                 return;
             }
-            waiting.removeIf(t -> revoked.contains(t.tp()));
+            waiting.removeIf(t -> t.attempt == 1 && revoked.contains(t.tp));
+            abandonRetries(revoked);
             long deadline = clock.millis() + settings.revokeTimeout().toMillis();
             while (revoked.stream().anyMatch(startedPerPartition::containsKey) && clock.millis() < deadline) {
                 awaitCompletion(settings.pollTimeout());
@@ -528,25 +563,22 @@ public final class ConsumerLoop implements Runnable {
             try {
                 Map<TopicPartition, OffsetAndMetadata> ready = offsets.committable(revoked);
                 if (!ready.isEmpty()) {
-                    consumer.commitSync(ready);
+                    outbox.commit(ready);
                     committed(ready);
                 }
             } catch (RuntimeException e) {
                 log.warn("commit on revocation of {} failed: {}", revoked, e.toString());
             }
-            offsets.forget(revoked);
-            paused.removeAll(revoked);
-            assigned.removeAll(revoked);
+            forget(revoked);
             log.info("partitions revoked: {}", revoked);
             report("revoked", revoked);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> lost) {
-            waiting.removeIf(t -> lost.contains(t.tp()));
-            offsets.forget(lost);
-            paused.removeAll(lost);
-            assigned.removeAll(lost);
+            waiting.removeIf(t -> t.attempt == 1 && lost.contains(t.tp));
+            abandonRetries(lost);
+            forget(lost);
             log.warn("partitions lost: {}", lost);
             report("lost", lost);
         }
@@ -561,28 +593,17 @@ public final class ConsumerLoop implements Runnable {
             report("assigned", partitions);
         }
 
+        private void forget(Collection<TopicPartition> partitions) {
+            offsets.forget(partitions);
+            outbox.forget(partitions);
+            paused.removeAll(partitions);
+            assigned.removeAll(partitions);
+        }
+
         private void report(String change, Collection<TopicPartition> partitions) {
             if (state == State.RUNNING && !partitions.isEmpty()) {
                 listener.assignmentChanged(change, partitions, Set.copyOf(assigned));
             }
         }
-    }
-
-    /** A record taken as a job; whoever claims it first (its thread, or the stuck-job path) answers it. */
-    private record Taken(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, Job job, AtomicBoolean answered) {
-        Taken(ConsumerRecord<byte[], byte[]> record, TopicPartition tp, Job job) {
-            this(record, tp, job, new AtomicBoolean());
-        }
-
-        boolean claim() {
-            return answered.compareAndSet(false, true);
-        }
-    }
-
-    /** Records to publish for one consumed offset; the offset is finished when all are acknowledged. */
-    private record Outgoing(TopicPartition tp, long offset, String jobId, List<ProducerRecord<byte[], byte[]>> records) {
-    }
-
-    private record Completion(Outgoing unit, List<ProducerRecord<byte[], byte[]>> failed) {
     }
 }

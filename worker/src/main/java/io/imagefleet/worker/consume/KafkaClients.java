@@ -65,8 +65,19 @@ public final class KafkaClients {
 
     /** The producer of results and dead letters: acknowledged by all replicas, idempotent. */
     public static Properties producer(WorkerConfig config, String clientId) {
+        return producer(config, clientId, null);
+    }
+
+    /**
+     * The producer of results and dead letters: acknowledged by all replicas, idempotent, and
+     * transactional with this id (exactly-once mode) when one is given.
+     */
+    public static Properties producer(WorkerConfig config, String clientId, String transactionalId) {
         Properties p = config.kafka().clientProperties();
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        if (transactionalId != null) {
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        }
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");

@@ -21,13 +21,18 @@ final class OffsetTracker {
         partitions.computeIfAbsent(tp, k -> new Partition()).pending.put(offset, Boolean.FALSE);
     }
 
-    /** Records that the offset has its final result. Offsets of forgotten partitions are ignored. */
-    void finish(TopicPartition tp, long offset) {
+    /**
+     * Records that the offset has its final result; false (and nothing recorded) for an offset of
+     * a forgotten partition, or one not taken.
+     */
+    boolean finish(TopicPartition tp, long offset) {
         Partition p = partitions.get(tp);
         if (p != null && p.pending.containsKey(offset)) {
             p.pending.put(offset, Boolean.TRUE);
             p.advance();
+            return true;
         }
+        return false;
     }
 
     /** The positions that can be committed and have moved since the last commit. */

@@ -11,6 +11,7 @@ import io.imagefleet.wire.Result;
 import io.imagefleet.wire.ResultCodec;
 import io.imagefleet.wire.Status;
 import io.imagefleet.worker.pipeline.JobContext;
+import io.imagefleet.worker.pipeline.Pipeline;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -55,11 +56,18 @@ class ConsumerLoopTest {
         return loop(threads, ConsumerLoopTest::succeeded, LoopHooks.NONE);
     }
 
+    private static LoopSettings settings(int threads) {
+        return new LoopSettings(JOBS, "host/slot-0", threads, threads * 2, Duration.ZERO, Duration.ZERO,
+                Duration.ofSeconds(1), Duration.ofSeconds(1), new RetryPolicy(3, Duration.ofMillis(2), Duration.ofMillis(4)));
+    }
+
     private ConsumerLoop loop(int threads, JobHandler handler, LoopHooks hooks) {
-        LoopSettings settings = new LoopSettings(JOBS, "host/slot-0", threads, threads * 2, Duration.ZERO,
-                Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1));
-        ConsumerLoop loop = new ConsumerLoop(consumer, producer, handler, pool, Executors.newSingleThreadScheduledExecutor(),
-                new Replies("results", "dlq"), settings, CLOCK, hooks);
+        return loop(threads, handler, hooks, Outbox.atLeastOnce(producer, consumer));
+    }
+
+    private ConsumerLoop loop(int threads, JobHandler handler, LoopHooks hooks, Outbox outbox) {
+        ConsumerLoop loop = new ConsumerLoop(consumer, outbox, handler, pool, Executors.newSingleThreadScheduledExecutor(),
+                new Replies("results", "dlq"), settings(threads), CLOCK, hooks);
         loop.subscribe();
         consumer.rebalance(List.of(P0));
         consumer.updateBeginningOffsets(Map.of(P0, 0L));
@@ -241,9 +249,7 @@ class ConsumerLoopTest {
         pool = null;
         java.util.concurrent.atomic.AtomicReference<Thread> worker = new java.util.concurrent.atomic.AtomicReference<>();
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        LoopSettings settings = new LoopSettings(JOBS, "host/slot-0", 1, 2, Duration.ZERO, Duration.ZERO,
-                Duration.ofSeconds(1), Duration.ofSeconds(1));
-        ConsumerLoop loop = new ConsumerLoop(consumer, producer, (job, ctx) -> {
+        ConsumerLoop loop = new ConsumerLoop(consumer, Outbox.atLeastOnce(producer, consumer), (job, ctx) -> {
             worker.set(Thread.currentThread());
             try {
                 release.await();
@@ -251,7 +257,8 @@ class ConsumerLoopTest {
                 Thread.currentThread().interrupt();
             }
             return succeeded(job, ctx);
-        }, threads, Executors.newSingleThreadScheduledExecutor(), new Replies("results", "dlq"), settings, CLOCK);
+        }, threads, Executors.newSingleThreadScheduledExecutor(), new Replies("results", "dlq"), settings(1), CLOCK,
+                LoopHooks.NONE);
         loop.subscribe();
         consumer.rebalance(List.of(P0));
         consumer.updateBeginningOffsets(Map.of(P0, 0L));
@@ -323,6 +330,98 @@ class ConsumerLoopTest {
                 super.commitAsync(offsets, callback);
             }
         }
+    }
+
+    private static JobHandler failingTimes(int failures, ErrorCode code, java.util.List<Integer> attempts) {
+        return (job, ctx) -> {
+            attempts.add(ctx.attempt());
+            return ctx.attempt() <= failures
+                    ? Pipeline.failed(job, ctx, null, null, code, "attempt " + ctx.attempt() + " failed")
+                    : succeeded(job, ctx);
+        };
+    }
+
+    private void runUntil(ConsumerLoop loop, java.util.function.BooleanSupplier done) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(2)).until(() -> {
+            loop.runOnce();
+            return done.getAsBoolean();
+        });
+    }
+
+    @Test
+    void runOnce_sourceUnavailableTwice_retriedAndSucceedsOnTheThirdAttempt() {
+        java.util.List<Integer> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ConsumerLoop loop = loop(1, failingTimes(2, ErrorCode.SOURCE_UNAVAILABLE, attempts), LoopHooks.NONE);
+        add(0, job("flaky"), new RecordHeaders());
+
+        runUntil(loop, () -> committed().isPresent());
+
+        assertThat(attempts).containsExactly(1, 2, 3);
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            Result result = results.decode(r.value());
+            assertThat(result.succeeded()).isTrue();
+            assertThat(result.worker().attempt()).isEqualTo(3);
+        });
+        assertThat(committed()).contains(1L);
+    }
+
+    @Test
+    void runOnce_alwaysUnavailable_failedRetryableAfterTheLastAttemptAndDeadLetteredOnce() {
+        java.util.List<Integer> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ConsumerLoop loop = loop(1, failingTimes(99, ErrorCode.OUTPUT_FAILED, attempts), LoopHooks.NONE);
+        add(0, job("down"), new RecordHeaders());
+
+        runUntil(loop, () -> committed().isPresent());
+
+        assertThat(attempts).containsExactly(1, 2, 3);
+        Result result = producer.history().stream().filter(r -> r.topic().equals("results"))
+                .map(r -> results.decode(r.value())).collect(java.util.stream.Collectors.toList()).get(0);
+        assertThat(result.error().code()).isEqualTo(ErrorCode.OUTPUT_FAILED);
+        assertThat(result.error().retryable()).isTrue();
+        assertThat(result.worker().attempt()).isEqualTo(3);
+        assertThat(producer.history().stream().filter(r -> r.topic().equals("dlq")).toList()).singleElement()
+                .satisfies(d -> assertThat(header(d, Headers.ATTEMPTS)).isEqualTo("3"));
+    }
+
+    @Test
+    void runOnce_nonRetryableFailure_answeredAtOnceWithoutRetryOrDeadLetter() {
+        java.util.List<Integer> attempts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ConsumerLoop loop = loop(1, failingTimes(99, ErrorCode.DECODE_FAILED, attempts), LoopHooks.NONE);
+        add(0, job("corrupt"), new RecordHeaders());
+
+        loop.runOnce();
+        loop.runOnce();
+
+        assertThat(attempts).containsExactly(1);
+        assertThat(producer.history()).singleElement().satisfies(r ->
+                assertThat(results.decode(r.value()).error().code()).isEqualTo(ErrorCode.DECODE_FAILED));
+        assertThat(committed()).contains(1L);
+    }
+
+    @Test
+    void runOnce_exactlyOnce_answersGoOutOnlyWithTheOffsetsTheyAnswerInOneTransaction() {
+        producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        pool = new DirectExecutor(true);
+        ConsumerLoop loop = loop(2, ConsumerLoopTest::succeeded, LoopHooks.NONE, Outbox.exactlyOnce(() -> producer, consumer));
+        add(0, job("first"), new RecordHeaders());
+        add(1, job("second"), new RecordHeaders());
+        loop.runOnce();
+        assertThat(pool.heldCount()).isEqualTo(2);
+
+        // The second job finishes first: nothing may be written yet, its offset is not committable.
+        pool.runHeldLast();
+        loop.runOnce();
+        assertThat(producer.history()).isEmpty();
+        assertThat(producer.transactionCommitted()).isFalse();
+
+        pool.runHeld();
+        loop.runOnce();
+        assertThat(producer.transactionCommitted()).isTrue();
+        assertThat(producer.history()).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactly("first", "second");
+        assertThat(producer.consumerGroupOffsetsHistory()).singleElement()
+                .satisfies(byGroup -> assertThat(byGroup.values()).singleElement()
+                        .satisfies(offsets -> assertThat(offsets.get(P0).offset()).isEqualTo(2L)));
     }
 
     private static String header(ProducerRecord<byte[], byte[]> r, String name) {

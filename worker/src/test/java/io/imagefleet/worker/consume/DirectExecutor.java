@@ -28,6 +28,11 @@ final class DirectExecutor extends AbstractExecutorService {
         return held.size();
     }
 
+    /** Runs only the last task held. */
+    void runHeldLast() {
+        held.remove(held.size() - 1).run();
+    }
+
     void runHeld() {
         List<Runnable> now = new ArrayList<>(held);
         held.clear();

@@ -64,7 +64,7 @@ class SupervisorConfigTest {
 
     @Test
     void derive_heapPerChild_sharesContainerMemoryAfterTheReserve() {
-        assertThat(ChildHeap.derive(2L << 30, 2)).isEqualTo(537L << 20);
+        assertThat(ChildHeap.derive(2L << 30, 2)).isEqualTo(499L << 20);
         assertThat(ChildHeap.derive(512L << 20, 8)).isEqualTo(ChildHeap.MIN);
         assertThat(ChildHeap.derive(1L << 40, 1)).isEqualTo(ChildHeap.MAX);
     }
