@@ -121,7 +121,7 @@ public final class WorkerMain {
     private static int runWorker(WorkerConfig config, String host, int slot, SupervisorLink link, MemoryBudget budget,
                                  WorkerTelemetry telemetry, Map<String, Source> extraSources) throws InterruptedException {
         StuckJobs stuck = new StuckJobs(config.jobTimeout());
-        Pipeline pipeline = pipeline(config, host, budget, stuck, extraSources);
+        Pipeline pipeline = pipeline(config, host, budget, stuck, extraSources, telemetry::natives);
 
         Stopper stop = new Stopper(link);
         // Handle the signals ourselves rather than through shutdown hooks, so a drained stop exits 0.
@@ -149,8 +149,15 @@ public final class WorkerMain {
     /** The pipeline a worker runs jobs with: sources, codecs (native when available), stores, admission, watchdog. */
     static Pipeline pipeline(WorkerConfig config, String host, MemoryBudget budget, StuckJobs stuck,
                              Map<String, Source> extraSources) {
+        return pipeline(config, host, budget, stuck, extraSources, natives -> { });
+    }
+
+    /** The same, telling {@code loaded} which native codecs it found (for the metrics). */
+    static Pipeline pipeline(WorkerConfig config, String host, MemoryBudget budget, StuckJobs stuck,
+                             Map<String, Source> extraSources, java.util.function.Consumer<NativeCodecs> loaded) {
         NativeCodecs natives = loadNatives(config);
         natives.report().forEach(line -> log.info("native codecs: {}", line));
+        loaded.accept(natives);
         HttpConnector http = new HttpConnector(
                 new AddressPolicy(config.http().allowHosts(), config.http().allowPrivate()),
                 (SSLSocketFactory) SSLSocketFactory.getDefault(), config.http().connectTimeout(), "imagefleet/" + host);

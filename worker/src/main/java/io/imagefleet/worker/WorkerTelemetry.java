@@ -12,6 +12,7 @@ import io.imagefleet.worker.health.GroupJoin;
 import io.imagefleet.worker.health.HealthServer;
 import io.imagefleet.worker.health.PollClock;
 import io.imagefleet.worker.health.WorkerHealth;
+import io.imagefleet.worker.imaging.NativeCodecs;
 import io.imagefleet.worker.metrics.FleetMeter;
 import io.imagefleet.worker.metrics.JobMeters;
 import io.imagefleet.worker.metrics.ProcessMeters;
@@ -71,6 +72,12 @@ final class WorkerTelemetry implements AutoCloseable {
             FleetMeter.POLL_AGE.gauge(meters.registry(), poll,
                     p -> p.ageNanos().isPresent() ? p.ageNanos().getAsLong() / 1e9 : Double.NaN, slot);
         }
+    }
+
+    /** Exports which native codecs this JVM uses: 1 per library loaded, 0 per library missing. */
+    void natives(NativeCodecs natives) {
+        FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasTurboJpeg() ? 1 : 0, "libturbojpeg");
+        FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasWebp() ? 1 : 0, "libwebp");
     }
 
     /** What the consumer loop tells: records in flight, partitions, and each turn. */

@@ -49,6 +49,9 @@ public enum FleetMeter {
     ADMISSION_WAITING("imagefleet.admission.waiting", null, "Jobs waiting for memory now"),
     SOURCE_BYTES("imagefleet.source.bytes", "bytes", "Size of the sources fetched"),
     OUTPUT_BYTES("imagefleet.output.bytes", "bytes", "Size of the outputs stored, by format", "format"),
+    NATIVE_CODEC("imagefleet.native.codec", null,
+            "1 when the worker JVM uses this native codec library (libturbojpeg: JPEG decode at reduced size; libwebp: "
+                    + "WebP output), 0 when it could not load it (IMAGEFLEET_NATIVE)", "library"),
     RESIDENT_MEMORY("imagefleet.memory.resident", "bytes",
             "Resident set of the process (VmRSS: heap, native decoder buffers, metaspace, threads)"),
     POLL_AGE("imagefleet.poll.age", "seconds",
