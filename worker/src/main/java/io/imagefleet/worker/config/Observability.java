@@ -4,6 +4,8 @@ import io.imagefleet.config.Durations;
 import io.imagefleet.config.Env;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * How a worker (or the supervisor) shows what it is doing: its metrics and health port, its log
@@ -18,8 +20,12 @@ import java.time.Duration;
  *                        loop has not turned, or a slot has had no worker JVM, for this long
  * @param metricsInterval {@code IMAGEFLEET_METRICS_INTERVAL}: how often a supervised worker JVM sends
  *                        its meters to the supervisor
+ * @param logLevel        {@code IMAGEFLEET_LOG_LEVEL}: the root log level (the logging configuration reads
+ *                        the variable; it is checked here so that a typo fails at start)
  */
-public record Observability(int metricsPort, LogFormat logFormat, Duration livenessTimeout, Duration metricsInterval) {
+public record Observability(int metricsPort, LogFormat logFormat, Duration livenessTimeout, Duration metricsInterval,
+                           String logLevel) {
+    private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF");
     public static final int DEFAULT_METRICS_PORT = 9400;
     public static final Duration DEFAULT_LIVENESS_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(5);
@@ -29,7 +35,12 @@ public record Observability(int metricsPort, LogFormat logFormat, Duration liven
                 env.intBetween("IMAGEFLEET_METRICS_PORT", DEFAULT_METRICS_PORT, 0, 65535),
                 env.oneOf("IMAGEFLEET_LOG_FORMAT", LogFormat.TEXT, LogFormat.class),
                 env.duration("IMAGEFLEET_LIVENESS_TIMEOUT", DEFAULT_LIVENESS_TIMEOUT),
-                env.duration("IMAGEFLEET_METRICS_INTERVAL", DEFAULT_METRICS_INTERVAL));
+                env.duration("IMAGEFLEET_METRICS_INTERVAL", DEFAULT_METRICS_INTERVAL),
+                env.string("IMAGEFLEET_LOG_LEVEL", "INFO").toUpperCase(Locale.ROOT));
+        if (!LEVELS.contains(o.logLevel())) {
+            env.reject("IMAGEFLEET_LOG_LEVEL must be one of " + LEVELS + ", got '" + env.get("IMAGEFLEET_LOG_LEVEL").orElse("")
+                    + "'");
+        }
         if (o.livenessTimeout().compareTo(Duration.ofSeconds(1)) < 0) {
             env.reject("IMAGEFLEET_LIVENESS_TIMEOUT must be at least 1s, got " + Durations.format(o.livenessTimeout()));
         }
@@ -43,8 +54,8 @@ public record Observability(int metricsPort, LogFormat logFormat, Duration liven
 
     @Override
     public String toString() {
-        return "{metricsPort=" + metricsPort + ", logFormat=" + logFormat.name().toLowerCase(java.util.Locale.ROOT)
+        return "{metricsPort=" + metricsPort + ", logFormat=" + logFormat.name().toLowerCase(Locale.ROOT)
                 + ", livenessTimeout=" + Durations.format(livenessTimeout) + ", metricsInterval="
-                + Durations.format(metricsInterval) + "}";
+                + Durations.format(metricsInterval) + ", logLevel=" + logLevel + "}";
     }
 }

@@ -73,7 +73,11 @@ public record WorkerConfig(
 
     /** Reads and checks every setting; throws a ConfigException naming every bad key at once. */
     public static WorkerConfig fromEnv(Map<String, String> environment) {
-        Env env = new Env(environment);
+        return fromEnv(new Env(environment));
+    }
+
+    /** The same, from an {@link Env} (whose {@link Env#keysRead()} then lists every key a worker reads). */
+    public static WorkerConfig fromEnv(Env env) {
         WorkerConfig c = new WorkerConfig(
                 KafkaSettings.fromEnv(env),
                 Topics.fromEnv(env),

@@ -30,6 +30,9 @@ import java.util.function.Supplier;
 public final class HealthServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthServer.class);
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    public static final String METRICS_PATH = "/metrics";
+    public static final String LIVE_PATH = "/health/live";
+    public static final String READY_PATH = "/health/ready";
 
     private final HttpServer server;
     private final ExecutorService threads;
@@ -88,9 +91,9 @@ public final class HealthServer implements AutoCloseable {
                 return;
             }
             switch (exchange.getRequestURI().getPath()) {
-                case "/metrics" -> send(exchange, 200, PROMETHEUS_TEXT, metrics.get());
-                case "/health/live" -> health(exchange, health.live());
-                case "/health/ready" -> health(exchange, health.ready());
+                case METRICS_PATH -> send(exchange, 200, PROMETHEUS_TEXT, metrics.get());
+                case LIVE_PATH -> health(exchange, health.live());
+                case READY_PATH -> health(exchange, health.ready());
                 case "/", "/health" -> send(exchange, 200, "text/plain; charset=utf-8",
                         "imagefleet: /metrics (Prometheus), /health/live, /health/ready\n");
                 default -> send(exchange, 404, "text/plain; charset=utf-8", "not found; try /metrics, /health/live or /health/ready\n");
