@@ -16,8 +16,11 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -25,20 +28,26 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import java.util.stream.Stream;
 
 /**
- * {@code imagefleet submit}: publishes one job per image (a file, every image in a directory,
- * or a URL), or the JSON-lines jobs read from stdin. Prints each job id on stdout.
+ * {@code imagefleet submit}: publishes one job per image (a file, every file of a directory, or
+ * a URL), or the JSON-lines jobs read from stdin. Prints each job id on stdout.
+ *
+ * <p>A directory contributes every regular, non-hidden file below it (hidden directories are
+ * not entered), whatever its name: the worker finds the format in the bytes and answers
+ * UNSUPPORTED_FORMAT for a file that is not an image, so no image is skipped for an unusual
+ * extension ({@code .rgb8}, {@code .deep}, none at all). {@code --ext} narrows a directory to
+ * the given extensions; files named on the command line are always submitted.
  */
 @Command(name = "submit", mixinStandardHelpOptions = true,
         description = {"Publish jobs: image files, directories of images, URLs, or JSON-lines jobs on stdin ('-').",
+                "A directory contributes every regular, non-hidden file below it (the worker answers",
+                "UNSUPPORTED_FORMAT for what is not an image); --ext narrows that to some extensions.",
                 "Prints one job id per line."})
 public final class SubmitCommand implements Callable<Integer> {
-    static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "gif", "bmp", "tif", "tiff", "webp",
-            "psd", "tga", "pcx", "sgi", "rgb", "pnm", "pgm", "ppm", "pbm", "hdr", "icns", "iff", "pct", "pict", "ico");
 
     @Mixin
     KafkaOptions kafka;
@@ -49,6 +58,11 @@ public final class SubmitCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "NAME:WxH[:FORMAT[:QUALITY]]",
             description = "An output per flag (default thumb:256x256:jpeg:85).")
     List<String> outputs = new ArrayList<>();
+
+    @Option(names = "--ext", split = ",", paramLabel = "EXT",
+            description = "From directories, only files with these extensions (comma-separated or repeated, any case, "
+                    + "e.g. jpg,png). Default: every regular, non-hidden file.")
+    List<String> extensions = new ArrayList<>();
 
     @Option(names = "--fit", description = "How resizes fit their box: inside, cover, fill, exact (default inside).")
     String fit = "inside";
@@ -72,9 +86,10 @@ public final class SubmitCommand implements Callable<Integer> {
         String dir = target != null ? target : Path.of("imagefleet-out").toAbsolutePath().toUri().toString();
         List<OutputSpec> specs = (outputs.isEmpty() ? List.of("thumb:256x256:jpeg:85") : outputs).stream()
                 .map(OutputOption::parse).map(o -> o.toSpec(Fit.fromWire(fit), dir)).toList();
+        Set<String> only = extensionSet(extensions);
         for (String s : sources) {
             if (!s.equals("-")) {
-                for (String uri : expand(s)) {
+                for (String uri : expand(s, only)) {
                     Job job = Job.of(jobId(uri), uri, specs);
                     jobs.add(replyTo == null ? job : job.withReplyTo(replyTo));
                 }
@@ -140,20 +155,19 @@ public final class SubmitCommand implements Callable<Integer> {
         return lines;
     }
 
-    /** A source argument as URIs: a URL as it is, a file as its absolute URI, a directory as its images. */
-    static List<String> expand(String source) {
+    /**
+     * A source argument as URIs: a URL as it is, a file as its absolute URI, a directory as its
+     * regular, non-hidden files, sorted (only those with one of {@code extensions}, lower case,
+     * when there are some).
+     */
+    static List<String> expand(String source, Set<String> extensions) {
         String lower = source.toLowerCase(Locale.ROOT);
         if (lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("file:")) {
             return List.of(source);
         }
         Path p = Path.of(source).toAbsolutePath().normalize();
         if (Files.isDirectory(p)) {
-            try (Stream<Path> walk = Files.walk(p)) {
-                return walk.filter(Files::isRegularFile).filter(SubmitCommand::looksLikeImage).sorted()
-                        .map(f -> f.toUri().toString()).toList();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return filesUnder(p, extensions).stream().sorted().map(f -> f.toUri().toString()).toList();
         }
         if (!Files.isRegularFile(p)) {
             throw new IllegalArgumentException(source + " is not a file, a directory or a URL");
@@ -161,10 +175,52 @@ public final class SubmitCommand implements Callable<Integer> {
         return List.of(p.toUri().toString());
     }
 
-    static boolean looksLikeImage(Path file) {
+    /** The {@code --ext} values as lower-case extensions without the dot; empty means every file. */
+    static Set<String> extensionSet(List<String> values) {
+        Set<String> set = new TreeSet<>();
+        for (String v : values) {
+            String e = v.strip().toLowerCase(Locale.ROOT);
+            e = e.startsWith(".") ? e.substring(1) : e;
+            if (e.isEmpty() || e.contains("/") || e.contains(".")) {
+                throw new IllegalArgumentException("--ext takes extensions such as jpg,png; got '" + v + "'");
+            }
+            set.add(e);
+        }
+        return set;
+    }
+
+    private static List<Path> filesUnder(Path dir, Set<String> extensions) {
+        List<Path> files = new ArrayList<>();
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                    return !d.equals(dir) && hidden(d) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) {
+                    boolean regular = attrs.isRegularFile() || (attrs.isSymbolicLink() && Files.isRegularFile(f));
+                    if (regular && !hidden(f) && (extensions.isEmpty() || extensions.contains(extension(f)))) {
+                        files.add(f);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return files;
+    }
+
+    private static boolean hidden(Path p) {
+        return p.getFileName().toString().startsWith(".");
+    }
+
+    private static String extension(Path file) {
         String name = file.getFileName().toString();
         int dot = name.lastIndexOf('.');
-        return dot > 0 && IMAGE_EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
+        return dot > 0 ? name.substring(dot + 1).toLowerCase(Locale.ROOT) : "";
     }
 
     /** A readable, deterministic id: the file's stem plus a short hash of the whole URI. */

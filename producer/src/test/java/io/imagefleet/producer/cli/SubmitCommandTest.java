@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,22 +33,61 @@ class SubmitCommandTest {
     }
 
     @Test
-    void expand_directory_listsImagesOnlySorted() throws IOException {
+    void expand_directory_listsEveryRegularNonHiddenFileSorted() throws IOException {
+        Files.writeString(dir.resolve("b.png"), "x");
+        Files.writeString(dir.resolve("a.JPG"), "x");
+        Files.writeString(dir.resolve("icon.xpm"), "x");
+        Files.writeString(dir.resolve("notes.txt"), "x");
+        Files.writeString(dir.resolve("noextension"), "x");
+        Files.writeString(dir.resolve(".DS_Store"), "x");
+        Files.createDirectories(dir.resolve(".git"));
+        Files.writeString(dir.resolve(".git/HEAD"), "x");
+        Files.createDirectories(dir.resolve("sub"));
+        Files.writeString(dir.resolve("sub/c.rgb8"), "x");
+
+        List<String> uris = SubmitCommand.expand(dir.toString(), Set.of());
+
+        assertThat(uris).containsExactly(uri("a.JPG"), uri("b.png"), uri("icon.xpm"), uri("noextension"),
+                uri("notes.txt"), uri("sub/c.rgb8"));
+    }
+
+    @Test
+    void expand_directoryWithExtensions_listsOnlyThoseInAnyCase() throws IOException {
         Files.writeString(dir.resolve("b.png"), "x");
         Files.writeString(dir.resolve("a.JPG"), "x");
         Files.writeString(dir.resolve("notes.txt"), "x");
         Files.createDirectories(dir.resolve("sub"));
-        Files.writeString(dir.resolve("sub/c.webp"), "x");
+        Files.writeString(dir.resolve("sub/c.jpg"), "x");
 
-        List<String> uris = SubmitCommand.expand(dir.toString());
+        List<String> uris = SubmitCommand.expand(dir.toString(), SubmitCommand.extensionSet(List.of(".jpg", "PNG")));
 
-        assertThat(uris).containsExactly(dir.resolve("a.JPG").toUri().toString(), dir.resolve("b.png").toUri().toString(),
-                dir.resolve("sub/c.webp").toUri().toString());
+        assertThat(uris).containsExactly(uri("a.JPG"), uri("b.png"), uri("sub/c.jpg"));
+    }
+
+    @Test
+    void expand_fileNamedOnTheCommandLine_isSubmittedWhateverTheExtensionFilter() throws IOException {
+        Files.writeString(dir.resolve("notes.txt"), "x");
+
+        List<String> uris = SubmitCommand.expand(dir.resolve("notes.txt").toString(), Set.of("jpg"));
+
+        assertThat(uris).containsExactly(uri("notes.txt"));
+    }
+
+    @Test
+    void extensionSet_emptyOrDotted_isRefusedNamingTheValue() {
+        assertThatThrownBy(() -> SubmitCommand.extensionSet(List.of("jpg", "")))
+                .hasMessage("--ext takes extensions such as jpg,png; got ''");
+        assertThatThrownBy(() -> SubmitCommand.extensionSet(List.of("tar.gz")))
+                .hasMessage("--ext takes extensions such as jpg,png; got 'tar.gz'");
+    }
+
+    private String uri(String relative) {
+        return dir.resolve(relative).toUri().toString();
     }
 
     @Test
     void expand_missingPath_saysWhat() {
-        assertThatThrownBy(() -> SubmitCommand.expand(dir.resolve("nope").toString()))
+        assertThatThrownBy(() -> SubmitCommand.expand(dir.resolve("nope").toString(), Set.of()))
                 .hasMessageContaining("is not a file, a directory or a URL");
     }
 

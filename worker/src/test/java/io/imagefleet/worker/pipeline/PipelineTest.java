@@ -135,6 +135,39 @@ class PipelineTest {
         assertThat(r.error().code()).isEqualTo(ErrorCode.DECODE_FAILED);
     }
 
+    private Path truncatedResource(String name, String cutAfter) throws IOException {
+        byte[] bytes;
+        try (var res = PipelineTest.class.getResourceAsStream("/images/" + name)) {
+            bytes = res.readAllBytes();
+        }
+        String text = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
+        int cut = text.indexOf(cutAfter) + cutAfter.length();
+        return Files.write(in.resolve(name), java.util.Arrays.copyOf(bytes, cut));
+    }
+
+    @Test
+    void process_truncatedXpm_failsDecodeNamingTheRow() throws IOException {
+        Path src = truncatedResource("cpp2-4x3.xpm", "\"bbmm");
+
+        Result r = pipeline.process(job("x", src,
+                OutputSpec.of("t", List.of(Op.Resize.inside(50, 50)), Format.PNG, null, out.toUri().toString())), ctx);
+
+        assertThat(r.error().code()).isEqualTo(ErrorCode.DECODE_FAILED);
+        assertThat(r.error().message()).contains("XPM row 2 on line 16 is not closed");
+        assertThat(r.source().format()).isEqualTo("xpm");
+    }
+
+    @Test
+    void process_truncatedXbm_failsDecodeCountingTheValues() throws IOException {
+        Path src = truncatedResource("x11-10x3.xbm", "0xff,");
+
+        Result r = pipeline.process(job("x", src,
+                OutputSpec.of("t", List.of(Op.Resize.inside(50, 50)), Format.PNG, null, out.toUri().toString())), ctx);
+
+        assertThat(r.error().code()).isEqualTo(ErrorCode.DECODE_FAILED);
+        assertThat(r.error().message()).contains("XBM data ends after 3 of 6 values (at the end of the file, line 8)");
+    }
+
     @Test
     void process_textNamedJpg_failsUnsupportedFormat() throws IOException {
         Path src = Files.writeString(in.resolve("t.jpg"), "<html>not found</html>");

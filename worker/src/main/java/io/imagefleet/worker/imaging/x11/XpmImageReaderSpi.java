@@ -1,0 +1,62 @@
+package io.imagefleet.worker.imaging.x11;
+
+import javax.imageio.ImageReader;
+import javax.imageio.spi.ImageReaderSpi;
+import javax.imageio.stream.ImageInputStream;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * The ImageIO service provider for XPM3 pixmaps, registered through {@code META-INF/services}.
+ * Claims a stream that starts with the {@code /* XPM *}{@code /} comment. Holds the X11 colour
+ * name table, loaded the first time a file names a colour. Thread-safe.
+ */
+public final class XpmImageReaderSpi extends ImageReaderSpi {
+    private volatile X11Colours x11Colours;
+
+    /** Called by the service loader. */
+    public XpmImageReaderSpi() {
+        super("imagefleet", "1.0", new String[] {"xpm", "XPM"}, new String[] {"xpm"},
+                new String[] {"image/x-xpixmap", "image/x-xpm"}, XpmImageReader.class.getName(),
+                new Class<?>[] {ImageInputStream.class}, null,
+                false, null, null, null, null, false, null, null, null, null);
+    }
+
+    @Override
+    public boolean canDecodeInput(Object source) throws IOException {
+        if (!(source instanceof ImageInputStream in)) {
+            return false;
+        }
+        in.mark();
+        try {
+            return XpmHeader.sniff(in);
+        } finally {
+            in.reset();
+        }
+    }
+
+    @Override
+    public ImageReader createReaderInstance(Object extension) {
+        return new XpmImageReader(this);
+    }
+
+    @Override
+    public String getDescription(Locale locale) {
+        return "X pixmap (XPM3) reader";
+    }
+
+    /** X.Org's colour names, read on first use. */
+    X11Colours x11Colours() {
+        X11Colours c = x11Colours;
+        if (c == null) {
+            synchronized (this) {
+                c = x11Colours;
+                if (c == null) {
+                    c = X11Colours.load();
+                    x11Colours = c;
+                }
+            }
+        }
+        return c;
+    }
+}
