@@ -3,10 +3,12 @@ package io.imagefleet.config;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -17,6 +19,7 @@ import java.util.function.Function;
 public final class Env {
     private final Map<String, String> values;
     private final List<String> problems = new ArrayList<>();
+    private final Set<String> read = new LinkedHashSet<>();
 
     public Env(Map<String, String> values) {
         this.values = Map.copyOf(values);
@@ -29,6 +32,7 @@ public final class Env {
 
     /** The value, or empty when unset or blank. */
     public Optional<String> get(String key) {
+        read.add(key);
         String v = values.get(key);
         return v == null || v.isBlank() ? Optional.empty() : Optional.of(v.trim());
     }
@@ -100,6 +104,14 @@ public final class Env {
             throw new IllegalArgumentException("must be one of " + Arrays.stream(type.getEnumConstants())
                     .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-')).toList());
         }, "one of the listed values");
+    }
+
+    /**
+     * Every key asked for so far, set or not: after a configuration is built, the keys it
+     * understands (the deploy manifests are checked against these).
+     */
+    public Set<String> keysRead() {
+        return Set.copyOf(read);
     }
 
     /** Records a problem found by a caller's own rule (across keys, say). */

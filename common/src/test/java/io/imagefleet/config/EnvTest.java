@@ -72,4 +72,16 @@ class EnvTest {
         assertThat(ByteSize.parse("4096")).isEqualTo(4096);
         assertThat(ByteSize.format(3L << 19)).isEqualTo("1.5 MiB");
     }
+
+    @Test
+    void keysRead_afterTypedReads_listsEveryKeyAskedForSetOrNot() {
+        Env env = new Env(Map.of("IMAGEFLEET_THREADS", "4", "IMAGEFLEET_UNUSED", "x"));
+
+        env.intBetween("IMAGEFLEET_THREADS", 1, 1, 8);
+        env.duration("IMAGEFLEET_JOB_TIMEOUT", java.time.Duration.ofSeconds(60));
+        env.list("IMAGEFLEET_FILE_ROOTS");
+
+        assertThat(env.keysRead()).containsExactlyInAnyOrder("IMAGEFLEET_THREADS", "IMAGEFLEET_JOB_TIMEOUT",
+                "IMAGEFLEET_FILE_ROOTS");
+    }
 }

@@ -100,11 +100,28 @@ public final class WorkerMain {
         SupervisorLink link = supervised ? SupervisorLink.overStdio() : null;
         WorkerConfig config = WorkerConfig.fromEnv(env);
         String host = env.getOrDefault("HOSTNAME", localHostName());
-        log.info("worker starting with {}", config.describe());
+        if (link == null) {
+            log.info("worker starting with {}", config.describe());
+        } else {
+            // The supervisor logged the same configuration once for all its worker JVMs.
+            log.debug("worker starting with {}", config.describe());
+        }
         hardenProcess();
         MemoryBudget budget = MemoryBudget.ofHeap(config.memoryBudget());
+        try (WorkerTelemetry telemetry = new WorkerTelemetry(config.observability(),
+                link == null ? Integer.toString(slot) : null, config.topics(), budget)) {
+            if (link == null) {
+                // Before anything slow, so that the probes answer (not ready yet) while the worker starts.
+                telemetry.serve();
+            }
+            return runWorker(config, host, slot, link, budget, telemetry, extraSources);
+        }
+    }
+
+    private static int runWorker(WorkerConfig config, String host, int slot, SupervisorLink link, MemoryBudget budget,
+                                 WorkerTelemetry telemetry, Map<String, Source> extraSources) throws InterruptedException {
         StuckJobs stuck = new StuckJobs(config.jobTimeout());
-        Pipeline pipeline = pipeline(config, host, budget, stuck, extraSources);
+        Pipeline pipeline = pipeline(config, host, budget, stuck, extraSources, telemetry::natives);
 
         Stopper stop = new Stopper(link);
         // Handle the signals ourselves rather than through shutdown hooks, so a drained stop exits 0.
@@ -121,19 +138,26 @@ public final class WorkerMain {
             }
             slot = given.getAsInt();
         }
-        return consume(new Parts(config, host, slot, link, pipeline, budget, stuck), stop);
+        return consume(new Parts(config, host, slot, link, pipeline, budget, stuck, telemetry), stop);
     }
 
     /** What the consuming half of a worker is built from. */
     private record Parts(WorkerConfig config, String host, int slot, SupervisorLink link, Pipeline pipeline,
-                         MemoryBudget budget, StuckJobs stuck) {
+                         MemoryBudget budget, StuckJobs stuck, WorkerTelemetry telemetry) {
     }
 
     /** The pipeline a worker runs jobs with: sources, codecs (native when available), stores, admission, watchdog. */
     static Pipeline pipeline(WorkerConfig config, String host, MemoryBudget budget, StuckJobs stuck,
                              Map<String, Source> extraSources) {
+        return pipeline(config, host, budget, stuck, extraSources, natives -> { });
+    }
+
+    /** The same, telling {@code loaded} which native codecs it found (for the metrics). */
+    static Pipeline pipeline(WorkerConfig config, String host, MemoryBudget budget, StuckJobs stuck,
+                             Map<String, Source> extraSources, java.util.function.Consumer<NativeCodecs> loaded) {
         NativeCodecs natives = loadNatives(config);
         natives.report().forEach(line -> log.info("native codecs: {}", line));
+        loaded.accept(natives);
         HttpConnector http = new HttpConnector(
                 new AddressPolicy(config.http().allowHosts(), config.http().allowPrivate()),
                 (SSLSocketFactory) SSLSocketFactory.getDefault(), config.http().connectTimeout(), "imagefleet/" + host);
@@ -168,8 +192,9 @@ public final class WorkerMain {
                 }
             }
         };
-        LoopHooks hooks = p.link() == null ? new LoopHooks(counter, Suspicions.NONE)
-                : new LoopHooks(LoopListener.all(p.link(), counter), p.link());
+        LoopListener seen = LoopListener.all(counter, p.telemetry().loopListener());
+        LoopHooks hooks = p.link() == null ? new LoopHooks(seen, Suspicions.NONE)
+                : new LoopHooks(LoopListener.all(p.link(), seen), p.link());
         LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout(),
                 config.retry());
         String clientId = "imagefleet-" + p.host() + "-" + p.slot();
@@ -179,10 +204,15 @@ public final class WorkerMain {
         ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(named("imagefleet-retry-"));
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));
-        ConsumerLoop loop = new ConsumerLoop(consumer, outbox(config, clientId, p.host(), p.slot(), consumer),
+        ConsumerLoop loop = new ConsumerLoop(consumer,
+                outbox(config, clientId, p.host(), p.slot(), consumer, p.telemetry()),
                 p.pipeline()::process, pool, retries,
-                new Replies(config.topics().results(), config.topics().dlq()),
+                new Replies(config.topics().results(), config.topics().dlq(), p.telemetry().replyListener()),
                 settings, Clock.systemUTC(), hooks);
+        p.telemetry().attach(loop, consumer);
+        if (p.link() != null) {
+            p.telemetry().reportTo(p.link());
+        }
         stop.attach(loop);
         p.stuck().attach(loop, recycler);
         recycler.start(loop::recycle);
@@ -202,14 +232,15 @@ public final class WorkerMain {
      * its dead predecessor left open.
      */
     private static Outbox outbox(WorkerConfig config, String clientId, String host, int slot,
-                                 KafkaConsumer<byte[], byte[]> consumer) {
+                                 KafkaConsumer<byte[], byte[]> consumer, WorkerTelemetry telemetry) {
         if (config.delivery() == Delivery.EXACTLY_ONCE) {
             String transactionalId = "imagefleet-" + config.groupId() + "-" + host + "-slot-" + slot;
             log.info("exactly-once delivery: results and offsets in transactions of {}", transactionalId);
-            return Outbox.exactlyOnce(() -> new KafkaProducer<>(KafkaClients.producer(config, clientId, transactionalId)),
-                    consumer);
+            return Outbox.exactlyOnce(() -> telemetry.producer(
+                    new KafkaProducer<>(KafkaClients.producer(config, clientId, transactionalId))), consumer);
         }
-        return Outbox.atLeastOnce(new KafkaProducer<>(KafkaClients.producer(config, clientId)), consumer);
+        return Outbox.atLeastOnce(telemetry.producer(new KafkaProducer<>(KafkaClients.producer(config, clientId))),
+                consumer);
     }
 
     private static int exit(Recycler recycler, MemoryBudget budget, SupervisorLink link) {

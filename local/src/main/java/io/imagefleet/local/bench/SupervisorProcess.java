@@ -53,6 +53,8 @@ final class SupervisorProcess implements AutoCloseable {
         // To a file that a thread follows: reading the process's own pipe races with its exit.
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());
         pb.environment().putAll(env);
+        // The pod's /metrics and /health on a free port, so the bench never collides with a running fleet.
+        pb.environment().putIfAbsent("IMAGEFLEET_METRICS_PORT", "0");
         return new SupervisorProcess(pb.start(), logFile);
     }
 

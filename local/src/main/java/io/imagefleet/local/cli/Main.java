@@ -2,6 +2,7 @@ package io.imagefleet.local.cli;
 
 import io.imagefleet.config.ConfigException;
 import io.imagefleet.local.bench.BenchCommand;
+import io.imagefleet.local.status.StatusCommand;
 import io.imagefleet.producer.cli.DlqCommand;
 import io.imagefleet.producer.cli.ResultsCommand;
 import io.imagefleet.producer.cli.SubmitCommand;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "imagefleet", mixinStandardHelpOptions = true, version = "imagefleet 0.1.0",
         description = "A queue-driven image-processing fleet: Kafka in, isolated worker JVMs, results out.",
         subcommands = {DemoCommand.class, BrokerCommand.class, WorkerCommand.class, SubmitCommand.class,
-                ResultsCommand.class, DlqCommand.class, BenchCommand.class})
+                ResultsCommand.class, StatusCommand.class, DlqCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -35,6 +35,8 @@ public final class WorkerProcesses implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(logDir.resolve("worker-" + slot + ".log").toFile());
             pb.environment().putAll(env);
+            // Several workers on one machine: each serves /metrics and /health on a free port unless told one.
+            pb.environment().putIfAbsent("IMAGEFLEET_METRICS_PORT", "0");
             fleet.processes.add(pb.start());
         }
         return fleet;

@@ -52,6 +52,7 @@ class ShutdownTest {
         env.put("IMAGEFLEET_CHILD_HEAP", "160m");
         env.put("IMAGEFLEET_CHILD_JVM_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
         env.put("IMAGEFLEET_SHUTDOWN_GRACE", GRACE.toSeconds() + "s");
+        env.put("IMAGEFLEET_METRICS_PORT", "0");
         ProcessBuilder pb = new ProcessBuilder(JvmCommand.of(Main.class.getName()).jvm("-Xmx128m")
                 .args("worker", "--processes", "2").toList())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("supervisor.log").toFile());

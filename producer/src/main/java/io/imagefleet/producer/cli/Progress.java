@@ -33,6 +33,27 @@ public abstract class Progress implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether stdout is a terminal (for output meant for a person rather than a pipe): told by
+     * the launcher, else asked of the console (which, on Java 22+, is a terminal only when both
+     * stdin and stdout are).
+     */
+    public static boolean stdoutOnTerminal() {
+        String told = System.getProperty("imagefleet.stdout.tty");
+        if (told != null) {
+            return Boolean.parseBoolean(told);
+        }
+        var console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            return (Boolean) console.getClass().getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
+    }
+
     /** A progress display for {@code total} items of work named {@code task}. */
     public static Progress start(String task, long total, String unit) {
         return onTerminal() ? new Bar(task, total, unit) : new Lines(task, total, unit, System.err);

@@ -22,7 +22,10 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code imagefleet results}: prints results as JSON lines, from the beginning of the topic (or
- * from the end with {@code --follow}); {@code --await N} stops after N distinct jobs.
+ * from the end with {@code --follow}); {@code --await N} stops after N distinct jobs. With
+ * {@code --follow} on a terminal it shows a live view instead (a readable line per result and a
+ * status line); JSON lines still go to {@code --out}, or to stdout with {@code --json} or when
+ * stdout is not a terminal.
  */
 @Command(name = "results", mixinStandardHelpOptions = true,
         description = "Consume results and print them as JSON lines.")
@@ -48,6 +51,9 @@ public final class ResultsCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Write the JSON lines to this file instead of stdout.")
     Path out;
 
+    @Option(names = "--json", description = "With --follow on a terminal: JSON lines on stdout rather than the live view.")
+    boolean json;
+
     @Override
     public Integer call() throws IOException {
         ResultReader.Start start = start();
@@ -55,20 +61,30 @@ public final class ResultsCommand implements Callable<Integer> {
         int goal = await != null ? await : (!wanted.isEmpty() && !follow ? wanted.size() : -1);
         long deadline = goal > 0 ? System.nanoTime() + Durations.parse(timeout).toNanos() : Long.MAX_VALUE;
         Set<String> seen = new HashSet<>();
+        boolean live = follow && !json && Progress.stdoutOnTerminal();
         try (OutputStream sink = out == null ? null : Files.newOutputStream(out);
-             PrintStream print = sink == null ? System.out : new PrintStream(sink, true, StandardCharsets.UTF_8);
+             PrintStream print = sink == null ? (live ? null : System.out) : new PrintStream(sink, true, StandardCharsets.UTF_8);
              ResultReader reader = new ResultReader(kafka.kafka(), kafka.topics().results(), start);
-             Progress progress = goal > 1 ? Progress.start("results", goal, "jobs") : null) {
+             ResultView view = live ? new ResultView(System.out, true, System::nanoTime) : null;
+             Progress progress = goal > 1 && !live ? Progress.start("results", goal, "jobs") : null) {
             while (System.nanoTime() < deadline) {
                 for (ReceivedResult r : reader.poll(Duration.ofMillis(200))) {
                     String id = r.result().jobId();
                     if (!wanted.isEmpty() && !wanted.contains(id)) {
                         continue;
                     }
-                    print.println(r.json());
+                    if (print != null) {
+                        print.println(r.json());
+                    }
+                    if (view != null) {
+                        view.show(r);
+                    }
                     if (seen.add(id) && progress != null) {
                         progress.step();
                     }
+                }
+                if (view != null) {
+                    view.tick();
                 }
                 if (goal > 0 && seen.size() >= goal) {
                     return 0;

@@ -36,6 +36,8 @@ import java.util.Map;
  * @param memoryBudget    {@code IMAGEFLEET_MEMORY_BUDGET}: the share of the maximum heap that admitted jobs may reserve
  * @param recycle         {@code IMAGEFLEET_RECYCLE_*}: when this worker JVM recycles
  * @param retry           {@code IMAGEFLEET_RETRY_*}: how retryable failures are tried again
+ * @param observability   {@code IMAGEFLEET_METRICS_*}, {@code IMAGEFLEET_LOG_FORMAT}, {@code IMAGEFLEET_LIVENESS_TIMEOUT}:
+ *                        metrics, health and logs
  */
 public record WorkerConfig(
         KafkaSettings kafka,
@@ -54,7 +56,8 @@ public record WorkerConfig(
         NativeMode nativeCodecs,
         double memoryBudget,
         RecyclePolicy recycle,
-        RetryPolicy retry) {
+        RetryPolicy retry,
+        Observability observability) {
 
     public static final String DEFAULT_GROUP = "imagefleet-workers";
     public static final double DEFAULT_MEMORY_BUDGET = 0.6;
@@ -70,7 +73,11 @@ public record WorkerConfig(
 
     /** Reads and checks every setting; throws a ConfigException naming every bad key at once. */
     public static WorkerConfig fromEnv(Map<String, String> environment) {
-        Env env = new Env(environment);
+        return fromEnv(new Env(environment));
+    }
+
+    /** The same, from an {@link Env} (whose {@link Env#keysRead()} then lists every key a worker reads). */
+    public static WorkerConfig fromEnv(Env env) {
         WorkerConfig c = new WorkerConfig(
                 KafkaSettings.fromEnv(env),
                 Topics.fromEnv(env),
@@ -96,7 +103,8 @@ public record WorkerConfig(
                 new RetryPolicy(
                         env.intBetween("IMAGEFLEET_RETRY_ATTEMPTS", RetryPolicy.DEFAULT.maxAttempts(), 1, 100),
                         env.duration("IMAGEFLEET_RETRY_BACKOFF", RetryPolicy.DEFAULT.backoff()),
-                        env.duration("IMAGEFLEET_RETRY_BACKOFF_MAX", RetryPolicy.DEFAULT.maxBackoff())));
+                        env.duration("IMAGEFLEET_RETRY_BACKOFF_MAX", RetryPolicy.DEFAULT.maxBackoff())),
+                Observability.fromEnv(env));
         refuseUnsafeOverrides(env, c.kafka());
         if (c.retry().backoff().compareTo(c.retry().maxBackoff()) > 0) {
             env.reject("IMAGEFLEET_RETRY_BACKOFF must not be longer than IMAGEFLEET_RETRY_BACKOFF_MAX ("
@@ -174,6 +182,7 @@ public record WorkerConfig(
         m.put("memoryBudget", memoryBudget);
         m.put("recycle", recycle);
         m.put("retry", retry);
+        m.put("observability", observability);
         return m;
     }
 }

@@ -6,6 +6,7 @@ import io.imagefleet.wire.Job;
 import io.imagefleet.wire.JobCodec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.worker.pipeline.JobContext;
+import io.imagefleet.worker.pipeline.JobLogContext;
 import io.imagefleet.worker.pipeline.Pipeline;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -190,6 +191,7 @@ public final class ConsumerLoop implements Runnable {
         startWaiting();
         applyBackpressure();
         maybeCommit();
+        listener.turned();
         if (blocked()) {
             awaitProgress(settings.pollTimeout());
         }
@@ -304,6 +306,7 @@ public final class ConsumerLoop implements Runnable {
         Result result;
         JobContext ctx = new JobContext(settings.workerId(), t.attempt, queuedMs(t.record));
         running.put(Thread.currentThread(), t);
+        JobLogContext.enter(t.job.id(), t.tp + "@" + t.offset());
         try {
             result = handler.process(t.job, ctx);
         } catch (RuntimeException e) {

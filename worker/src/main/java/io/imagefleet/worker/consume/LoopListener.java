@@ -23,6 +23,10 @@ public interface LoopListener {
         ABANDONED
     }
 
+    /** The loop finished a turn (poll, hand out, collect, commit): it is alive and polling. */
+    default void turned() {
+    }
+
     /** A record was taken into work: a pool thread runs it, or its answer is being sent. */
     default void jobStarted(TopicPartition tp, long offset, String jobId) {
     }
@@ -47,6 +51,11 @@ public interface LoopListener {
     static LoopListener all(LoopListener... listeners) {
         List<LoopListener> list = List.of(listeners);
         return new LoopListener() {
+            @Override
+            public void turned() {
+                list.forEach(LoopListener::turned);
+            }
+
             @Override
             public void jobStarted(TopicPartition tp, long offset, String jobId) {
                 list.forEach(l -> l.jobStarted(tp, offset, jobId));

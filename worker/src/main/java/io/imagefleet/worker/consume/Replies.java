@@ -15,16 +15,22 @@ import java.time.Instant;
 /**
  * Builds the records a worker sends: results (keyed by job id, correlation and trace headers
  * echoed from the job) and dead letters (the original key, value and headers, plus the error
- * headers). Stateless apart from the codec; thread-safe.
+ * headers), telling a {@link ReplyListener} of each. Stateless apart from the codec; thread-safe.
  */
 public final class Replies {
     private final ResultCodec codec = new ResultCodec();
     private final String resultsTopic;
     private final String dlqTopic;
+    private final ReplyListener listener;
 
     public Replies(String resultsTopic, String dlqTopic) {
+        this(resultsTopic, dlqTopic, ReplyListener.NONE);
+    }
+
+    public Replies(String resultsTopic, String dlqTopic, ReplyListener listener) {
         this.resultsTopic = resultsTopic;
         this.dlqTopic = dlqTopic;
+        this.listener = listener;
     }
 
     /** The result record, on the job's replyTo or else the results topic. */
@@ -36,6 +42,7 @@ public final class Replies {
                 headers.add(name, h.value());
             }
         }
+        listener.result(job, result);
         return new ProducerRecord<>(replyTo == null ? resultsTopic : replyTo, null,
                 result.jobId().getBytes(StandardCharsets.UTF_8), codec.encode(result), headers);
     }
@@ -51,6 +58,7 @@ public final class Replies {
         headers.add(Headers.ORIGINAL_OFFSET, utf8(Long.toString(job.offset())));
         headers.add(Headers.ATTEMPTS, utf8(Integer.toString(attempts)));
         headers.add(Headers.FAILED_AT, utf8(failedAt.toString()));
+        listener.deadLetter(job, code, attempts);
         return new ProducerRecord<>(dlqTopic, null, job.key(), job.value(), headers);
     }
 

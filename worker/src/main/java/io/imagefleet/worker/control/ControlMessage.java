@@ -21,6 +21,8 @@ import java.util.Map;
         @JsonSubTypes.Type(value = ControlMessage.Committed.class, name = "committed"),
         @JsonSubTypes.Type(value = ControlMessage.RecycleRequest.class, name = "recycle-request"),
         @JsonSubTypes.Type(value = ControlMessage.Exiting.class, name = "exiting"),
+        @JsonSubTypes.Type(value = ControlMessage.Heartbeat.class, name = "heartbeat"),
+        @JsonSubTypes.Type(value = ControlMessage.Metrics.class, name = "metrics"),
         @JsonSubTypes.Type(value = ControlMessage.Go.class, name = "go"),
         @JsonSubTypes.Type(value = ControlMessage.Suspects.class, name = "suspects"),
         @JsonSubTypes.Type(value = ControlMessage.RecycleGrant.class, name = "recycle-grant"),
@@ -77,6 +79,28 @@ public sealed interface ControlMessage {
      */
     record Exiting(int exitCode, long answered, long peakRssBytes, long admissionHighWater, long admissionCapacity)
             implements ControlMessage {
+    }
+
+    /**
+     * Sent every second by a child that has its go, from a timer (not the poll thread), so that a
+     * stopped or frozen JVM falls silent and a stuck poll loop shows in {@code pollAgeMs}.
+     *
+     * @param pollAgeMs  milliseconds since the consumer loop last finished a turn (poll, hand out,
+     *                   collect, commit); -1 before its first turn
+     * @param state      the loop's lifecycle state ({@code running}, {@code draining}...)
+     * @param partitions how many partitions the child holds
+     * @param joined     whether the consumer has completed a join of the group (it may have been
+     *                   given no partitions: the group has none for it)
+     */
+    record Heartbeat(long pollAgeMs, String state, int partitions, boolean joined) implements ControlMessage {
+    }
+
+    /**
+     * The child's meters in the Prometheus text format, without a slot label: the supervisor adds
+     * the slot and serves them with its own at {@code /metrics}. Sent every
+     * {@code IMAGEFLEET_METRICS_INTERVAL}.
+     */
+    record Metrics(String prometheus) implements ControlMessage {
     }
 
     // ---- supervisor to child ----

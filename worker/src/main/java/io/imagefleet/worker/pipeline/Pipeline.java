@@ -80,13 +80,13 @@ public final class Pipeline {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            clock.lap(failedStage(clock));
+            clock.fail(failedStage(clock));
             return failed(job, context, sourceInfo, clock, ErrorCode.INTERNAL, "interrupted while waiting for memory");
         } catch (JobFailure f) {
-            clock.lap(failedStage(clock));
+            clock.fail(failedStage(clock));
             return failed(job, context, sourceInfo, clock, f.code(), f.getMessage());
         } catch (RuntimeException e) {
-            clock.lap(failedStage(clock));
+            clock.fail(failedStage(clock));
             return failed(job, context, sourceInfo, clock, ErrorCode.INTERNAL, "unexpected " + e);
         }
     }

@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
 /**
  * Times the stages of one job. Each {@link #lap} charges the time since the previous lap to a
  * stage, in whole milliseconds taken from the running total, so the stages always add up to
- * {@code totalMs} exactly. Used by one thread.
+ * {@code totalMs} exactly. It also names the stage being entered in the thread's
+ * {@link JobLogContext}. Used by one thread.
  */
 public final class StageClock {
     /** The stages of the pipeline, in order. */
@@ -20,10 +21,12 @@ public final class StageClock {
     private final Map<Stage, Long> millis = new EnumMap<>(Stage.class);
     private long lastMs;
     private Stage last;
+    private boolean failed;
 
     public StageClock(LongSupplier nanos) {
         this.nanos = nanos;
         this.start = nanos.getAsLong();
+        JobLogContext.stage(Stage.FETCH);
     }
 
     /** Charges the time since the previous lap (or the start) to the stage. */
@@ -32,6 +35,17 @@ public final class StageClock {
         millis.merge(stage, nowMs - lastMs, Long::sum);
         lastMs = nowMs;
         last = stage;
+        JobLogContext.stage(next());
+    }
+
+    /**
+     * Charges the time since the previous lap to the stage the job failed in; the thread's
+     * logging context keeps naming that stage, for the lines that report the failure.
+     */
+    public void fail(Stage stage) {
+        lap(stage);
+        failed = true;
+        JobLogContext.stage(stage);
     }
 
     /**
@@ -49,8 +63,15 @@ public final class StageClock {
         return millis.getOrDefault(stage, 0L);
     }
 
-    /** The timings so far; {@code queuedMs} is measured by the caller. */
+    /**
+     * The timings so far; {@code queuedMs} is measured by the caller. Asked for when the result
+     * is made: from here on the thread's logging context says {@code answer} (unless the job
+     * failed, when it keeps the stage of the failure).
+     */
     public Result.Timings timings(long queuedMs) {
+        if (!failed) {
+            JobLogContext.answering();
+        }
         return new Result.Timings(queuedMs, millis(Stage.FETCH), millis(Stage.PROBE), millis(Stage.ADMIT),
                 millis(Stage.DECODE), millis(Stage.PROCESS), millis(Stage.ENCODE), millis(Stage.STORE), lastMs);
     }

@@ -26,6 +26,14 @@ public final class ChildHeap {
         return Math.max(MIN, Math.min(MAX, heap));
     }
 
+    /**
+     * The container memory that {@code processes} worker JVMs of {@code heap} bytes each need,
+     * with the reserve for the supervisor and the spare: the inverse of {@link #derive}.
+     */
+    public static long needed(int processes, long heap) {
+        return SUPERVISOR_RESERVE + (long) Math.ceil(processes * (heap / HEAP_SHARE));
+    }
+
     /** The memory this process may use: the container limit when there is one (the JDK reads cgroups), else physical memory. */
     public static long totalMemory() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();

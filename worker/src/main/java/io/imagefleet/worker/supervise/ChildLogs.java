@@ -1,17 +1,24 @@
 package io.imagefleet.worker.supervise;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Where the worker JVMs' log lines go, decided line by line, since a spare JVM takes a slot only
- * when it is put to work: onto one stream with a {@code slot-N|} prefix, or into one file per
+ * when it is put to work: onto one stream with a {@code slot-N|} prefix, onto one stream as JSON
+ * lines with a {@code slot} field (with {@code IMAGEFLEET_LOG_FORMAT=json}), or into one file per
  * slot ({@code worker-N.log}, {@code worker-spare.log} before a spare has a slot). Thread-safe.
  */
 public abstract sealed class ChildLogs {
@@ -21,6 +28,15 @@ public abstract sealed class ChildLogs {
     /** Lines onto one stream, each with its slot as a prefix. */
     public static ChildLogs prefixed(PrintStream out) {
         return new Prefixed(out);
+    }
+
+    /**
+     * JSON lines onto one stream: a child's JSON log line gets {@code "slot":"slot-N"} as its first
+     * field; anything else it wrote (JVM warnings, a crash report) becomes a JSON line of its own,
+     * with the text as its message, so that every line of the stream is one JSON object.
+     */
+    public static ChildLogs json(PrintStream out, Clock clock) {
+        return new Json(out, clock);
     }
 
     /** Lines into {@code worker-N.log} files in a directory, appended. */
@@ -42,6 +58,39 @@ public abstract sealed class ChildLogs {
         @Override
         void line(int slot, String line) {
             out.println(label(slot) + "| " + line);
+        }
+    }
+
+    private static final class Json extends ChildLogs {
+        private final ObjectMapper mapper = JsonMapper.builder().build();
+        private final PrintStream out;
+        private final Clock clock;
+
+        Json(PrintStream out, Clock clock) {
+            this.out = out;
+            this.clock = clock;
+        }
+
+        @Override
+        void line(int slot, String line) {
+            String label = label(slot);
+            String trimmed = line.strip();
+            if (trimmed.startsWith("{") && trimmed.endsWith("}")) {
+                String rest = trimmed.substring(1).stripLeading();
+                out.println("{\"slot\":\"" + label + "\"" + (rest.startsWith("}") ? "" : ",") + rest);
+                return;
+            }
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("@timestamp", clock.instant().toString());
+            m.put("level", "WARN");
+            m.put("logger_name", "worker-jvm-output");
+            m.put("slot", label);
+            m.put("message", line);
+            try {
+                out.println(mapper.writeValueAsString(m));
+            } catch (JsonProcessingException e) {
+                out.println(label + "| " + line);
+            }
         }
     }
 

@@ -41,6 +41,12 @@ final class Slot {
     long rejoinFrom;
     Duration rejoin;
     PendingRecycle awaitingFirstJob;
+    /** When the current JVM's loop last turned (from its heartbeats; its go until the first). */
+    long lastTurnNanos;
+    boolean joined;
+    int heldPartitions;
+    /** When the slot lost its last JVM, or -1 while it has one. */
+    long downSinceNanos = -1;
 
     Slot(int index) {
         this.index = index;
@@ -56,6 +62,8 @@ final class Slot {
         recycleDetail = null;
         draining = false;
         successorReady = false;
+        joined = false;
+        heldPartitions = 0;
     }
 
     /** Forgets answered records below the committed positions. */
@@ -66,9 +74,13 @@ final class Slot {
         });
     }
 
-    SlotStatus status() {
+    SlotStatus status(long now) {
+        boolean consuming = current != null && !draining;
+        SlotStatus.Liveness health = new SlotStatus.Liveness(consuming,
+                consuming ? (now - lastTurnNanos) / 1_000_000 : -1, joined, heldPartitions,
+                current == null && downSinceNanos >= 0 ? (now - downSinceNanos) / 1_000_000 : -1, consecutiveCrashes);
         return new SlotStatus(index, generation, current == null ? -1 : current.pid(), inFlight.size(), answered,
-                List.copyOf(partitions));
+                List.copyOf(partitions), health);
     }
 
     /** A recycle whose new JVM has not started a job yet: the gap is still open. */

@@ -11,9 +11,26 @@ import java.util.List;
  * @param inFlight   records the running JVM has in flight
  * @param answered   records the running JVM has answered
  * @param partitions the partitions the slot last reported
+ * @param health     how the slot's poll loop is doing, for the health checks
  */
-public record SlotStatus(int slot, int generation, long pid, int inFlight, long answered, List<String> partitions) {
+public record SlotStatus(int slot, int generation, long pid, int inFlight, long answered, List<String> partitions,
+                         Liveness health) {
     public SlotStatus {
         partitions = List.copyOf(partitions);
+    }
+
+    /**
+     * A slot's liveness at one moment.
+     *
+     * @param consuming          whether a worker JVM in the slot has its go and is not draining
+     * @param pollAgeMs          while consuming: milliseconds since its consumer loop last turned, as of its
+     *                           last heartbeat plus the time since (from its go, before its first turn); else -1
+     * @param joined             whether its consumer has completed a join of the group
+     * @param heldPartitions     partitions it holds, from its last heartbeat
+     * @param downForMs          how long the slot has had no worker JVM at all (crash backoff, failed launch); -1 when it has one
+     * @param consecutiveCrashes crashes in a row
+     */
+    public record Liveness(boolean consuming, long pollAgeMs, boolean joined, int heldPartitions, long downForMs,
+                           int consecutiveCrashes) {
     }
 }

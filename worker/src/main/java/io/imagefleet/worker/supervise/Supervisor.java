@@ -13,8 +13,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -88,6 +90,11 @@ public final class Supervisor {
     private volatile State state = State.STARTING;
     private volatile List<SlotStatus> status = List.of();
     private volatile int exitCode;
+    /** When the supervisor's thread last went round its loop: a stuck supervisor is not live. */
+    private volatile long lastTickNanos;
+    private volatile int suspectCount;
+    /** Each slot's latest meters from its worker JVM, in the Prometheus text format without a slot label. */
+    private final Map<Integer, String> childMetrics = new ConcurrentHashMap<>();
 
     public Supervisor(SupervisorConfig config, ChildLauncher launcher, SupervisorListener listener, Clock clock,
                       LongSupplier nanos) {
@@ -101,6 +108,7 @@ public final class Supervisor {
             slots.add(new Slot(i));
         }
         this.lastRecycleEndNanos = nanos.getAsLong() - config.recycleMinGap().toNanos();
+        this.lastTickNanos = nanos.getAsLong();
     }
 
     /** Starts every slot's worker JVM, the spare, and the supervisor's thread. */
@@ -109,7 +117,10 @@ public final class Supervisor {
         work.add(() -> {
             state = State.RUNNING;
             startAotTraining();
-            slots.forEach(s -> s.current = spawn(s));
+            slots.forEach(s -> {
+                s.downSinceNanos = nanos.getAsLong();
+                s.current = spawn(s);
+            });
             startSpare();
         });
         t.start();
@@ -138,6 +149,21 @@ public final class Supervisor {
         return status;
     }
 
+    /** When the supervisor's thread last went round its loop (every 100 ms while it is well), in {@code nanos} time. */
+    public long lastTickNanos() {
+        return lastTickNanos;
+    }
+
+    /** Records suspected of killing worker JVMs now (run alone, or given up). */
+    public int suspectCount() {
+        return suspectCount;
+    }
+
+    /** Each slot's latest meters from its running worker JVM (Prometheus text, no slot label), by slot. */
+    public Map<Integer, String> childMetrics() {
+        return Map.copyOf(childMetrics);
+    }
+
     public List<RecycleRecord> recycles() {
         return List.copyOf(recycles);
     }
@@ -164,7 +190,9 @@ public final class Supervisor {
                     r = work.poll();
                 }
                 maintain();
-                status = slots.stream().map(Slot::status).toList();
+                long now = nanos.getAsLong();
+                status = slots.stream().map(s -> s.status(now)).toList();
+                lastTickNanos = now;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 log.warn("supervisor thread interrupted; killing the children");
@@ -212,8 +240,19 @@ public final class Supervisor {
             case ControlMessage.RecycleRequest m -> onRecycleRequest(slot, m, now);
             case ControlMessage.Exiting m -> exits.add(new ExitReport(slot.index, child.generation(), m.exitCode(),
                     m.answered(), m.peakRssBytes(), m.admissionHighWater(), m.admissionCapacity()));
+            case ControlMessage.Heartbeat m -> onHeartbeat(slot, m, now);
+            case ControlMessage.Metrics m -> childMetrics.put(slot.index, m.prometheus());
             default -> { }
         }
+    }
+
+    private static void onHeartbeat(Slot slot, ControlMessage.Heartbeat m, long now) {
+        if (m.pollAgeMs() >= 0) {
+            // Never before the go: a loop that turned before it was let go is no news.
+            slot.lastTurnNanos = Math.max(slot.lastTurnNanos, now - m.pollAgeMs() * 1_000_000);
+        }
+        slot.joined = m.joined();
+        slot.heldPartitions = m.partitions();
     }
 
     private void onJobStarted(Slot slot, JobRef job, long now) {
@@ -310,6 +349,8 @@ public final class Supervisor {
         }
         slot.current = null;
         long now = nanos.getAsLong();
+        slot.downSinceNanos = now;
+        childMetrics.remove(slot.index);
         if (state == State.STOPPING) {
             uncleanStop |= code != ExitCodes.OK && code != ExitCodes.RECYCLE && code != ExitCodes.SIGTERM;
             log.info("slot-{} {} exited {}", slot.index, child, ExitCodes.describe(code));
@@ -560,12 +601,16 @@ public final class Supervisor {
     }
 
     private void go(Child child) {
+        Slot slot = slots.get(child.slot());
+        slot.lastTurnNanos = nanos.getAsLong();
+        slot.downSinceNanos = -1;
         child.send(new ControlMessage.Suspects(ledger.suspects()));
         child.send(new ControlMessage.Go(child.slot()));
     }
 
     private void broadcastSuspects() {
         ControlMessage.Suspects suspects = new ControlMessage.Suspects(ledger.suspects());
+        suspectCount = suspects.jobs().size();
         everyChild(c -> c.send(suspects));
     }
 

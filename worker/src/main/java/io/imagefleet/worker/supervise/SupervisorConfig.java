@@ -43,11 +43,18 @@ public record SupervisorConfig(int processes, long childHeap, List<String> child
      * environment, every worker setting too; throws a ConfigException naming every bad key of both.
      */
     public static SupervisorConfig fromEnv(Map<String, String> environment) {
-        Env env = new Env(environment);
+        return fromEnv(new Env(environment));
+    }
+
+    /**
+     * The same, from an {@link Env}, whose {@link Env#keysRead()} then lists the supervisor's
+     * keys (the workers' are read from a copy).
+     */
+    public static SupervisorConfig fromEnv(Env env) {
         List<String> problems = new ArrayList<>();
         WorkerConfig worker = null;
         try {
-            worker = WorkerConfig.fromEnv(environment);
+            worker = WorkerConfig.fromEnv(env.raw());
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }

@@ -1,5 +1,11 @@
 package io.imagefleet.worker.supervise;
 
+import io.imagefleet.worker.config.LogFormat;
+import io.imagefleet.worker.config.Observability;
+import io.imagefleet.worker.config.WorkerConfig;
+import io.imagefleet.worker.health.HealthServer;
+import io.imagefleet.worker.metrics.ProcessMeters;
+import io.imagefleet.worker.metrics.PrometheusMerge;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -9,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The composition root of the supervisor JVM ({@code imagefleet worker --processes N}): reads the
@@ -26,19 +33,42 @@ public final class SupervisorMain {
     /** Runs the supervisor with this environment until it is stopped; returns the exit code. */
     public static int run(Map<String, String> env) throws InterruptedException {
         SupervisorConfig config = SupervisorConfig.fromEnv(env);
+        // Checked already by SupervisorConfig.fromEnv: read again for what the supervisor itself uses of it.
+        WorkerConfig worker = WorkerConfig.fromEnv(env);
+        Observability observability = worker.observability();
         long heap = config.childHeap() > 0 ? config.childHeap() : ChildHeap.derive(ChildHeap.totalMemory(), config.processes());
-        log.info("supervisor (pid {}) starting with {}", ProcessHandle.current().pid(), config.describe(heap));
+        log.info("supervisor (pid {}) starting with {}; its worker JVMs with {}", ProcessHandle.current().pid(),
+                config.describe(heap), worker.describe());
+        ChildLogs logs = observability.logFormat() == LogFormat.JSON ? ChildLogs.json(System.err, Clock.systemUTC())
+                : ChildLogs.prefixed(System.err);
         ChildLauncher launcher = new ChildLauncher(WORKER_MAIN, childJvmOptions(config, heap), List.of(), env,
-                ChildLogs.prefixed(System.err), System::nanoTime, config.aotCache());
-        Supervisor supervisor = new Supervisor(config, launcher, SupervisorListener.NONE, Clock.systemUTC(), System::nanoTime);
-        Signal.handle(new Signal("TERM"), s -> supervisor.stop());
-        Signal.handle(new Signal("INT"), s -> supervisor.stop());
-        supervisor.start();
-        while (!supervisor.awaitStopped(Duration.ofSeconds(1))) {
-            // the supervisor's own thread does the work
+                logs, System::nanoTime, config.aotCache());
+        try (ProcessMeters meters = ProcessMeters.create("supervisor", List.of())) {
+            SupervisorMeters supervisorMeters = new SupervisorMeters(meters.registry(), config.processes());
+            Supervisor supervisor = new Supervisor(config, launcher, supervisorMeters, Clock.systemUTC(), System::nanoTime);
+            supervisorMeters.bind(supervisor, config.processes());
+            // Bound before any worker JVM starts: a port in use stops the supervisor at once, saying so.
+            try (HealthServer server = HealthServer.start(observability.metricsPort(), () -> scrape(meters, supervisor),
+                    new SupervisorHealth(supervisor, observability.livenessTimeout(), System::nanoTime))) {
+                Signal.handle(new Signal("TERM"), s -> supervisor.stop());
+                Signal.handle(new Signal("INT"), s -> supervisor.stop());
+                supervisor.start();
+                while (!supervisor.awaitStopped(Duration.ofSeconds(1))) {
+                    // the supervisor's own thread does the work
+                }
+            }
+            log.info("supervisor exiting {}", supervisor.exitCode());
+            return supervisor.exitCode();
         }
-        log.info("supervisor exiting {}", supervisor.exitCode());
-        return supervisor.exitCode();
+    }
+
+    /** The pod's meters: the supervisor's own, then each worker JVM's latest, labelled with its slot. */
+    static String scrape(ProcessMeters meters, Supervisor supervisor) {
+        List<PrometheusMerge.Source> sources = new ArrayList<>();
+        sources.add(new PrometheusMerge.Source(meters.scrape(), null));
+        new TreeMap<>(supervisor.childMetrics()).forEach((slot, text) ->
+                sources.add(new PrometheusMerge.Source(text, Integer.toString(slot))));
+        return PrometheusMerge.merge(sources);
     }
 
     /**

@@ -29,6 +29,24 @@ class SupervisorConfigTest {
     }
 
     @Test
+    void fromEnv_badObservabilityKeys_namedWithTheOthersAtOnce() {
+        Map<String, String> env = Map.of(
+                "IMAGEFLEET_PROCESSES", "two",
+                "IMAGEFLEET_METRICS_PORT", "70000",
+                "IMAGEFLEET_LOG_FORMAT", "xml",
+                "IMAGEFLEET_LIVENESS_TIMEOUT", "200ms",
+                "IMAGEFLEET_METRICS_INTERVAL", "often");
+
+        assertThatThrownBy(() -> SupervisorConfig.fromEnv(env)).isInstanceOfSatisfying(ConfigException.class, e ->
+                assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "IMAGEFLEET_PROCESSES must be a whole number, got 'two'",
+                        "IMAGEFLEET_METRICS_PORT must be between 0 and 65535, got '70000'",
+                        "IMAGEFLEET_LOG_FORMAT must be one of [text, json], got 'xml'",
+                        "IMAGEFLEET_LIVENESS_TIMEOUT must be at least 1s, got 200ms",
+                        "IMAGEFLEET_METRICS_INTERVAL must be a duration such as 500ms, 60s, 10m or 2h, got 'often'"));
+    }
+
+    @Test
     void fromEnv_noGrace_derivesItFromTheDrainTimeout() {
         SupervisorConfig c = SupervisorConfig.fromEnv(Map.of("IMAGEFLEET_PROCESSES", "3", "IMAGEFLEET_DRAIN_TIMEOUT", "20s"));
 

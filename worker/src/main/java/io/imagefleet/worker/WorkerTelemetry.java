@@ -1,0 +1,180 @@
+package io.imagefleet.worker;
+
+import io.imagefleet.config.Topics;
+import io.imagefleet.worker.admission.MemoryBudget;
+import io.imagefleet.worker.config.Observability;
+import io.imagefleet.worker.consume.AnswerLog;
+import io.imagefleet.worker.consume.ConsumerLoop;
+import io.imagefleet.worker.consume.LoopListener;
+import io.imagefleet.worker.consume.ReplyListener;
+import io.imagefleet.worker.control.ControlMessage;
+import io.imagefleet.worker.health.GroupJoin;
+import io.imagefleet.worker.health.HealthServer;
+import io.imagefleet.worker.health.PollClock;
+import io.imagefleet.worker.health.WorkerHealth;
+import io.imagefleet.worker.imaging.NativeCodecs;
+import io.imagefleet.worker.metrics.FleetMeter;
+import io.imagefleet.worker.metrics.JobMeters;
+import io.imagefleet.worker.metrics.ProcessMeters;
+import io.imagefleet.worker.supervise.SupervisorLink;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a worker JVM shows of itself: its meters (JVM, process, jobs, memory budget, Kafka clients
+ * with the consumer's lag per partition) and its liveness (the poll loop's turns). A worker on its
+ * own serves them at {@code /metrics} and {@code /health/*}; a worker under a supervisor has no
+ * port and sends them to the supervisor instead: a heartbeat every second and its meters every
+ * {@code IMAGEFLEET_METRICS_INTERVAL}, from a timer thread of its own, so that a frozen or stuck
+ * worker falls silent or shows its stale poll loop. Thread-safe.
+ */
+final class WorkerTelemetry implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkerTelemetry.class);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
+    /** How often the Kafka client binders look for new client metrics (a new partition's lag, say). */
+    private static final Duration KAFKA_METRICS_REFRESH = Duration.ofSeconds(10);
+
+    private final Observability settings;
+    private final ProcessMeters meters;
+    private final JobMeters jobs;
+    private final PollClock poll = new PollClock(System::nanoTime);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            WorkerMain.named("imagefleet-telemetry-"));
+    private final List<KafkaClientMetrics> kafka = new ArrayList<>();
+    private KafkaClientMetrics producerMetrics;
+    private volatile ConsumerLoop loop;
+    private volatile Consumer<?, ?> consumer;
+    private HealthServer server;
+
+    /**
+     * @param slot the slot label of the meters of a worker on its own; null under a supervisor,
+     *             which labels them itself (a spare learns its slot only at its go)
+     */
+    WorkerTelemetry(Observability settings, String slot, Topics topics, MemoryBudget budget) {
+        this.settings = settings;
+        this.meters = ProcessMeters.create(slot, List.of(topics.jobs(), topics.results(), topics.dlq()));
+        this.jobs = new JobMeters(meters.registry());
+        jobs.bindBudget(budget);
+        jobs.bindLoop(this::state);
+        if (slot != null) {
+            FleetMeter.POLL_AGE.gauge(meters.registry(), poll,
+                    p -> p.ageNanos().isPresent() ? p.ageNanos().getAsLong() / 1e9 : Double.NaN, slot);
+        }
+    }
+
+    /** Exports which native codecs this JVM uses: 1 per library loaded, 0 per library missing. */
+    void natives(NativeCodecs natives) {
+        FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasTurboJpeg() ? 1 : 0, "libturbojpeg");
+        FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasWebp() ? 1 : 0, "libwebp");
+    }
+
+    /** What the consumer loop tells: records in flight, partitions, and each turn. */
+    LoopListener loopListener() {
+        return LoopListener.all(jobs, poll);
+    }
+
+    /** What the answers tell: jobs by outcome, stage times, bytes; and the per-job log line. */
+    ReplyListener replyListener() {
+        return ReplyListener.all(jobs, new AnswerLog());
+    }
+
+    /** The loop and its consumer exist: their state and the consumer's metrics are exported from now on. */
+    void attach(ConsumerLoop loop, Consumer<?, ?> consumer) {
+        this.loop = loop;
+        this.consumer = consumer;
+        // Tagged by kind: the consumer and producer share a client id, and so their app-info meters' names.
+        KafkaClientMetrics binder = new KafkaClientMetrics(consumer, Tags.of("client.kind", "consumer"), kafkaTimer(),
+                KAFKA_METRICS_REFRESH);
+        binder.bindTo(meters.registry());
+        synchronized (kafka) {
+            kafka.add(binder);
+        }
+    }
+
+    /**
+     * Exports a producer's metrics, in place of the previous producer's (exactly-once delivery
+     * makes a new producer after a failed transaction); returns it.
+     */
+    <P extends Producer<?, ?>> P producer(P producer) {
+        KafkaClientMetrics binder = new KafkaClientMetrics(producer, Tags.of("client.kind", "producer"), kafkaTimer(),
+                KAFKA_METRICS_REFRESH);
+        synchronized (kafka) {
+            if (producerMetrics != null) {
+                producerMetrics.close();
+                kafka.remove(producerMetrics);
+            }
+            binder.bindTo(meters.registry());
+            producerMetrics = binder;
+            kafka.add(binder);
+        }
+        return producer;
+    }
+
+    private static ScheduledExecutorService kafkaTimer() {
+        // Each binder shuts its scheduler down when it is closed: one of its own each.
+        return Executors.newSingleThreadScheduledExecutor(WorkerMain.named("imagefleet-kafka-metrics-"));
+    }
+
+    ConsumerLoop.State state() {
+        ConsumerLoop l = loop;
+        return l == null ? ConsumerLoop.State.STARTING : l.state();
+    }
+
+    boolean joined() {
+        Consumer<?, ?> c = consumer;
+        return c != null && GroupJoin.joined(c.metrics());
+    }
+
+    /** A worker on its own: serves /metrics and /health on IMAGEFLEET_METRICS_PORT. */
+    void serve() {
+        server = HealthServer.start(settings.metricsPort(), meters::scrape,
+                new WorkerHealth(this::state, poll, jobs::partitions, this::joined, settings.livenessTimeout(),
+                        System::nanoTime));
+    }
+
+    /** A worker under a supervisor: a heartbeat every second, its meters every metrics interval. */
+    void reportTo(SupervisorLink link) {
+        timer.scheduleAtFixedRate(() -> safely("a heartbeat", () -> link.send(heartbeat())), 0, HEARTBEAT.toMillis(),
+                TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(() -> safely("the meters", () -> link.send(new ControlMessage.Metrics(meters.scrape()))),
+                settings.metricsInterval().toMillis(), settings.metricsInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private ControlMessage.Heartbeat heartbeat() {
+        long age = poll.ageNanos().orElse(-1_000_000L) / 1_000_000;
+        return new ControlMessage.Heartbeat(age, state().name().toLowerCase(Locale.ROOT), jobs.partitions(), joined());
+    }
+
+    /** Runs a timer task; one that threw would never run again, so log and carry on. */
+    private static void safely(String what, Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            log.warn("could not send {} to the supervisor: {}", what, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        if (server != null) {
+            server.close();
+        }
+        synchronized (kafka) {
+            kafka.forEach(KafkaClientMetrics::close);
+        }
+        meters.close();
+    }
+}
