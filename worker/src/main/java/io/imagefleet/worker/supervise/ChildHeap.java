@@ -5,7 +5,7 @@ import java.lang.management.ManagementFactory;
 /**
  * The heap each worker JVM gets when {@code IMAGEFLEET_CHILD_HEAP} is not set: the container's
  * memory (or the machine's, outside a container) less a reserve for the supervisor and the spare
- * JVM (about 110 and 140 MiB resident, measured), shared between the children, of which 60% is
+ * JVM (about 120 and 155 MiB resident, measured), shared between the children, of which 60% is
  * heap; the rest covers each JVM's own needs outside the heap (metaspace, code, threads, the
  * native buffers of image decoders). Stateless.
  */

@@ -27,6 +27,8 @@ public final class ChildLauncher {
         void exited(Child child, int code);
     }
 
+    static final String MALLOC_ARENAS = "2";
+
     private final String mainClass;
     private final List<String> jvmOptions;
     private final List<String> extraArgs;
@@ -93,12 +95,24 @@ public final class ChildLauncher {
 
     private Child launch(int slot, int generation, Events events, List<String> aotOptions) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command(aotOptions));
-        pb.environment().putAll(environment);
+        environment(pb.environment());
         Process process = pb.start();
         Child child = new Child(slot, generation, process, nanos.getAsLong());
         daemon("imagefleet-child-" + process.pid() + "-log", () -> pump(child));
         daemon("imagefleet-child-" + process.pid() + "-control", () -> readControl(child, events));
         return child;
+    }
+
+    /**
+     * A child's environment: this process's, the configured additions, and glibc's malloc held to
+     * {@value #MALLOC_ARENAS} arenas unless {@code MALLOC_ARENA_MAX} is set. glibc's default (8 per
+     * core) lets every thread that mallocs (job threads in the native decoder, JIT compilers, Kafka
+     * client threads) keep freed native memory in an arena of its own: worker JVMs at -Xmx256m
+     * peaked at 416-467 MiB resident with it and 386-428 MiB with 2 arenas, at the same CPU per image.
+     */
+    void environment(Map<String, String> env) {
+        env.putAll(environment);
+        env.putIfAbsent("MALLOC_ARENA_MAX", MALLOC_ARENAS);
     }
 
     /** Reads the child's messages in order; once its stdout closes and it has exited, reports the exit. */
