@@ -17,20 +17,7 @@ public abstract class Progress implements AutoCloseable {
 
     /** Whether stderr is a terminal: told by the launcher, else guessed from the console. */
     public static boolean onTerminal() {
-        String told = System.getProperty("imagefleet.tty");
-        if (told != null) {
-            return Boolean.parseBoolean(told);
-        }
-        var console = System.console();
-        if (console == null) {
-            return false;
-        }
-        try {
-            // Java 22+: a console exists even when redirected; ask whether it is a terminal.
-            return (Boolean) console.getClass().getMethod("isTerminal").invoke(console);
-        } catch (ReflectiveOperationException e) {
-            return true;
-        }
+        return toldOrConsole("imagefleet.tty");
     }
 
     /**
@@ -39,15 +26,21 @@ public abstract class Progress implements AutoCloseable {
      * stdin and stdout are).
      */
     public static boolean stdoutOnTerminal() {
-        String told = System.getProperty("imagefleet.stdout.tty");
-        if (told != null) {
-            return Boolean.parseBoolean(told);
+        return toldOrConsole("imagefleet.stdout.tty");
+    }
+
+    /** What the launcher told in system property {@code told}, else whether the console is a terminal. */
+    private static boolean toldOrConsole(String told) {
+        String value = System.getProperty(told);
+        if (value != null) {
+            return Boolean.parseBoolean(value);
         }
         var console = System.console();
         if (console == null) {
             return false;
         }
         try {
+            // Java 22+: a console exists even when redirected; ask whether it is a terminal.
             return (Boolean) console.getClass().getMethod("isTerminal").invoke(console);
         } catch (ReflectiveOperationException e) {
             return true;

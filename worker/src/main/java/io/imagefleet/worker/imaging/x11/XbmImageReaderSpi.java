@@ -1,7 +1,6 @@
 package io.imagefleet.worker.imaging.x11;
 
 import javax.imageio.ImageReader;
-import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import java.io.IOException;
 import java.util.Locale;
@@ -12,26 +11,15 @@ import java.util.Locale;
  * (the defines and the {@code _bits[]} declaration), so other C source is not claimed.
  * Thread-safe.
  */
-public final class XbmImageReaderSpi extends ImageReaderSpi {
+public final class XbmImageReaderSpi extends X11ImageReaderSpi {
     /** Called by the service loader. */
     public XbmImageReaderSpi() {
-        super("imagefleet", "1.0", new String[] {"xbm", "XBM"}, new String[] {"xbm"},
-                new String[] {"image/x-xbitmap", "image/x-xbm"}, XbmImageReader.class.getName(),
-                new Class<?>[] {ImageInputStream.class}, null,
-                false, null, null, null, null, false, null, null, null, null);
+        super("xbm", new String[] {"image/x-xbitmap", "image/x-xbm"}, XbmImageReader.class);
     }
 
     @Override
-    public boolean canDecodeInput(Object source) throws IOException {
-        if (!(source instanceof ImageInputStream in)) {
-            return false;
-        }
-        in.mark();
-        try {
-            return XbmHeader.sniff(in);
-        } finally {
-            in.reset();
-        }
+    boolean sniff(ImageInputStream in) throws IOException {
+        return XbmHeader.sniff(in);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.imagefleet.worker.imaging.x11;
 
 import javax.imageio.ImageReader;
-import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import java.io.IOException;
 import java.util.Locale;
@@ -11,28 +10,17 @@ import java.util.Locale;
  * Claims a stream that starts with the {@code /* XPM *}{@code /} comment. Holds the X11 colour
  * name table, loaded the first time a file names a colour. Thread-safe.
  */
-public final class XpmImageReaderSpi extends ImageReaderSpi {
+public final class XpmImageReaderSpi extends X11ImageReaderSpi {
     private volatile X11Colours x11Colours;
 
     /** Called by the service loader. */
     public XpmImageReaderSpi() {
-        super("imagefleet", "1.0", new String[] {"xpm", "XPM"}, new String[] {"xpm"},
-                new String[] {"image/x-xpixmap", "image/x-xpm"}, XpmImageReader.class.getName(),
-                new Class<?>[] {ImageInputStream.class}, null,
-                false, null, null, null, null, false, null, null, null, null);
+        super("xpm", new String[] {"image/x-xpixmap", "image/x-xpm"}, XpmImageReader.class);
     }
 
     @Override
-    public boolean canDecodeInput(Object source) throws IOException {
-        if (!(source instanceof ImageInputStream in)) {
-            return false;
-        }
-        in.mark();
-        try {
-            return XpmHeader.sniff(in);
-        } finally {
-            in.reset();
-        }
+    boolean sniff(ImageInputStream in) throws IOException {
+        return XpmHeader.sniff(in);
     }
 
     @Override
