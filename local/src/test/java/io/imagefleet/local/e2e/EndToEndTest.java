@@ -1,6 +1,7 @@
 package io.imagefleet.local.e2e;
 
 import io.imagefleet.config.Topics;
+import io.imagefleet.local.DeadLetters;
 import io.imagefleet.local.SharedKafka;
 import io.imagefleet.local.demo.SampleImages;
 import io.imagefleet.local.demo.WorkerProcesses;
@@ -15,13 +16,10 @@ import io.imagefleet.wire.Job;
 import io.imagefleet.wire.JobCodec;
 import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +37,6 @@ import java.util.Map;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** Jobs through a real broker and real worker JVMs, from publish to decoded output files. */
 class EndToEndTest {
@@ -107,14 +104,12 @@ class EndToEndTest {
                 assertThat(Math.max(small.getWidth(), small.getHeight())).isEqualTo(64);
             }
 
-            List<ConsumerRecord<byte[], byte[]>> dead = readAll(topics.dlq(), 1);
+            List<ConsumerRecord<byte[], byte[]>> dead = DeadLetters.read(topics.dlq(), 1);
             assertThat(dead).singleElement().satisfies(d -> {
                 assertThat(d.value()).isEqualTo(malformed);
-                assertThat(new String(d.headers().lastHeader(Headers.ERROR_CODE).value(), StandardCharsets.UTF_8))
-                        .isEqualTo(ErrorCode.INVALID_JOB.name());
+                assertThat(DeadLetters.header(d, Headers.ERROR_CODE)).isEqualTo(ErrorCode.INVALID_JOB.name());
                 assertThat(d.headers().lastHeader("origin")).isNotNull();
-                assertThat(new String(d.headers().lastHeader(Headers.ORIGINAL_OFFSET).value(), StandardCharsets.UTF_8))
-                        .isEqualTo(Integer.toString(jobs.size() / 2));
+                assertThat(DeadLetters.header(d, Headers.ORIGINAL_OFFSET)).isEqualTo(Integer.toString(jobs.size() / 2));
             });
 
             assertThat(workers.stop(60)).as("worker exit codes after SIGTERM").containsOnly(0);
@@ -128,20 +123,4 @@ class EndToEndTest {
         return p;
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected) {
-        Properties p = SharedKafka.kafka().clientProperties();
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
-            c.subscribe(List.of(topic));
-            await().atMost(Duration.ofSeconds(60)).until(() -> {
-                c.poll(Duration.ofMillis(200)).forEach(got::add);
-                return got.size() >= expected;
-            });
-        }
-        return got;
-    }
 }

@@ -1,6 +1,7 @@
 package io.imagefleet.local.fleet;
 
 import io.imagefleet.config.Topics;
+import io.imagefleet.local.DeadLetters;
 import io.imagefleet.local.SharedKafka;
 import io.imagefleet.local.demo.SampleImages;
 import io.imagefleet.producer.ReceivedResult;

@@ -2,6 +2,7 @@ package io.imagefleet.local.fleet;
 
 import io.imagefleet.config.KafkaSettings;
 import io.imagefleet.config.Topics;
+import io.imagefleet.local.DeadLetters;
 import io.imagefleet.local.SharedKafka;
 import io.imagefleet.local.broker.EmbeddedBroker;
 import io.imagefleet.local.broker.TopicSetup;

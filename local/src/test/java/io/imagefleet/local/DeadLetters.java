@@ -1,6 +1,5 @@
-package io.imagefleet.local.fleet;
+package io.imagefleet.local;
 
-import io.imagefleet.local.SharedKafka;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,13 +15,13 @@ import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
 
-/** Reading a dead-letter topic in tests. */
-final class DeadLetters {
+/** Reading a dead-letter (or any) topic from its start in tests, committed records only. */
+public final class DeadLetters {
     private DeadLetters() {
     }
 
     /** Reads the topic from the beginning until at least {@code expected} records came, then a little longer for extras. */
-    static List<ConsumerRecord<byte[], byte[]>> read(String topic, int expected) {
+    public static List<ConsumerRecord<byte[], byte[]>> read(String topic, int expected) {
         Properties p = SharedKafka.kafka().clientProperties();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -41,7 +40,7 @@ final class DeadLetters {
         return got;
     }
 
-    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+    public static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
