@@ -56,7 +56,14 @@ class RecycleTest {
         assertThat(FleetJobs.duplicates(all)).as("jobs with more than one result").isEmpty();
         assertThat(all.values()).allSatisfy(rs -> assertThat(rs.get(0).result().succeeded()).as(rs.get(0).json()).isTrue());
         List<RecycleRecord> recycles = fleet.supervisor.recycles();
-        assertThat(recycles).hasSizeGreaterThanOrEqualTo(15).allSatisfy(r -> assertThat(r.reason()).isEqualTo("max-jobs"));
+        // 20 recycles if each JVM stopped at exactly 10 jobs; one waiting for its turn to recycle runs
+        // on (17 here), and more so on a loaded machine, so the count is bounded loosely and the
+        // trigger itself exactly: no JVM recycled before its 10th job.
+        assertThat(recycles).hasSizeGreaterThanOrEqualTo(10).allSatisfy(r -> {
+            assertThat(r.reason()).isEqualTo("max-jobs");
+            assertThat(r.jobs()).as("jobs the recycled JVM answered").isGreaterThanOrEqualTo(10);
+        });
+        assertThat(recycles.stream().mapToLong(RecycleRecord::jobs).sum()).isLessThanOrEqualTo(200);
         Instant firstGrant = recycles.get(0).grantedAt();
         List<AssignmentChange> rebalances = fleet.supervisor.assignmentChanges().stream()
                 .filter(c -> c.rebalance() && !c.at().isBefore(firstGrant)).toList();
