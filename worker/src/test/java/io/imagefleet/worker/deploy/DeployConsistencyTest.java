@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code kubectl kustomize}, and in what it renders every environment variable is one the
  * configuration classes read, the probes and metrics endpoints are the server's paths on its
  * port, the memory limit holds the worker JVMs' heaps, the grace period covers the drain, the
- * autoscaler stays within the jobs topic's partitions, and the hardening is there; the
+ * autoscaler stays within the jobs topic's partitions (and its credentials are KEDA's), and the
+ * hardening is there; the
  * Dockerfile's entrypoint is the launcher's command; the compose file's settings are the code's.
  * Each check reports every mismatch at once.
  */
@@ -49,9 +51,12 @@ class DeployConsistencyTest {
     private static final Path DEPLOY = ROOT.resolve("deploy");
     private static final String DEPLOYMENT = "imagefleet-worker";
     private static final String CONTAINER = "worker";
+    /** The authentication parameters of KEDA's Kafka scaler. */
+    private static final Set<String> KEDA_KAFKA_AUTH = Set.of("sasl", "username", "password", "tls", "ca", "cert", "key",
+            "keyPassword");
 
     @ParameterizedTest(name = "deploy/k8s/{0}")
-    @ValueSource(strings = {"base", "overlays/hpa", "overlays/dev"})
+    @ValueSource(strings = {"base", "overlays/hpa", "overlays/dev", "overlays/sasl"})
     void kustomize_everyOverlay_rendersAndAgreesWithTheCode(String overlay) throws Exception {
         List<Manifest> docs = render(DEPLOY.resolve("k8s").resolve(overlay));
         SoftAssertions softly = new SoftAssertions();
@@ -160,6 +165,12 @@ class DeployConsistencyTest {
             softly.assertThat(trigger.string("consumerGroup")).as("KEDA consumer group").contains(worker.groupId());
             softly.assertThat(trigger.string("bootstrapServers")).as("KEDA bootstrap servers")
                     .contains(worker.kafka().bootstrapServers());
+            scaler.string("spec", "triggers", 0, "authenticationRef", "name").ifPresent(auth -> {
+                Optional<Manifest> ta = all(docs, "TriggerAuthentication").stream().filter(t -> t.name().equals(auth)).findFirst();
+                softly.assertThat(ta).as("the TriggerAuthentication %s the scaler names", auth).isPresent();
+                ta.ifPresent(t -> softly.assertThat(t.list("spec", "secretTargetRef").stream().map(r -> r.string("parameter").orElse("")))
+                        .as("parameters of KEDA's Kafka scaler").isNotEmpty().isSubsetOf(KEDA_KAFKA_AUTH));
+            });
         }
         for (Manifest hpa : all(docs, "HorizontalPodAutoscaler")) {
             int max = Integer.parseInt(hpa.string("spec", "maxReplicas").orElse("100"));
