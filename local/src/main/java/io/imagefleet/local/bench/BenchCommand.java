@@ -113,7 +113,8 @@ public final class BenchCommand implements Callable<Integer> {
     String supervisorHeap = "64m";
 
     @Option(names = "--rss-limit", description = "The resident set each worker JVM should stay within "
-            + "(default: the heap / 0.6, the share of memory a supervisor gives a worker JVM whose heap it derives).")
+            + "(default: the worker JVM's share of a pod for its heap: the heap / 0.6 or the heap + 384 MiB, the "
+            + "larger; the supervisor recycles a worker JVM that grows past it).")
     String rssLimit;
 
     @Option(names = "--run-timeout", description = "Seconds one run may take (default ${DEFAULT-VALUE}).")

@@ -279,8 +279,9 @@ final class BenchReport {
     private static void memoryTable(BenchResults r, StringBuilder md) {
         md.append("## Memory\n\n");
         md.append(String.format(Locale.ROOT, "Worker and in-process JVMs run with `%s`, the supervisor with `-Xmx%s`. "
-                + "Each worker JVM should stay within %d MiB of resident memory (`--rss-limit`; by default the heap / "
-                + "0.6, the share of memory a supervisor that derives the heap gives a worker JVM). For the recycle "
+                + "Each worker JVM should stay within %d MiB of resident memory (`--rss-limit`; by default its share "
+                + "of a pod for its heap, the heap / 0.6 or the heap + 384 MiB, the larger, which is also where the "
+                + "supervisor recycles it). For the recycle "
                 + "run, the JVMs alive at its end.%n%n", r.jvm(),
                 r.supervisorHeap(), r.rssLimit() / MIB));
         md.append("| process | peak RSS | RSS at the end | within the worker limit |\n|---|---:|---:|---|\n");

@@ -1,6 +1,7 @@
 package io.imagefleet.local.bench;
 
 import io.imagefleet.config.ByteSize;
+import io.imagefleet.worker.supervise.ChildHeap;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ import java.util.Set;
  * @param repeat           how many times to run everything; the report keeps the fastest of each
  * @param recycleAfter     the recycle run's jobs per worker JVM before it recycles; 0 for no recycle run
  * @param supervisorHeap   the supervisor JVM's -Xmx
- * @param rssLimit         the resident set each worker JVM should stay within, or null for heap / 0.6
+ * @param rssLimit         the resident set each worker JVM should stay within, or null for its share of a pod
  */
 record BenchSettings(Path images, int count, double minMegapixels, double maxMegapixels, long seed,
                      List<Integer> threads, List<Shape> fleet, List<Integer> referenceLanes, int jobs, Duration runTime, Duration warmup,
@@ -105,11 +106,11 @@ record BenchSettings(Path images, int count, double minMegapixels, double maxMeg
     }
 
     /**
-     * The resident set each worker JVM should stay within: {@code --rss-limit}, or else the share
-     * of memory a supervisor that derives the heap gives a worker JVM (its heap is 60% of it).
+     * The resident set each worker JVM should stay within: {@code --rss-limit}, or else its share of
+     * a pod for its heap ({@link ChildHeap#share}).
      */
     long rssLimitBytes() {
-        return rssLimit != null ? ByteSize.parse(rssLimit) : (long) (ByteSize.parse(heap) / 0.6);
+        return rssLimit != null ? ByteSize.parse(rssLimit) : ChildHeap.share(ByteSize.parse(heap));
     }
 
     /** How long each measured run lasts. */

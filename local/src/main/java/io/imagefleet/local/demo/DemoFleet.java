@@ -53,7 +53,8 @@ public final class DemoFleet implements SupervisorListener, AutoCloseable {
         SupervisorConfig config = SupervisorConfig.fromEnv(all);
         long heap = config.childHeap() > 0 ? config.childHeap() : ChildHeap.derive(ChildHeap.totalMemory(), config.processes());
         ChildLauncher launcher = new ChildLauncher(SupervisorMain.WORKER_MAIN, SupervisorMain.childJvmOptions(config, heap),
-                List.of(), env, ChildLogs.files(logs), System::nanoTime, config.aotCache());
+                List.of(), SupervisorMain.childEnvironment(all, heap), ChildLogs.files(logs), System::nanoTime,
+                config.aotCache());
         DemoFleet fleet = new DemoFleet(config, launcher, live);
         fleet.supervisor.start();
         return fleet;

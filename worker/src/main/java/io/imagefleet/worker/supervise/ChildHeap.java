@@ -3,15 +3,20 @@ package io.imagefleet.worker.supervise;
 import java.lang.management.ManagementFactory;
 
 /**
- * The heap each worker JVM gets when {@code IMAGEFLEET_CHILD_HEAP} is not set: the container's
- * memory (or the machine's, outside a container) less a reserve for the supervisor and the spare
- * JVM (about 120 and 155 MiB resident, measured), shared between the children, of which 60% is
- * heap; the rest covers each JVM's own needs outside the heap (metaspace, code, threads, the
- * native buffers of image decoders). Stateless.
+ * How memory is shared in a pod. The supervisor and the spare JVM take a fixed reserve (about
+ * 120 and 155 MiB resident, measured); each worker JVM gets an equal share of the rest, of which
+ * its heap is 60%, but never less than {@value #NON_HEAP_MIB} MiB is left outside the heap:
+ * metaspace, code, threads, GC structures and the native decoders' and encoders' buffers, which
+ * do not shrink with the heap. Worker JVMs given the corpus (photos and every format, 256 px JPEG
+ * and 1024 px WebP outputs) peaked at 258-370 MiB over their heap, at -Xmx256m and -Xmx512m, one
+ * thread or two. The heap is {@code IMAGEFLEET_CHILD_HEAP} when set, else derived from the
+ * container's memory (or the machine's, outside a container). Stateless.
  */
 public final class ChildHeap {
     static final long SUPERVISOR_RESERVE = 384L << 20;
     static final double HEAP_SHARE = 0.6;
+    static final long NON_HEAP_MIB = 384;
+    static final long NON_HEAP = NON_HEAP_MIB << 20;
     static final long MIN = 128L << 20;
     static final long MAX = 31L << 30;
 
@@ -21,9 +26,14 @@ public final class ChildHeap {
     /** The heap for each of {@code processes} children given {@code totalMemory} bytes. */
     public static long derive(long totalMemory, int processes) {
         long perChild = Math.max(0, totalMemory - SUPERVISOR_RESERVE) / processes;
-        long heap = (long) (perChild * HEAP_SHARE);
-        heap -= heap % (1 << 20);
+        long heap = Math.min((long) (perChild * HEAP_SHARE), perChild - NON_HEAP);
+        heap -= Math.floorMod(heap, 1L << 20);
         return Math.max(MIN, Math.min(MAX, heap));
+    }
+
+    /** The resident memory a worker JVM with this heap is given: its share of the pod. */
+    public static long share(long heap) {
+        return Math.max((long) Math.ceil(heap / HEAP_SHARE), heap + NON_HEAP);
     }
 
     /**
@@ -31,7 +41,7 @@ public final class ChildHeap {
      * with the reserve for the supervisor and the spare: the inverse of {@link #derive}.
      */
     public static long needed(int processes, long heap) {
-        return SUPERVISOR_RESERVE + (long) Math.ceil(processes * (heap / HEAP_SHARE));
+        return SUPERVISOR_RESERVE + processes * share(heap);
     }
 
     /** The memory this process may use: the container limit when there is one (the JDK reads cgroups), else physical memory. */

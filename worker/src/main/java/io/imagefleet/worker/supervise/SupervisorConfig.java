@@ -102,6 +102,7 @@ public record SupervisorConfig(int processes, long childHeap, List<String> child
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("processes", processes);
         m.put("childHeap", ByteSize.format(effectiveHeap) + (childHeap == 0 ? " (derived)" : ""));
+        m.put("childShare", ByteSize.format(ChildHeap.share(effectiveHeap)));
         m.put("childJvmOptions", childJvmOptions);
         m.put("shutdownGrace", Durations.format(shutdownGrace));
         m.put("recycleMinGap", Durations.format(recycleMinGap));

@@ -13,6 +13,7 @@ import sun.misc.Signal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -26,6 +27,7 @@ public final class SupervisorMain {
     private static final Logger log = LoggerFactory.getLogger(SupervisorMain.class);
     /** The worker JVM's main class. */
     public static final String WORKER_MAIN = "io.imagefleet.worker.WorkerMain";
+    static final String RECYCLE_RSS = "IMAGEFLEET_RECYCLE_RSS_BYTES";
 
     private SupervisorMain() {
     }
@@ -41,8 +43,8 @@ public final class SupervisorMain {
                 config.describe(heap), worker.describe());
         ChildLogs logs = observability.logFormat() == LogFormat.JSON ? ChildLogs.json(System.err, Clock.systemUTC())
                 : ChildLogs.prefixed(System.err);
-        ChildLauncher launcher = new ChildLauncher(WORKER_MAIN, childJvmOptions(config, heap), List.of(), env,
-                logs, System::nanoTime, config.aotCache());
+        ChildLauncher launcher = new ChildLauncher(WORKER_MAIN, childJvmOptions(config, heap), List.of(),
+                childEnvironment(env, heap), logs, System::nanoTime, config.aotCache());
         try (ProcessMeters meters = ProcessMeters.create("supervisor", List.of())) {
             SupervisorMeters supervisorMeters = new SupervisorMeters(meters.registry(), config.processes());
             Supervisor supervisor = new Supervisor(config, launcher, supervisorMeters, Clock.systemUTC(), System::nanoTime);
@@ -69,6 +71,18 @@ public final class SupervisorMain {
         new TreeMap<>(supervisor.childMetrics()).forEach((slot, text) ->
                 sources.add(new PrometheusMerge.Source(text, Integer.toString(slot))));
         return PrometheusMerge.merge(sources);
+    }
+
+    /**
+     * Every worker JVM's settings: the supervisor's, and a recycle when its resident set outgrows
+     * its share of the pod ({@link ChildHeap#share}) unless {@code IMAGEFLEET_RECYCLE_RSS_BYTES}
+     * is set (0 turns it off): a JVM that grows past its share drains and is replaced, rather than
+     * letting the pod reach its memory limit and the kernel kill a JVM mid-job.
+     */
+    public static Map<String, String> childEnvironment(Map<String, String> env, long heap) {
+        Map<String, String> child = new HashMap<>(env);
+        child.putIfAbsent(RECYCLE_RSS, Long.toString(ChildHeap.share(heap)));
+        return child;
     }
 
     /**

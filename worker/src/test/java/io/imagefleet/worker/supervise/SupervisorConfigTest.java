@@ -64,8 +64,36 @@ class SupervisorConfigTest {
 
     @Test
     void derive_heapPerChild_sharesContainerMemoryAfterTheReserve() {
-        assertThat(ChildHeap.derive(2L << 30, 2)).isEqualTo(499L << 20);
+        // 2 GiB, 2 children: 832 MiB each; 60% would leave 333 MiB outside the heap, under the 384 kept.
+        assertThat(ChildHeap.derive(2L << 30, 2)).isEqualTo(448L << 20);
+        // 8 GiB, 2 children: 3904 MiB each, 60% of it heap.
+        assertThat(ChildHeap.derive(8L << 30, 2)).isEqualTo(2342L << 20);
         assertThat(ChildHeap.derive(512L << 20, 8)).isEqualTo(ChildHeap.MIN);
         assertThat(ChildHeap.derive(1L << 40, 1)).isEqualTo(ChildHeap.MAX);
+    }
+
+    @Test
+    void needed_isTheInverseOfDerive() {
+        for (long mib : new long[] {1024, 1536, 2048, 3000, 8192, 65536}) {
+            for (int processes = 1; processes <= 4; processes++) {
+                long heap = ChildHeap.derive(mib << 20, processes);
+                if (heap > ChildHeap.MIN && heap < ChildHeap.MAX) {
+                    assertThat(ChildHeap.needed(processes, heap)).as("%d MiB, %d children", mib, processes)
+                            .isLessThanOrEqualTo(mib << 20).isGreaterThan((mib - processes * 2) << 20);
+                }
+            }
+        }
+        assertThat(ChildHeap.share(256L << 20)).isEqualTo(640L << 20);
+        assertThat(ChildHeap.share(1L << 30)).isEqualTo((long) Math.ceil((1L << 30) / 0.6));
+    }
+
+    @Test
+    void childEnvironment_withoutRssTrigger_recyclesAtTheShareAndKeepsWhatTheUserSet() {
+        Map<String, String> derived = SupervisorMain.childEnvironment(Map.of("IMAGEFLEET_THREADS", "2"), 256L << 20);
+        Map<String, String> off = SupervisorMain.childEnvironment(Map.of("IMAGEFLEET_RECYCLE_RSS_BYTES", "0"), 256L << 20);
+
+        assertThat(derived).containsEntry("IMAGEFLEET_RECYCLE_RSS_BYTES", Long.toString(640L << 20))
+                .containsEntry("IMAGEFLEET_THREADS", "2");
+        assertThat(off).containsEntry("IMAGEFLEET_RECYCLE_RSS_BYTES", "0");
     }
 }
