@@ -12,7 +12,10 @@ import org.testcontainers.utility.DockerImageName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -90,6 +93,28 @@ public final class SharedKafka {
 
     public static KafkaSettings kafka() {
         return KafkaSettings.of(bootstrapServers());
+    }
+
+    /**
+     * A worker's settings for one test: the broker at {@code bootstrap}, the test's topics and a
+     * group of their own, its input and output roots, one thread. Mutable, for the test to add to.
+     */
+    public static Map<String, String> workerEnv(String bootstrap, Topics topics, Path in, Path out) {
+        Map<String, String> env = new HashMap<>();
+        env.put("IMAGEFLEET_BOOTSTRAP_SERVERS", bootstrap);
+        env.put("IMAGEFLEET_JOBS_TOPIC", topics.jobs());
+        env.put("IMAGEFLEET_RESULTS_TOPIC", topics.results());
+        env.put("IMAGEFLEET_DLQ_TOPIC", topics.dlq());
+        env.put("IMAGEFLEET_GROUP_ID", "g-" + topics.jobs());
+        env.put("IMAGEFLEET_FILE_ROOTS", in.toString());
+        env.put("IMAGEFLEET_OUTPUT_ROOTS", out.toString());
+        env.put("IMAGEFLEET_THREADS", "1");
+        return env;
+    }
+
+    /** {@link #workerEnv(String, Topics, Path, Path)} against the shared broker. */
+    public static Map<String, String> workerEnv(Topics topics, Path in, Path out) {
+        return workerEnv(bootstrapServers(), topics, in, out);
     }
 
     /** Fresh jobs, results and DLQ topics (created, with the given partitions) for one test. */

@@ -50,15 +50,7 @@ class EndToEndTest {
         Path out = Files.createDirectories(dir.resolve("out"));
         List<Path> images = SampleImages.generate(in, 8, 0.3, 0.8, 7);
         String target = out.toUri().toString();
-        Map<String, String> env = Map.of(
-                "IMAGEFLEET_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers(),
-                "IMAGEFLEET_JOBS_TOPIC", topics.jobs(),
-                "IMAGEFLEET_RESULTS_TOPIC", topics.results(),
-                "IMAGEFLEET_DLQ_TOPIC", topics.dlq(),
-                "IMAGEFLEET_GROUP_ID", "g-" + topics.jobs(),
-                "IMAGEFLEET_FILE_ROOTS", in.toString(),
-                "IMAGEFLEET_OUTPUT_ROOTS", out.toString(),
-                "IMAGEFLEET_THREADS", "1");
+        Map<String, String> env = SharedKafka.workerEnv(topics, in, out);
 
         List<Job> jobs = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {

@@ -52,15 +52,7 @@ class NativeCrashTest {
         Path in = dir.resolve("in");
         Path out = Files.createDirectories(dir.resolve("out"));
         List<Path> images = SampleImages.generate(in, 2, 0.3, 0.5, 11);
-        Map<String, String> env = new HashMap<>(Map.of(
-                "IMAGEFLEET_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers(),
-                "IMAGEFLEET_JOBS_TOPIC", topics.jobs(),
-                "IMAGEFLEET_RESULTS_TOPIC", topics.results(),
-                "IMAGEFLEET_DLQ_TOPIC", topics.dlq(),
-                "IMAGEFLEET_GROUP_ID", "g-" + topics.jobs(),
-                "IMAGEFLEET_FILE_ROOTS", in.toString(),
-                "IMAGEFLEET_OUTPUT_ROOTS", out.toString(),
-                "IMAGEFLEET_THREADS", "1"));
+        Map<String, String> env = SharedKafka.workerEnv(topics, in, out);
         // A dead member is noticed in seconds, not the default 45.
         env.put("IMAGEFLEET_KAFKA_SESSION_TIMEOUT_MS", "6000");
         env.put("IMAGEFLEET_KAFKA_HEARTBEAT_INTERVAL_MS", "1000");

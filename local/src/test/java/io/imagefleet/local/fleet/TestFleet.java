@@ -69,14 +69,7 @@ final class TestFleet implements AutoCloseable {
     }
 
     static Map<String, String> env(Topics topics, Path in, Path out, int threads, String bootstrap) {
-        Map<String, String> env = new HashMap<>();
-        env.put("IMAGEFLEET_BOOTSTRAP_SERVERS", bootstrap);
-        env.put("IMAGEFLEET_JOBS_TOPIC", topics.jobs());
-        env.put("IMAGEFLEET_RESULTS_TOPIC", topics.results());
-        env.put("IMAGEFLEET_DLQ_TOPIC", topics.dlq());
-        env.put("IMAGEFLEET_GROUP_ID", "g-" + topics.jobs());
-        env.put("IMAGEFLEET_FILE_ROOTS", in.toString());
-        env.put("IMAGEFLEET_OUTPUT_ROOTS", out.toString());
+        Map<String, String> env = SharedKafka.workerEnv(bootstrap, topics, in, out);
         env.put("IMAGEFLEET_THREADS", Integer.toString(threads));
         env.put("IMAGEFLEET_DRAIN_TIMEOUT", "20s");
         env.put("HOSTNAME", "test");

@@ -15,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -44,15 +43,7 @@ final class PodProcess implements AutoCloseable {
 
     /** The environment a test pod's JVMs get: the shared broker, the test's topics, small JVMs, port 0. */
     static Map<String, String> env(Topics topics, Path in, Path out) {
-        Map<String, String> env = new HashMap<>();
-        env.put("IMAGEFLEET_BOOTSTRAP_SERVERS", SharedKafka.bootstrapServers());
-        env.put("IMAGEFLEET_JOBS_TOPIC", topics.jobs());
-        env.put("IMAGEFLEET_RESULTS_TOPIC", topics.results());
-        env.put("IMAGEFLEET_DLQ_TOPIC", topics.dlq());
-        env.put("IMAGEFLEET_GROUP_ID", "g-" + topics.jobs());
-        env.put("IMAGEFLEET_FILE_ROOTS", in.toString());
-        env.put("IMAGEFLEET_OUTPUT_ROOTS", out.toString());
-        env.put("IMAGEFLEET_THREADS", "1");
+        Map<String, String> env = SharedKafka.workerEnv(topics, in, out);
         env.put("IMAGEFLEET_CHILD_HEAP", "160m");
         // C1 only and one GC thread: the worker JVMs start faster and leave the two cores to the work.
         env.put("IMAGEFLEET_CHILD_JVM_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");

@@ -29,6 +29,7 @@ abstract class X11ImageReader extends ImageReader {
     private long start = -1;
     private CText text;
     private boolean pixelsTaken;
+    private X11Header size;
 
     X11ImageReader(ImageReaderSpi spi) {
         super(spi);
@@ -38,11 +39,17 @@ abstract class X11ImageReader extends ImageReader {
     abstract String label();
 
     /** Parses the header, leaving the text just before the colours or pixels. */
-    abstract void readHeader(CText text) throws IOException;
+    abstract X11Header readHeader(CText text) throws IOException;
 
-    abstract int width();
+    /** The width the header declares; read the header first. */
+    final int width() {
+        return size.width();
+    }
 
-    abstract int height();
+    /** The height the header declares; read the header first. */
+    final int height() {
+        return size.height();
+    }
 
     /** The image type of the decoded pixels; may read further than the header (XPM's colour table). */
     abstract ImageTypeSpecifier imageType(CText text) throws IOException;
@@ -161,7 +168,7 @@ abstract class X11ImageReader extends ImageReader {
                 stream.seek(start);
             }
             CText t = new CText(stream, Long.MAX_VALUE);
-            readHeader(t);
+            size = readHeader(t);
             text = t;
         }
         return text;
@@ -171,7 +178,7 @@ abstract class X11ImageReader extends ImageReader {
     private CText rewind() throws IOException {
         stream.seek(start);
         text = new CText(stream, Long.MAX_VALUE);
-        readHeader(text);
+        size = readHeader(text);
         return text;
     }
 

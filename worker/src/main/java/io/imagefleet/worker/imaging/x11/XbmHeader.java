@@ -15,7 +15,7 @@ import java.io.IOException;
  * @param height pixels down
  * @param x10    16-bit values (X10) rather than 8-bit ones (X11)
  */
-record XbmHeader(int width, int height, boolean x10) {
+record XbmHeader(int width, int height, boolean x10) implements X11Header {
     /** How far into a stream the sniff looks for the whole header. */
     static final int SNIFF_BYTES = 4096;
 

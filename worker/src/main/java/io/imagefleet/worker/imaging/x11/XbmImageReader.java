@@ -31,19 +31,10 @@ final class XbmImageReader extends X11ImageReader {
     }
 
     @Override
-    void readHeader(CText text) throws IOException {
+    X11Header readHeader(CText text) throws IOException {
         header = XbmHeader.read(text);
         valuesRead = 0;
-    }
-
-    @Override
-    int width() {
-        return header.width();
-    }
-
-    @Override
-    int height() {
-        return header.height();
+        return header;
     }
 
     @Override

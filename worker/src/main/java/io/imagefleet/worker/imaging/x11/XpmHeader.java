@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * @param colours entries in the colour table
  * @param cpp     characters per pixel, 1-4
  */
-record XpmHeader(int width, int height, int colours, int cpp) {
+record XpmHeader(int width, int height, int colours, int cpp) implements X11Header {
     /** The most characters per pixel read: keys are packed into an int. */
     static final int MAX_CPP = 4;
     private static final int MAGIC_BYTES = 64;

@@ -40,19 +40,10 @@ final class XpmImageReader extends X11ImageReader {
     }
 
     @Override
-    void readHeader(CText text) throws IOException {
+    X11Header readHeader(CText text) throws IOException {
         header = XpmHeader.read(text);
         colours = null;
-    }
-
-    @Override
-    int width() {
-        return header.width();
-    }
-
-    @Override
-    int height() {
-        return header.height();
+        return header;
     }
 
     @Override

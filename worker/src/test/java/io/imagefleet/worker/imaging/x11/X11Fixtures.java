@@ -1,15 +1,20 @@
 package io.imagefleet.worker.imaging.x11;
 
+import com.sun.management.ThreadMXBean;
 import io.imagefleet.worker.imaging.ImageDecoder;
 import io.imagefleet.worker.imaging.ImageProbe;
 import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The hand-written XBM and XPM fixtures in src/test/resources/images, and the worker's probe and decode of bytes. */
 final class X11Fixtures {
@@ -34,6 +39,18 @@ final class X11Fixtures {
     static BufferedImage decode(byte[] bytes) throws JobFailure {
         return DECODER.decode(bytes, PROBE.probe(bytes),
                 new ImageDecoder.Request(1, false, true, JobDeadline.after(Duration.ofSeconds(30))));
+    }
+
+    /** A failure, and the bytes the thread allocated on the way to it. */
+    record Refusal(JobFailure failure, long allocated) {
+    }
+
+    /** Runs {@code action}, which must fail with a JobFailure, counting what this thread allocates meanwhile. */
+    static Refusal refusal(ThrowingCallable action) {
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        JobFailure f = catchThrowableOfType(JobFailure.class, action);
+        return new Refusal(f, threads.getCurrentThreadAllocatedBytes() - before);
     }
 
     /** The image as rows of '#' (black) and '.' (white); any other colour is '?'. */

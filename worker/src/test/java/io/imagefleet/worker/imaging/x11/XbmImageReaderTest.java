@@ -1,6 +1,5 @@
 package io.imagefleet.worker.imaging.x11;
 
-import com.sun.management.ThreadMXBean;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.worker.imaging.ImageDecoder;
 import io.imagefleet.worker.imaging.ImageProbe;
@@ -15,7 +14,6 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
@@ -23,6 +21,7 @@ import java.util.Iterator;
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.PROBE;
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.blackAndWhite;
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.decode;
+import static io.imagefleet.worker.imaging.x11.X11Fixtures.refusal;
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -107,12 +106,10 @@ class XbmImageReaderTest {
                 static char bomb_bits[] = { 0x00 };
                 """.getBytes(StandardCharsets.US_ASCII);
         PROBE.probe(resource("x11-10x3.xbm")); // load the plugins first
-        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = threads.getCurrentThreadAllocatedBytes();
 
-        JobFailure f = catchThrowableOfType(JobFailure.class, () -> PROBE.probe(bomb));
-
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        X11Fixtures.Refusal r = refusal(() -> PROBE.probe(bomb));
+        JobFailure f = r.failure();
+        long allocated = r.allocated();
         assertThat(f.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
         assertThat(f.getMessage()).startsWith("source is 50000x50000 (2500.0 MP)");
         assertThat(allocated).as("bytes allocated by the probe").isLessThan(10L << 20);
@@ -131,12 +128,10 @@ class XbmImageReaderTest {
         ImageDecoder.Request request = new ImageDecoder.Request(1, false, true, JobDeadline.after(Duration.ofSeconds(30)));
         byte[] fixture = resource("x11-10x3.xbm");
         decoder.decode(fixture, probe.probe(fixture), request); // load the plugins first
-        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = threads.getCurrentThreadAllocatedBytes();
 
-        JobFailure f = catchThrowableOfType(JobFailure.class, () -> decoder.decode(xbm, probe.probe(xbm), request));
-
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        X11Fixtures.Refusal r = refusal(() -> decoder.decode(xbm, probe.probe(xbm), request));
+        JobFailure f = r.failure();
+        long allocated = r.allocated();
         assertThat(f.code()).isEqualTo(ErrorCode.DECODE_FAILED);
         assertThat(f.getMessage()).contains("XBM data is truncated: 20000x20000 bits in 50000000 8-bit values take at least "
                 + "99999999 bytes, the file has " + xbm.length);

@@ -1,6 +1,5 @@
 package io.imagefleet.worker.imaging.x11;
 
-import com.sun.management.ThreadMXBean;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.worker.imaging.ProbeResult;
 import io.imagefleet.worker.pipeline.JobFailure;
@@ -11,11 +10,11 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.PROBE;
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.decode;
+import static io.imagefleet.worker.imaging.x11.X11Fixtures.refusal;
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -79,12 +78,10 @@ class XpmImageReaderTest {
     void probe_headerDeclaring50000x50000_isTooLargeWithoutAllocating() throws Exception {
         byte[] bomb = xpm("50000 50000 1 1", "a c red", "a");
         PROBE.probe(resource("cpp2-4x3.xpm")); // load the plugins first
-        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        long before = threads.getCurrentThreadAllocatedBytes();
 
-        JobFailure f = catchThrowableOfType(JobFailure.class, () -> PROBE.probe(bomb));
-
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        X11Fixtures.Refusal r = refusal(() -> PROBE.probe(bomb));
+        JobFailure f = r.failure();
+        long allocated = r.allocated();
         assertThat(f.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
         assertThat(f.getMessage()).startsWith("source is 50000x50000 (2500.0 MP)");
         assertThat(allocated).as("bytes allocated by the probe").isLessThan(10L << 20);
