@@ -1,6 +1,7 @@
 package io.imagefleet.worker.imaging.x11;
 
 import com.sun.management.ThreadMXBean;
+import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.worker.imaging.ImageDecoder;
 import io.imagefleet.worker.imaging.ImageProbe;
 import io.imagefleet.worker.pipeline.JobDeadline;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The hand-written XBM and XPM fixtures in src/test/resources/images, and the worker's probe and decode of bytes. */
@@ -51,6 +53,21 @@ final class X11Fixtures {
         long before = threads.getCurrentThreadAllocatedBytes();
         JobFailure f = catchThrowableOfType(JobFailure.class, action);
         return new Refusal(f, threads.getCurrentThreadAllocatedBytes() - before);
+    }
+
+    /**
+     * The probe refuses {@code bomb}, whose header declares 50000x50000 pixels, as too large, and
+     * allocates under 10 MB on the way: it reads the header and no pixel. {@code fixture} (a small
+     * file of the same format) is probed first, so that loading the plugins is not counted.
+     */
+    static void assertProbeRefuses50000x50000WithoutAllocating(byte[] fixture, byte[] bomb) throws JobFailure {
+        PROBE.probe(fixture);
+
+        Refusal r = refusal(() -> PROBE.probe(bomb));
+
+        assertThat(r.failure().code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
+        assertThat(r.failure().getMessage()).startsWith("source is 50000x50000 (2500.0 MP)");
+        assertThat(r.allocated()).as("bytes allocated by the probe").isLessThan(10L << 20);
     }
 
     /** The image as rows of '#' (black) and '.' (white); any other colour is '?'. */

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Iterator;
 
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.PROBE;
+import static io.imagefleet.worker.imaging.x11.X11Fixtures.assertProbeRefuses50000x50000WithoutAllocating;
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.blackAndWhite;
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.decode;
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.refusal;
@@ -105,14 +106,8 @@ class XbmImageReaderTest {
                 #define bomb_height 50000
                 static char bomb_bits[] = { 0x00 };
                 """.getBytes(StandardCharsets.US_ASCII);
-        PROBE.probe(resource("x11-10x3.xbm")); // load the plugins first
 
-        X11Fixtures.Refusal r = refusal(() -> PROBE.probe(bomb));
-        JobFailure f = r.failure();
-        long allocated = r.allocated();
-        assertThat(f.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
-        assertThat(f.getMessage()).startsWith("source is 50000x50000 (2500.0 MP)");
-        assertThat(allocated).as("bytes allocated by the probe").isLessThan(10L << 20);
+        assertProbeRefuses50000x50000WithoutAllocating(resource("x11-10x3.xbm"), bomb);
     }
 
     @Test

@@ -13,8 +13,8 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.PROBE;
+import static io.imagefleet.worker.imaging.x11.X11Fixtures.assertProbeRefuses50000x50000WithoutAllocating;
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.decode;
-import static io.imagefleet.worker.imaging.x11.X11Fixtures.refusal;
 import static io.imagefleet.worker.imaging.x11.X11Fixtures.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -77,14 +77,8 @@ class XpmImageReaderTest {
     @Test
     void probe_headerDeclaring50000x50000_isTooLargeWithoutAllocating() throws Exception {
         byte[] bomb = xpm("50000 50000 1 1", "a c red", "a");
-        PROBE.probe(resource("cpp2-4x3.xpm")); // load the plugins first
 
-        X11Fixtures.Refusal r = refusal(() -> PROBE.probe(bomb));
-        JobFailure f = r.failure();
-        long allocated = r.allocated();
-        assertThat(f.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
-        assertThat(f.getMessage()).startsWith("source is 50000x50000 (2500.0 MP)");
-        assertThat(allocated).as("bytes allocated by the probe").isLessThan(10L << 20);
+        assertProbeRefuses50000x50000WithoutAllocating(resource("cpp2-4x3.xpm"), bomb);
     }
 
     @Test
