@@ -31,6 +31,7 @@ import java.util.Map;
  * @param fileRoots       {@code IMAGEFLEET_FILE_ROOTS}: directories file:// sources may be read from
  * @param outputRoots     {@code IMAGEFLEET_OUTPUT_ROOTS}: directories file:// outputs may be written to
  * @param http            {@code IMAGEFLEET_HTTP_*}: what outbound HTTP (sources, PUT targets) may reach
+ * @param s3              {@code IMAGEFLEET_S3_*}: the object store of s3:// sources and targets
  * @param delivery        {@code IMAGEFLEET_DELIVERY}
  * @param nativeCodecs    {@code IMAGEFLEET_NATIVE}: whether to use libjpeg-turbo and libwebp
  * @param memoryBudget    {@code IMAGEFLEET_MEMORY_BUDGET}: the share of the maximum heap that admitted jobs may reserve
@@ -52,6 +53,7 @@ public record WorkerConfig(
         List<Path> fileRoots,
         List<Path> outputRoots,
         HttpSettings http,
+        S3Settings s3,
         Delivery delivery,
         NativeMode nativeCodecs,
         double memoryBudget,
@@ -91,6 +93,7 @@ public record WorkerConfig(
                 paths(env, "IMAGEFLEET_FILE_ROOTS"),
                 paths(env, "IMAGEFLEET_OUTPUT_ROOTS"),
                 HttpSettings.fromEnv(env),
+                S3Settings.fromEnv(env),
                 env.oneOf("IMAGEFLEET_DELIVERY", Delivery.AT_LEAST_ONCE, Delivery.class),
                 env.oneOf("IMAGEFLEET_NATIVE", NativeMode.AUTO, NativeMode.class),
                 env.doubleBetween("IMAGEFLEET_MEMORY_BUDGET", DEFAULT_MEMORY_BUDGET, 0.05, 1.0),
@@ -177,6 +180,7 @@ public record WorkerConfig(
         m.put("fileRoots", fileRoots);
         m.put("outputRoots", outputRoots);
         m.put("http", http);
+        m.put("s3", s3);
         m.put("delivery", delivery);
         m.put("native", nativeCodecs);
         m.put("memoryBudget", memoryBudget);
