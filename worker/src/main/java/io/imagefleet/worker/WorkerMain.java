@@ -25,11 +25,14 @@ import io.imagefleet.worker.source.AddressPolicy;
 import io.imagefleet.worker.source.FileSource;
 import io.imagefleet.worker.source.HttpConnector;
 import io.imagefleet.worker.source.HttpSource;
+import io.imagefleet.worker.source.S3Endpoint;
+import io.imagefleet.worker.source.S3Source;
 import io.imagefleet.worker.source.Source;
 import io.imagefleet.worker.source.Sources;
 import io.imagefleet.worker.store.FileStore;
 import io.imagefleet.worker.store.HttpStore;
 import io.imagefleet.worker.store.OutputStores;
+import io.imagefleet.worker.store.S3Store;
 import io.imagefleet.worker.supervise.SupervisorLink;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -163,15 +166,19 @@ public final class WorkerMain {
                 (SSLSocketFactory) SSLSocketFactory.getDefault(), config.http().connectTimeout(), "imagefleet/" + host);
         HttpSource httpSource = new HttpSource(http, config.maxSourceBytes());
         HttpStore httpStore = new HttpStore(http);
+        // One pooled client for the JVM's life, shared by s3:// sources and targets; the endpoint is trusted as configured.
+        S3Endpoint s3 = S3Endpoint.of(config.s3(), config.http().connectTimeout());
         ScheduledExecutorService watchdogThread = Executors.newSingleThreadScheduledExecutor(named("imagefleet-watchdog-"));
         Map<String, Source> sources = new HashMap<>(extraSources);
         sources.put("file", new FileSource(config.fileRoots(), config.maxSourceBytes()));
         sources.put("http", httpSource);
         sources.put("https", httpSource);
+        sources.put("s3", new S3Source(s3, config.maxSourceBytes()));
         return new Pipeline(
                 new Sources(sources),
                 Imaging.of(config.maxPixels(), natives),
-                new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore, "https", httpStore)),
+                new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore, "https", httpStore,
+                        "s3", new S3Store(s3))),
                 budget,
                 new JobWatchdog(config.jobTimeout(), config.jobStuckAfter(), watchdogThread, System::nanoTime),
                 stuck);

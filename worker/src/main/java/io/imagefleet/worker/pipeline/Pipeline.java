@@ -13,6 +13,7 @@ import io.imagefleet.worker.pipeline.StageClock.Stage;
 import io.imagefleet.worker.source.SourceBytes;
 import io.imagefleet.worker.source.Sources;
 import io.imagefleet.worker.store.OutputStores;
+import io.imagefleet.worker.store.StoredOutput;
 
 import java.awt.image.BufferedImage;
 import java.net.URI;
@@ -98,7 +99,7 @@ public final class Pipeline {
         byte[] bytes = imaging.encoder().encode(image, out, deadline);
         clock.lap(Stage.ENCODE);
         String fileName = job.id() + "-" + out.name() + "." + out.format().extension();
-        URI uri = stores.store(out.target(), fileName, bytes, deadline);
+        URI uri = stores.store(out, new StoredOutput(job.id(), fileName, bytes), deadline);
         clock.lap(Stage.STORE);
         return new Result.OutputResult(out.name(), uri.toString(), out.format(), image.getWidth(), image.getHeight(),
                 bytes.length, sha256(bytes));
