@@ -33,6 +33,13 @@ public enum ErrorCode {
     OUTPUT_FORBIDDEN(false),
     /** The job ran past its deadline. */
     TIMEOUT(false),
+    /** The job was taken after its {@code expiresAt}; nothing was done. */
+    EXPIRED(false),
+    /**
+     * The job's reply topic cannot take its result (an invalid or missing topic, no authorisation,
+     * a result too large); the result is answered on the default results topic instead.
+     */
+    REPLY_FAILED(false),
     /** The job was in flight in worker JVMs that died, too many times to try again. */
     WORKER_CRASHED(false),
     /** A fault in the worker itself; the message says what. */

@@ -13,7 +13,9 @@ public enum Format {
     BMP("bmp"),
     TIFF("tiff"),
     /** Needs a WebP encoder in the worker (libwebp); without one the job fails ENCODE_FAILED. */
-    WEBP("webp");
+    WEBP("webp"),
+    /** Needs libheif with an AV1 encoder in the worker; without one the job fails ENCODE_FAILED. */
+    AVIF("avif");
 
     private final String extension;
 

@@ -2,6 +2,9 @@ package io.imagefleet.wire;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,13 +16,14 @@ import java.util.Map;
  *
  * @param v                   the schema version; only 1 is accepted
  * @param id                  1-128 of {@code [A-Za-z0-9._-]}; names the outputs and keys the result
- * @param source              where the image is read: {@code file://}, {@code http://}, {@code https://}
+ * @param source              where the image is read: {@code s3://}, {@code file://}, {@code http://}, {@code https://}
  * @param outputs             1-16 variants, all made from one decode
  * @param replyTo             the topic the result goes to; null means the results topic
  * @param metadata            opaque, at most 4 KiB as JSON, echoed on the result
  * @param autoOrient          apply the EXIF orientation before the operations (default true)
  * @param allowDecodeWarnings accept an image the decoder warns about (a truncated JPEG, say)
  *                            instead of failing it DECODE_FAILED (default false)
+ * @param expiresAt           optional RFC 3339 time; a job taken after it is answered EXPIRED without work
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Job(
@@ -30,7 +34,8 @@ public record Job(
         String replyTo,
         Map<String, Object> metadata,
         Boolean autoOrient,
-        Boolean allowDecodeWarnings) {
+        Boolean allowDecodeWarnings,
+        String expiresAt) {
 
     /** The only schema version this code reads and writes. */
     public static final int VERSION = 1;
@@ -43,18 +48,35 @@ public record Job(
         allowDecodeWarnings = allowDecodeWarnings != null && allowDecodeWarnings;
     }
 
+    /** A job that never expires. */
+    public Job(Integer v, String id, String source, List<OutputSpec> outputs, String replyTo,
+               Map<String, Object> metadata, Boolean autoOrient, Boolean allowDecodeWarnings) {
+        this(v, id, source, outputs, replyTo, metadata, autoOrient, allowDecodeWarnings, null);
+    }
+
     /** A version-1 job with default options. */
     public static Job of(String id, String source, List<OutputSpec> outputs) {
-        return new Job(VERSION, id, source, outputs, null, null, null, null);
+        return new Job(VERSION, id, source, outputs, null, null, null, null, null);
     }
 
     /** This job with the given reply topic. */
     public Job withReplyTo(String topic) {
-        return new Job(v, id, source, outputs, topic, metadata, autoOrient, allowDecodeWarnings);
+        return new Job(v, id, source, outputs, topic, metadata, autoOrient, allowDecodeWarnings, expiresAt);
     }
 
     /** This job with the given metadata, echoed on its result. */
     public Job withMetadata(Map<String, Object> meta) {
-        return new Job(v, id, source, outputs, replyTo, meta, autoOrient, allowDecodeWarnings);
+        return new Job(v, id, source, outputs, replyTo, meta, autoOrient, allowDecodeWarnings, expiresAt);
+    }
+
+    /** This job, expiring at the given instant. */
+    public Job withExpiresAt(Instant at) {
+        return new Job(v, id, source, outputs, replyTo, metadata, autoOrient, allowDecodeWarnings,
+                at == null ? null : DateTimeFormatter.ISO_INSTANT.format(at));
+    }
+
+    /** When the job expires, or null when it does not; {@link JobCodec#decode} has checked the format. */
+    public Instant expiry() {
+        return expiresAt == null ? null : OffsetDateTime.parse(expiresAt, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     }
 }

@@ -23,6 +23,9 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -93,6 +96,9 @@ public final class JobCodec {
         }
         String id = textIf(tree.get("id"), ID);
         String replyTo = textIf(tree.get("replyTo"), TOPIC);
+        if (replyTo != null && topicRule(replyTo) != null) {
+            replyTo = null;
+        }
         Job job;
         try {
             checkVersion(tree.get("v"));
@@ -104,6 +110,23 @@ public final class JobCodec {
             throw new InvalidJobException(describe(e), id, replyTo);
         }
         return job;
+    }
+
+    /**
+     * Why {@code topic} cannot be a topic a job's result is written to, or null when it can: the
+     * rules Kafka applies to topic names, and no internal ({@code __}) topic.
+     */
+    public static String topicRule(String topic) {
+        if (!TOPIC.matcher(topic).matches()) {
+            return "must be a topic name of 1-249 of [A-Za-z0-9._-], got " + quote(topic);
+        }
+        if (topic.equals(".") || topic.equals("..")) {
+            return "must not be '.' or '..' (Kafka refuses them), got " + quote(topic);
+        }
+        if (topic.startsWith("__")) {
+            return "must not name an internal topic (starting with __), got " + quote(topic);
+        }
+        return null;
     }
 
     private static String textIf(JsonNode node, Pattern valid) {
@@ -133,8 +156,16 @@ public final class JobCodec {
             checkOutput("outputs[" + i + "]", job.outputs().get(i), names);
         }
         if (job.replyTo() != null) {
-            require(TOPIC.matcher(job.replyTo()).matches(),
-                    "replyTo must be a topic name of 1-249 of [A-Za-z0-9._-], got " + quote(job.replyTo()));
+            String topicRule = topicRule(job.replyTo());
+            require(topicRule == null, "replyTo " + topicRule);
+        }
+        if (job.expiresAt() != null) {
+            try {
+                OffsetDateTime.parse(job.expiresAt(), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            } catch (DateTimeParseException e) {
+                throw new Rule("expiresAt must be an RFC 3339 time with an offset (2026-12-06T10:00:00Z), got "
+                        + quote(job.expiresAt()));
+            }
         }
         if (job.metadata() != null) {
             int size;
@@ -150,17 +181,32 @@ public final class JobCodec {
 
     private static void checkOutput(String path, OutputSpec out, Set<String> names) {
         require(out != null, path + " must be an object");
-        require(out.name() != null, path + ".name is required");
+        require(out.name() != null, path + ".name is required (or a preset, whose name it then takes)");
         require(OUTPUT_NAME.matcher(out.name()).matches(),
                 path + ".name must be 1-64 of [A-Za-z0-9._-], got " + quote(out.name()));
         require(names.add(out.name()), path + ".name must be unique in the job, got " + quote(out.name()) + " twice");
-        require(out.format() != null, path + ".format is required (one of " + WireEnums.names(Format.class) + ")");
+        if (out.preset() != null) {
+            require(OUTPUT_NAME.matcher(out.preset()).matches(),
+                    path + ".preset must be 1-64 of [A-Za-z0-9._-], got " + quote(out.preset()));
+            require(out.ops().isEmpty() && out.format() == null && out.quality() == null,
+                    path + " names preset " + quote(out.preset()) + ", which brings its own ops, format and quality; "
+                            + "give none of those");
+        } else {
+            require(out.format() != null, path + ".format is required (one of " + WireEnums.names(Format.class) + ")");
+        }
         if (out.quality() != null) {
             require(out.quality() >= 1 && out.quality() <= 100,
                     path + ".quality must be between 1 and 100, got " + out.quality());
         }
-        require(out.target() != null, path + ".target is required");
-        checkUri(path + ".target", out.target());
+        require(out.target() != null || out.uri() != null,
+                path + " needs a target (a prefix the output is stored under) or a uri (the exact object to write)");
+        require(out.target() == null || out.uri() == null,
+                path + " must give either target (a prefix) or uri (an exact object), not both");
+        if (out.target() != null) {
+            checkUri(path + ".target", out.target());
+        } else {
+            checkUri(path + ".uri", out.uri());
+        }
         if (out.background() != null) {
             require(COLOUR.matcher(out.background()).matches(),
                     path + ".background must be a colour #rrggbb, got " + quote(out.background()));

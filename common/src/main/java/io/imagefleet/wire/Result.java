@@ -20,6 +20,8 @@ import java.util.Map;
  * @param worker   which worker JVM answered and on which attempt
  * @param error    why it failed (null when it succeeded)
  * @param metadata the job's metadata, echoed
+ * @param warnings what the worker tolerated on the way (an unusable colour profile ignored, say); empty
+ *                 when nothing was
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Result(
@@ -31,12 +33,20 @@ public record Result(
         Timings timings,
         WorkerInfo worker,
         ErrorInfo error,
-        Map<String, Object> metadata) {
+        Map<String, Object> metadata,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings) {
 
     public Result {
         v = v == null ? Job.VERSION : v;
         outputs = outputs == null ? List.of() : List.copyOf(outputs);
         metadata = metadata == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        warnings = warnings == null ? List.of() : List.copyOf(warnings);
+    }
+
+    /** A result without warnings. */
+    public Result(Integer v, String jobId, Status status, List<OutputResult> outputs, SourceInfo source,
+                  Timings timings, WorkerInfo worker, ErrorInfo error, Map<String, Object> metadata) {
+        this(v, jobId, status, outputs, source, timings, worker, error, metadata, null);
     }
 
     /** Whether the job succeeded. */
@@ -63,8 +73,15 @@ public record Result(
                           long processMs, long encodeMs, long storeMs, long totalMs) {
     }
 
-    /** The worker JVM that answered ({@code host/slot-N}) and the attempt number (1 for the first). */
-    public record WorkerInfo(String id, int attempt) {
+    /**
+     * The worker JVM that answered ({@code host/slot-N}), the attempt number (1 for the first) and
+     * the worker's version (null when unknown).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WorkerInfo(String id, int attempt, String version) {
+        public WorkerInfo(String id, int attempt) {
+            this(id, attempt, null);
+        }
     }
 
     /** The error of a failed job; {@code retryable} tells whether the same job may succeed later. */

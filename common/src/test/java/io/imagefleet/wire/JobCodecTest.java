@@ -87,6 +87,35 @@ class JobCodecTest {
     }
 
     @Test
+    void encode_thenDecode_newFields_roundTrip() throws Exception {
+        Job job = Job.of("j-2", "s3://photos/in/a.jpg", List.of(
+                        OutputSpec.toUri("exact", List.of(), Format.AVIF, 60, "https://b.s3.example.com/k/a.avif?X-Amz-Signature=ab")
+                                .withAnimation(Animation.KEEP).withKeep(List.of(Keep.ICC, Keep.COPYRIGHT)),
+                        new OutputSpec(null, null, null, null, "s3://photos/out/", null, null, null, null, null, null, "thumb")))
+                .withExpiresAt(java.time.Instant.parse("2026-12-06T10:00:00Z"));
+
+        Job back = codec.decode(codec.encode(job));
+
+        assertThat(back).isEqualTo(job);
+        assertThat(back.outputs().get(1).name()).isEqualTo("thumb");
+        assertThat(back.expiry()).isEqualTo(java.time.Instant.parse("2026-12-06T10:00:00Z"));
+    }
+
+    @Test
+    void decode_expiresAtWithOffset_isAnInstant() throws Exception {
+        Job job = codec.decode(utf8(VALID.replace("\"v\":1,", "\"v\":1,\"expiresAt\":\"2026-12-06T11:00:00+01:00\",")));
+
+        assertThat(job.expiry()).isEqualTo(java.time.Instant.parse("2026-12-06T10:00:00Z"));
+    }
+
+    @Test
+    void topicRule_kafkaLegalNames_areAccepted() {
+        assertThat(JobCodec.topicRule("imagefleet.results")).isNull();
+        assertThat(JobCodec.topicRule("a..b")).isNull();
+        assertThat(JobCodec.topicRule("_private")).isNull();
+    }
+
+    @Test
     void decode_unknownFields_areIgnored() throws Exception {
         String json = VALID.replace("\"v\":1,", "\"v\":1,\"future\":{\"x\":[1,2]},");
 
@@ -108,9 +137,18 @@ class JobCodecTest {
             quality 0              | "quality":85                   | "quality":0                    | outputs[0].quality must be between 1 and 100, got 0
             quality text           | "quality":85                   | "quality":"high"               | outputs[0].quality must be a whole number
             quality fraction       | "quality":85                   | "quality":85.5                 | outputs[0].quality must be a whole number
-            format unknown         | "format":"jpeg"                | "format":"jxl"                 | outputs[0].format must be one of jpeg, png, gif, bmp, tiff, webp, got 'jxl'
+            format unknown         | "format":"jpeg"                | "format":"jxl"                 | outputs[0].format must be one of jpeg, png, gif, bmp, tiff, webp, avif, got 'jxl'
             format missing         | "format":"jpeg",               | ''                             | outputs[0].format is required
-            target missing         | ,"target":"file:///data/out/"  | ''                             | outputs[0].target is required
+            target missing         | ,"target":"file:///data/out/"  | ''                             | outputs[0] needs a target (a prefix the output is stored under) or a uri
+            target and uri         | "target":"file:///data/out/"   | "target":"file:///data/out/","uri":"https://b.example/k.jpg" | outputs[0] must give either target (a prefix) or uri (an exact object), not both
+            preset with format     | "name":"thumb"                 | "preset":"thumb"               | outputs[0] names preset 'thumb', which brings its own ops, format and quality
+            animation unknown      | "format":"jpeg"                | "format":"jpeg","animation":"all" | outputs[0].animation must be one of first, keep, got 'all'
+            keep unknown           | "format":"jpeg"                | "format":"jpeg","keep":["exif"] | outputs[0].keep[0] must be one of icc, copyright, got 'exif'
+            replyTo dot dot        | "replyTo":"imagefleet.results" | "replyTo":".."                 | replyTo must not be '.' or '..'
+            replyTo dot            | "replyTo":"imagefleet.results" | "replyTo":"."                  | replyTo must not be '.' or '..'
+            replyTo internal       | "replyTo":"imagefleet.results" | "replyTo":"__consumer_offsets" | replyTo must not name an internal topic
+            expiresAt no offset    | "v":1,                         | "v":1,"expiresAt":"2026-12-06T10:00:00", | expiresAt must be an RFC 3339 time with an offset
+            expiresAt a number     | "v":1,                         | "v":1,"expiresAt":5,           | expiresAt must be a string
             name bad               | "name":"thumb"                 | "name":"../x"                  | outputs[0].name must be 1-64 of [A-Za-z0-9._-], got '../x'
             op unknown             | "op":"resize"                  | "op":"sepia"                   | outputs[0].ops[0].op must be one of resize, crop, rotate, flip, grayscale, blur, sharpen, got 'sepia'
             width zero             | "width":256                    | "width":0                      | outputs[0].ops[0].width must be between 1 and 65500, got 0

@@ -60,4 +60,15 @@ class ResultCodecTest {
 
         assertThat(codec.decode(codec.encode(r))).isEqualTo(r);
     }
+
+    @Test
+    void encode_warningsAndVersion_roundTripAndEmptyWarningsAreOmitted() {
+        Result r = new Result(1, "a", Status.SUCCEEDED, List.of(), null, null,
+                new Result.WorkerInfo("h/slot-0", 1, "0.2.0"), null, null, List.of("colour profile ignored: LCMS error 13"));
+        Result plain = new Result(1, "b", Status.SUCCEEDED, List.of(), null, null, new Result.WorkerInfo("h/slot-0", 1), null, null);
+
+        assertThat(codec.decode(codec.encode(r))).isEqualTo(r);
+        assertThat(new String(codec.encode(plain), java.nio.charset.StandardCharsets.UTF_8))
+                .doesNotContain("warnings").doesNotContain("version");
+    }
 }
