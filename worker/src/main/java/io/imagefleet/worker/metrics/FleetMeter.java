@@ -68,6 +68,9 @@ public enum FleetMeter {
             "slot", "cause"),
     SLOT_UP("imagefleet.slot.up", null, "1 when the slot has a worker JVM consuming, 0 between JVMs or in a crash backoff",
             "slot"),
+    SLOT_STATE("imagefleet.slot.state", null,
+            "The slot's lifecycle: 1 for the state it is in (down, starting, running, recycle_asked, draining, stopping, "
+                    + "stopped), 0 for the others", "slot", "state"),
     SUSPECTS("imagefleet.suspects", null, "Records that were in flight when worker JVMs died and are run alone or given up"),
     SUPERVISOR_STATE("imagefleet.supervisor.state", null,
             "The supervisor's lifecycle: 1 for the state it is in (starting, running, stopping, stopped)", "state");

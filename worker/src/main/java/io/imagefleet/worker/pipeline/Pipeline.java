@@ -69,15 +69,16 @@ public final class Pipeline {
             try (Admission.Reservation held = admission.admit(job, header, imaging.decoder().subsamplingFor(header, factor))) {
                 clock.lap(Stage.ADMIT);
                 deadline.check("waiting for memory");
+                List<String> warnings = new ArrayList<>();
                 BufferedImage decoded = imaging.decoder().decode(src.bytes(), header,
-                        new ImageDecoder.Request(factor, job.allowDecodeWarnings(), upright, deadline));
+                        new ImageDecoder.Request(factor, job.allowDecodeWarnings(), upright, deadline, warnings));
                 clock.lap(Stage.DECODE);
                 List<Result.OutputResult> outputs = new ArrayList<>(job.outputs().size());
                 for (OutputSpec out : job.outputs()) {
                     outputs.add(produce(job, out, decoded, size, deadline, clock));
                 }
                 return new Result(Job.VERSION, job.id(), Status.SUCCEEDED, outputs, sourceInfo,
-                        clock.timings(context.queuedMs()), context.workerInfo(), null, job.metadata());
+                        clock.timings(context.queuedMs()), context.workerInfo(), null, job.metadata(), warnings);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

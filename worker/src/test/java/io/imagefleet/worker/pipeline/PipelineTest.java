@@ -169,6 +169,20 @@ class PipelineTest {
     }
 
     @Test
+    void process_jpegWithCorruptIccProfile_succeedsWithAWarning() throws IOException {
+        Path src = in.resolve("icc.jpg");
+        try (var res = PipelineTest.class.getResourceAsStream("/jpeg/corrupted-icc-srgb.jpg")) {
+            Files.write(src, res.readAllBytes()); // from TwelveMonkeys' imageio-jpeg tests jar
+        }
+
+        Result r = pipeline.process(job("icc", src,
+                OutputSpec.of("t", List.of(Op.Resize.inside(64, 64)), Format.PNG, null, out.toUri().toString())), ctx);
+
+        assertThat(r.status()).as("%s", r.error()).isEqualTo(Status.SUCCEEDED);
+        assertThat(r.warnings()).singleElement().asString().contains("LCMS error 13").contains("colour profile");
+    }
+
+    @Test
     void process_textNamedJpg_failsUnsupportedFormat() throws IOException {
         Path src = Files.writeString(in.resolve("t.jpg"), "<html>not found</html>");
 

@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 
@@ -56,14 +57,25 @@ public final class JobPublisher implements AutoCloseable {
      * @throws IllegalArgumentException when the job breaks a schema rule (the message names it)
      */
     public CompletableFuture<RecordMetadata> publish(Job job) {
-        return publish(job, null);
+        return publish(job, Map.of());
     }
 
     /** Publishes a job with a correlation id, which its result echoes in a header. */
     public CompletableFuture<RecordMetadata> publish(Job job, String correlationId) {
+        return publish(job, correlationId == null ? Map.of() : Map.of(Headers.CORRELATION_ID, correlationId));
+    }
+
+    /**
+     * Publishes a job with record headers (UTF-8 values): trace context ({@code traceparent},
+     * {@code tracestate}), a tenant, {@code imagefleet-correlation-id}. The fleet echoes the
+     * correlation id on the result and propagates the trace context.
+     *
+     * @throws IllegalArgumentException when the job breaks a schema rule (the message names it)
+     */
+    public CompletableFuture<RecordMetadata> publish(Job job, Map<String, String> headers) {
         byte[] json = codec.encode(job);
         check(json);
-        return send(job.id(), json, correlationId);
+        return send(job.id(), json, headers);
     }
 
     /**
@@ -74,7 +86,7 @@ public final class JobPublisher implements AutoCloseable {
     public CompletableFuture<RecordMetadata> publishJson(String json) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         Job job = check(bytes);
-        return send(job.id(), bytes, null);
+        return send(job.id(), bytes, Map.of());
     }
 
     private Job check(byte[] json) {
@@ -85,11 +97,9 @@ public final class JobPublisher implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<RecordMetadata> send(String key, byte[] value, String correlationId) {
+    private CompletableFuture<RecordMetadata> send(String key, byte[] value, Map<String, String> headers) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
-        if (correlationId != null) {
-            record.headers().add(Headers.CORRELATION_ID, correlationId.getBytes(StandardCharsets.UTF_8));
-        }
+        headers.forEach((name, v) -> record.headers().add(name, v.getBytes(StandardCharsets.UTF_8)));
         CompletableFuture<RecordMetadata> done = new CompletableFuture<>();
         producer.send(record, (md, ex) -> {
             if (ex != null) {

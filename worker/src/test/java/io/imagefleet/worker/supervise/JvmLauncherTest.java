@@ -11,10 +11,10 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ChildLauncherTest {
-    private static ChildLauncher launcher(Map<String, String> configured) {
+class JvmLauncherTest {
+    private static JvmLauncher launcher(Map<String, String> configured) {
         ChildLogs logs = ChildLogs.json(new PrintStream(OutputStream.nullOutputStream()), Clock.systemUTC());
-        return new ChildLauncher("Main", List.of(), List.of(), configured, logs, System::nanoTime);
+        return new JvmLauncher("Main", List.of(), List.of(), configured, logs, System::nanoTime);
     }
 
     @Test
