@@ -78,6 +78,7 @@ final class WorkerTelemetry implements AutoCloseable {
     void natives(NativeCodecs natives) {
         FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasTurboJpeg() ? 1 : 0, "libturbojpeg");
         FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasWebp() ? 1 : 0, "libwebp");
+        FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasHeif() ? 1 : 0, "libheif");
     }
 
     /** What the consumer loop tells: records in flight, partitions, and each turn. */
