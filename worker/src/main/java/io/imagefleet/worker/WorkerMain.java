@@ -52,11 +52,13 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -207,7 +209,9 @@ public final class WorkerMain {
         String clientId = "imagefleet-" + p.host() + "-" + p.slot();
         // A stable member id per slot (static membership): a respawned JVM takes its partitions back without a rebalance.
         String instanceId = p.link() != null ? p.host() + "-slot-" + p.slot() : null;
-        ExecutorService pool = Executors.newFixedThreadPool(config.threads(), named("imagefleet-job-"));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), named("imagefleet-job-"));
+        p.telemetry().pool(config.threads(), pool::getActiveCount);
         ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(named("imagefleet-retry-"));
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));
