@@ -12,7 +12,9 @@ import io.imagefleet.worker.consume.LoopListener;
 import io.imagefleet.worker.consume.LoopSettings;
 import io.imagefleet.worker.consume.Outbox;
 import io.imagefleet.worker.consume.Replies;
+import io.imagefleet.worker.consume.QueuedListener;
 import io.imagefleet.worker.consume.Suspicions;
+import io.imagefleet.worker.consume.TopicCheck;
 import io.imagefleet.worker.control.ExitCodes;
 import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.imaging.NativeCodecs;
@@ -34,6 +36,7 @@ import io.imagefleet.worker.store.HttpStore;
 import io.imagefleet.worker.store.OutputStores;
 import io.imagefleet.worker.store.S3Store;
 import io.imagefleet.worker.supervise.SupervisorLink;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
@@ -48,6 +51,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -202,11 +206,16 @@ public final class WorkerMain {
             }
         };
         LoopListener seen = LoopListener.all(counter, p.telemetry().loopListener());
-        LoopHooks hooks = p.link() == null ? new LoopHooks(seen, Suspicions.NONE)
-                : new LoopHooks(LoopListener.all(p.link(), seen), p.link());
+        String clientId = "imagefleet-" + p.host() + "-" + p.slot();
+        Admin admin = Admin.create(KafkaClients.admin(config, clientId));
+        TopicCheck topics = TopicCheck.describing(admin, KafkaClients.TOPIC_CHECK_TIMEOUT);
+        // The supervisor hears on a thread of its own: a pipe write never blocks the poll thread.
+        QueuedListener toSupervisor = p.link() == null ? null
+                : new QueuedListener(p.link(), 10_000, "imagefleet-supervisor-news");
+        LoopHooks hooks = p.link() == null ? new LoopHooks(seen, Suspicions.NONE, topics)
+                : new LoopHooks(LoopListener.all(toSupervisor, seen), p.link(), topics);
         LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout(),
                 config.retry());
-        String clientId = "imagefleet-" + p.host() + "-" + p.slot();
         // A stable member id per slot (static membership): a respawned JVM takes its partitions back without a rebalance.
         String instanceId = p.link() != null ? p.host() + "-slot-" + p.slot() : null;
         ThreadPoolExecutor pool = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.MILLISECONDS,
@@ -218,7 +227,8 @@ public final class WorkerMain {
         ConsumerLoop loop = new ConsumerLoop(consumer,
                 outbox(config, clientId, p.host(), p.slot(), consumer, p.telemetry()),
                 p.pipeline()::process, pool, retries,
-                new Replies(config.topics().results(), config.topics().dlq(), p.telemetry().replyListener()),
+                new Replies(config.topics().results(), config.topics().dlq(), config.reply(),
+                        KafkaClients.maxRecordBytes(config), p.telemetry().replyListener()),
                 settings, Clock.systemUTC(), hooks);
         p.telemetry().attach(loop, consumer);
         if (p.link() != null) {
@@ -233,6 +243,10 @@ public final class WorkerMain {
         } finally {
             recycler.close();
             timer.shutdownNow();
+            admin.close(Duration.ofSeconds(1));
+            if (toSupervisor != null) {
+                toSupervisor.close();
+            }
         }
         return exit(recycler, p.budget(), p.link());
     }
