@@ -1,5 +1,6 @@
 package io.imagefleet.worker;
 
+import io.imagefleet.worker.admission.JobAdmission;
 import io.imagefleet.worker.admission.MemoryBudget;
 import io.imagefleet.worker.admission.PeakEstimate;
 import io.imagefleet.worker.config.Delivery;
@@ -19,7 +20,9 @@ import io.imagefleet.worker.control.ExitCodes;
 import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.imaging.NativeCodecs;
 import io.imagefleet.worker.pipeline.JobWatchdog;
+import io.imagefleet.worker.pipeline.OutputLimits;
 import io.imagefleet.worker.pipeline.Pipeline;
+import io.imagefleet.worker.pipeline.Presets;
 import io.imagefleet.worker.recycle.RecycleGate;
 import io.imagefleet.worker.recycle.Recycler;
 import io.imagefleet.worker.recycle.ResidentSet;
@@ -185,9 +188,9 @@ public final class WorkerMain {
                 Imaging.of(config.maxPixels(), natives),
                 new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore, "https", httpStore,
                         "s3", new S3Store(s3))),
-                budget,
+                new JobAdmission(budget, new OutputLimits(config.limits().maxOutputPixels())),
                 new JobWatchdog(config.jobTimeout(), config.jobStuckAfter(), watchdogThread, System::nanoTime),
-                stuck);
+                stuck, new Presets(config.presets().specs(), config.presets().only()));
     }
 
     /** Builds the Kafka side for this slot and runs the loop until it stops; returns the exit code. */
