@@ -46,7 +46,7 @@ class PipelineTest {
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     final List<String> stuck = new CopyOnWriteArrayList<>();
     final List<Integer> admittedFactors = new CopyOnWriteArrayList<>();
-    final Admission recording = (job, header, factor) -> {
+    final Admission recording = (job, header, factor, deadline) -> {
         admittedFactors.add(factor);
         return () -> { };
     };
