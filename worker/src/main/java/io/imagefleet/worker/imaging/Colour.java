@@ -75,6 +75,54 @@ final class Colour {
         }
     }
 
+    /**
+     * As {@link #applyProfile}, except that when an output keeps the ICC profile ({@code kept}
+     * wants it) and the profile is a usable RGB one that is not sRGB, the pixels are left in it
+     * and {@code kept} records it: outputs that do not keep it convert after their operations.
+     */
+    static BufferedImage applyOrKeep(BufferedImage srgbLabelled, ICC_Profile profile, List<String> warnings,
+                                     SourceMetadata kept) {
+        if (kept.wantsIcc() && profile.getColorSpaceType() == ColorSpace.TYPE_RGB) {
+            try {
+                if (!IccProfiles.isSrgb(profile)) {
+                    kept.leftIn(profile);
+                    return srgbLabelled;
+                }
+            } catch (CMMException | ProfileDataException | IllegalArgumentException e) {
+                warnings.add(unusable(e));
+                return srgbLabelled;
+            }
+        }
+        return applyProfile(srgbLabelled, profile, warnings);
+    }
+
+    /**
+     * As {@link #toSrgb(BufferedImage, List)}, except that an image in a usable RGB ICC space that
+     * is not sRGB is left in it (its samples relabelled, not converted) when {@code kept} wants the
+     * profile, and {@code kept} records it.
+     */
+    static BufferedImage toSrgb(BufferedImage src, List<String> warnings, SourceMetadata kept) {
+        ColorModel cm = src.getColorModel();
+        if (kept.wantsIcc() && cm instanceof ComponentColorModel && cm.getColorSpace() instanceof ICC_ColorSpace ics
+                && ics.getType() == ColorSpace.TYPE_RGB && !ics.isCS_sRGB()) {
+            try {
+                if (!IccProfiles.isSrgb(ics.getProfile())) {
+                    ColorModel asSrgb = new ComponentColorModel(SRGB, cm.getComponentSize(), cm.hasAlpha(),
+                            cm.isAlphaPremultiplied(), cm.getTransparency(), cm.getTransferType());
+                    if (asSrgb.isCompatibleRaster(src.getRaster())) {
+                        BufferedImage dst = blank(src.getWidth(), src.getHeight(), cm.hasAlpha());
+                        draw(new BufferedImage(asSrgb, src.getRaster(), cm.isAlphaPremultiplied(), null), dst);
+                        kept.leftIn(ics.getProfile());
+                        return dst;
+                    }
+                }
+            } catch (CMMException | ProfileDataException | IllegalArgumentException e) {
+                // unusable: toSrgb below takes it as sRGB with a warning
+            }
+        }
+        return toSrgb(src, warnings);
+    }
+
     /** The warning for a profile that was ignored. */
     static String unusable(RuntimeException e) {
         return "the embedded ICC colour profile cannot be used (" + e.getMessage() + "); the image was taken as sRGB";

@@ -60,12 +60,19 @@ public final class ImageDecoder {
      *
      * @param warnings where what was tolerated on the way is added (an ignored colour profile), once each,
      *                 for the result's {@code warnings}; the caller owns it (one per job)
+     * @param kept     what the outputs keep of the source's metadata; the decoder fills it
      */
     public record Request(int subsampling, boolean acceptWarnings, boolean autoOrient, JobDeadline deadline,
-                          List<String> warnings) {
+                          List<String> warnings, SourceMetadata kept) {
         /** A request whose warnings nobody reads. */
         public Request(int subsampling, boolean acceptWarnings, boolean autoOrient, JobDeadline deadline) {
             this(subsampling, acceptWarnings, autoOrient, deadline, new ArrayList<>());
+        }
+
+        /** A request for outputs that keep no source metadata. */
+        public Request(int subsampling, boolean acceptWarnings, boolean autoOrient, JobDeadline deadline,
+                       List<String> warnings) {
+            this(subsampling, acceptWarnings, autoOrient, deadline, warnings, SourceMetadata.none());
         }
 
         void warn(List<String> more) {
@@ -112,9 +119,12 @@ public final class ImageDecoder {
             NativeHeifDecoder h = heif.orElseThrow(() -> new JobFailure(ErrorCode.UNSUPPORTED_FORMAT, "source is "
                     + header.format() + ", which needs libheif; this worker could not load it (" + natives.heifMissing() + ")"));
             List<String> colour = new ArrayList<>();
-            BufferedImage img = h.decode(bytes, header.format(), colour);
+            BufferedImage img = h.decode(bytes, header.format(), colour, request.kept());
             request.deadline().check("decoding");
             request.warn(colour);
+            if (request.kept().wantsCopyright()) {
+                request.kept().copyrightFrom(h.header(bytes, header.format()).exif());
+            }
             // libheif applied irot/imir; the probe's orientation is the EXIF one of a file without them.
             return request.autoOrient() ? Orientation.apply(img, header.orientation()) : img;
         }
@@ -122,7 +132,8 @@ public final class ImageDecoder {
         if (header.format().equals("jpeg") && nativeJpeg.isPresent()) {
             try {
                 List<String> colour = new ArrayList<>();
-                Optional<NativeJpegDecoder.Outcome> fast = nativeJpeg.get().decode(bytes, request.subsampling(), colour);
+                Optional<NativeJpegDecoder.Outcome> fast = nativeJpeg.get().decode(bytes, request.subsampling(), colour,
+                        request.kept());
                 if (fast.isPresent()) {
                     request.deadline().check("decoding");
                     if (fast.get().warning().isPresent() && !request.acceptWarnings()) {
@@ -130,6 +141,7 @@ public final class ImageDecoder {
                                 + fast.get().warning().get() + " (the job may set allowDecodeWarnings to accept such images)");
                     }
                     request.warn(colour);
+                    keepCopyright(bytes, header, request);
                     return request.autoOrient() ? Orientation.apply(fast.get().image(), header.orientation())
                             : fast.get().image();
                 }
@@ -208,14 +220,15 @@ public final class ImageDecoder {
         BufferedImage img;
         List<String> colour = new ArrayList<>();
         try {
-            img = Colour.toSrgb(decoded, colour);
+            img = Colour.toSrgb(decoded, colour, request.kept());
             if (header.format().equals("png")) {
                 ICC_Profile profile = IccProfiles.pngProfile(bytes, colour);
                 if (profile != null) {
-                    img = Colour.applyProfile(img, profile, colour);
+                    img = Colour.applyOrKeep(img, profile, colour, request.kept());
                 }
             }
             request.warn(colour);
+            keepCopyright(bytes, header, request);
         } catch (RuntimeException e) {
             throw new JobFailure(ErrorCode.DECODE_FAILED, "the decoded " + header.format() + " image ("
                     + decoded.getColorModel().getColorSpace().getClass().getSimpleName() + ", "
@@ -223,6 +236,12 @@ public final class ImageDecoder {
         }
         request.deadline().check("converting colours");
         return request.autoOrient() ? Orientation.apply(img, header.orientation()) : img;
+    }
+
+    private static void keepCopyright(byte[] bytes, ProbeResult header, Request request) {
+        if (request.kept().wantsCopyright()) {
+            request.kept().copyrightFrom(Orientation.exif(bytes, header.format()));
+        }
     }
 
     static String readerName(ImageReader reader) {

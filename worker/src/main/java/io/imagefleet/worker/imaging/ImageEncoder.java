@@ -2,6 +2,7 @@ package io.imagefleet.worker.imaging;
 
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Format;
+import io.imagefleet.wire.Keep;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
@@ -16,6 +17,7 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 
 /**
@@ -23,7 +25,8 @@ import java.util.Iterator;
  * (palette built from the image, one transparent entry when it has alpha), BMP, TIFF (deflate),
  * WebP (lossy or lossless, alpha kept) through libwebp, and AVIF (quality, alpha kept) through
  * libheif's AV1 encoder, when the worker loaded them.
- * Nothing of the source's metadata is written. Images with alpha going to a format without it
+ * Nothing of the source's metadata is written unless the output keeps it ({@code keep}: the ICC
+ * profile, the Artist and Copyright fields). Images with alpha going to a format without it
  * (JPEG, BMP) are laid over the output's background (white unless the job says otherwise), so
  * transparent pixels do not turn black. Writers are always disposed, and the job's deadline
  * aborts a write in progress. Thread-safe.
@@ -60,13 +63,41 @@ public final class ImageEncoder {
      * @throws JobFailure ENCODE_FAILED when the format has no writer here or the writer fails, TIMEOUT
      */
     public byte[] encode(BufferedImage image, OutputSpec out, JobDeadline deadline) throws JobFailure {
+        return encode(image, out, SourceMetadata.none(), deadline);
+    }
+
+    /**
+     * Encodes, keeping what the output asks of the source's metadata ({@code keep}): the ICC
+     * profile the pixels are still in, and the Artist and Copyright fields, in JPEG, PNG, WebP and
+     * AVIF outputs. Pixels left in a source profile are converted to sRGB first for outputs that
+     * do not keep it, and for GIF, BMP and TIFF outputs, which carry no kept metadata.
+     *
+     * @throws JobFailure ENCODE_FAILED when the format has no writer here or the writer fails, TIMEOUT
+     */
+    public byte[] encode(BufferedImage image, OutputSpec out, SourceMetadata kept, JobDeadline deadline) throws JobFailure {
         Format format = out.format();
-        if (format == Format.WEBP) {
-            return webp(image, out, deadline);
+        boolean carries = format == Format.JPEG || format == Format.PNG || format == Format.WEBP || format == Format.AVIF;
+        byte[] icc = null;
+        if (kept.profile().isPresent()) {
+            if (carries && out.keep().contains(Keep.ICC)) {
+                icc = kept.profile().get().getData();
+            } else {
+                image = Colour.applyProfile(image, kept.profile().get(), new ArrayList<>());
+            }
         }
-        if (format == Format.AVIF) {
-            return avif(image, out, deadline);
-        }
+        byte[] exif = carries && out.keep().contains(Keep.COPYRIGHT) ? kept.copyright().orElse(null) : null;
+        return switch (format) {
+            case WEBP -> MetadataWriter.webp(webp(image, out, deadline), icc, exif, image.getWidth(), image.getHeight(),
+                    image.getColorModel().hasAlpha());
+            case AVIF -> avif(image, out, icc, exif, deadline);
+            case JPEG -> icc == null && exif == null ? imageIo(image, out, deadline) : MetadataWriter.jpeg(imageIo(image, out, deadline), icc, exif);
+            case PNG -> icc == null && exif == null ? imageIo(image, out, deadline) : MetadataWriter.png(imageIo(image, out, deadline), icc, exif);
+            default -> imageIo(image, out, deadline);
+        };
+    }
+
+    private byte[] imageIo(BufferedImage image, OutputSpec out, JobDeadline deadline) throws JobFailure {
+        Format format = out.format();
         BufferedImage img = image;
         if (!format.supportsAlpha()) {
             img = Colour.flatten(img, background(out));
@@ -115,7 +146,7 @@ public final class ImageEncoder {
     }
 
     /** AVIF through libheif's AV1 encoder at the output's quality; alpha kept. */
-    private byte[] avif(BufferedImage image, OutputSpec out, JobDeadline deadline) throws JobFailure {
+    private byte[] avif(BufferedImage image, OutputSpec out, byte[] icc, byte[] exif, JobDeadline deadline) throws JobFailure {
         LibHeif heif = natives.heif().filter(LibHeif::canEncodeAvif).orElseThrow(() -> new JobFailure(ErrorCode.ENCODE_FAILED,
                 "output " + out.name() + " cannot be encoded as avif: AVIF output needs libheif with an AV1 encoder, "
                         + "which this worker does not have (" + natives.heifMissing() + ")"));
@@ -125,7 +156,7 @@ public final class ImageEncoder {
         int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
         try {
             byte[] bytes = heif.encodeAvif(argb, w, h, alpha, out.quality() == null ? DEFAULT_AVIF_QUALITY : out.quality(),
-                    AVIF_SPEED);
+                    AVIF_SPEED, icc, exif);
             deadline.check("encoding " + out.name());
             return bytes;
         } catch (NativeCodecException e) {

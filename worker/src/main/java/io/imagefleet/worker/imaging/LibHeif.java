@@ -141,6 +141,8 @@ final class LibHeif {
     private final MethodHandle setQuality;
     private final MethodHandle setIntParameter;
     private final MethodHandle encodeImage;
+    private final MethodHandle setRawProfile;
+    private final MethodHandle addExif;
     private final MethodHandle contextWrite;
 
     private LibHeif(SymbolLookup lib, String libraryName) throws Throwable {
@@ -211,6 +213,10 @@ final class LibHeif {
                 FunctionDescriptor.of(ERROR, ADDRESS, ADDRESS, JAVA_INT));
         encodeImage = linker.downcallHandle(find(lib, "heif_context_encode_image"),
                 FunctionDescriptor.of(ERROR, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+        setRawProfile = linker.downcallHandle(find(lib, "heif_image_set_raw_color_profile"),
+                FunctionDescriptor.of(ERROR, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG));
+        addExif = linker.downcallHandle(find(lib, "heif_context_add_exif_metadata"),
+                FunctionDescriptor.of(ERROR, ADDRESS, ADDRESS, ADDRESS, JAVA_INT));
         contextWrite = linker.downcallHandle(find(lib, "heif_context_write"),
                 FunctionDescriptor.of(ERROR, ADDRESS, ADDRESS, ADDRESS));
     }
@@ -374,8 +380,11 @@ final class LibHeif {
      *
      * @param quality 0-100
      * @param speed   the encoder's speed, 0 (slowest, smallest) to 9
+     * @param icc     an ICC profile to embed (the pixels are in it), or null
+     * @param exif    an EXIF TIFF structure to attach, or null
      */
-    byte[] encodeAvif(int[] argb, int width, int height, boolean alpha, int quality, int speed) throws NativeCodecException {
+    byte[] encodeAvif(int[] argb, int width, int height, boolean alpha, int quality, int speed, byte[] icc, byte[] exif)
+            throws NativeCodecException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ctx = (MemorySegment) contextAlloc.invokeExact();
             if (ctx.equals(MemorySegment.NULL)) {
@@ -401,8 +410,22 @@ final class LibHeif {
                 check((MemorySegment) addPlane.invokeExact((SegmentAllocator) arena, image, CHANNEL_INTERLEAVED, width, height, 8),
                         "adding the pixel plane");
                 fill(arena, image, argb, width, height, alpha);
+                if (icc != null) {
+                    check((MemorySegment) setRawProfile.invokeExact((SegmentAllocator) arena, image, arena.allocateFrom("prof"),
+                            arena.allocateFrom(JAVA_BYTE, icc), (long) icc.length), "attaching the ICC profile");
+                }
+                MemorySegment handleOut = arena.allocate(ADDRESS);
                 check((MemorySegment) encodeImage.invokeExact((SegmentAllocator) arena, ctx, image, encoder,
-                        MemorySegment.NULL, MemorySegment.NULL), "encoding");
+                        MemorySegment.NULL, handleOut), "encoding");
+                MemorySegment handle = handleOut.get(ADDRESS, 0);
+                try {
+                    if (exif != null) {
+                        check((MemorySegment) addExif.invokeExact((SegmentAllocator) arena, ctx, handle,
+                                arena.allocateFrom(JAVA_BYTE, exif), exif.length), "attaching the EXIF");
+                    }
+                } finally {
+                    handleRelease.invokeExact(handle);
+                }
                 return writeOut(arena, ctx);
             } finally {
                 if (!image.equals(MemorySegment.NULL)) {

@@ -40,7 +40,7 @@ final class NativeHeifDecoder {
     }
 
     /** Decodes the primary image to 8-bit sRGB; what was tolerated on the way goes to {@code warnings}. */
-    BufferedImage decode(byte[] bytes, String format, List<String> warnings) throws JobFailure {
+    BufferedImage decode(byte[] bytes, String format, List<String> warnings, SourceMetadata kept) throws JobFailure {
         LibHeif.Decoded d;
         try {
             d = heif.decode(bytes);
@@ -56,7 +56,7 @@ final class NativeHeifDecoder {
         if (d.profile().icc() != null) {
             ICC_Profile profile = IccProfiles.parse(d.profile().icc(), "the " + format + " file's ICC profile", warnings);
             if (profile != null) {
-                img = Colour.applyProfile(img, profile, warnings);
+                img = Colour.applyOrKeep(img, profile, warnings, kept);
             }
         }
         return img;

@@ -43,7 +43,8 @@ final class NativeJpegDecoder {
      *
      * @throws NativeCodecException when libjpeg-turbo cannot decode it (the caller tries ImageIO)
      */
-    Optional<Outcome> decode(byte[] jpeg, int plannedFactor, List<String> warnings) throws NativeCodecException {
+    Optional<Outcome> decode(byte[] jpeg, int plannedFactor, List<String> warnings, SourceMetadata kept)
+            throws NativeCodecException {
         TurboJpeg.Header h = tj.header(jpeg);
         if (!h.rgbLike()) {
             return Optional.empty();
@@ -59,7 +60,7 @@ final class NativeJpegDecoder {
             byte[] data = embeddedProfile(jpeg);
             ICC_Profile profile = data == null ? null : IccProfiles.parse(data, "the JPEG's APP2 ICC profile", warnings);
             if (profile != null) {
-                img = Colour.applyProfile(img, profile, warnings);
+                img = Colour.applyOrKeep(img, profile, warnings, kept);
             }
         }
         return Optional.of(new Outcome(img, d.warning()));

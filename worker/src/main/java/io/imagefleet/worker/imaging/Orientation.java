@@ -42,14 +42,19 @@ public final class Orientation {
 
     /** The orientation recorded in the image's bytes, or {@link #NORMAL} when there is none or it is unreadable. */
     public static int read(byte[] b, String format) {
-        byte[] tiff = switch (format) {
+        byte[] tiff = exif(b, format);
+        return tiff == null ? NORMAL : fromExif(tiff);
+    }
+
+    /** The EXIF TIFF structure of a JPEG, PNG, WebP or TIFF file (a TIFF is its own), or null. */
+    static byte[] exif(byte[] b, String format) {
+        return switch (format) {
             case "jpeg" -> fromJpeg(b);
             case "png" -> fromPng(b);
             case "webp" -> fromWebp(b);
             case "tiff" -> b;
             default -> null;
         };
-        return tiff == null ? NORMAL : fromExif(tiff);
     }
 
     /** The orientation in IFD0 of an EXIF block's TIFF structure (starting "II" or "MM"), or {@link #NORMAL}. */

@@ -9,6 +9,7 @@ import io.imagefleet.worker.imaging.Geometry;
 import io.imagefleet.worker.imaging.ImageDecoder;
 import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.imaging.ProbeResult;
+import io.imagefleet.worker.imaging.SourceMetadata;
 import io.imagefleet.worker.pipeline.StageClock.Stage;
 import io.imagefleet.worker.source.SourceBytes;
 import io.imagefleet.worker.source.Sources;
@@ -80,12 +81,13 @@ public final class Pipeline {
                 clock.lap(Stage.ADMIT);
                 deadline.check("waiting for memory");
                 List<String> warnings = new ArrayList<>();
+                SourceMetadata kept = SourceMetadata.keptBy(job.outputs());
                 BufferedImage decoded = imaging.decoder().decode(src.bytes(), header,
-                        new ImageDecoder.Request(factor, job.allowDecodeWarnings(), upright, deadline, warnings));
+                        new ImageDecoder.Request(factor, job.allowDecodeWarnings(), upright, deadline, warnings, kept));
                 clock.lap(Stage.DECODE);
                 List<Result.OutputResult> outputs = new ArrayList<>(job.outputs().size());
                 for (OutputSpec out : job.outputs()) {
-                    outputs.add(produce(job, out, decoded, size, deadline, clock));
+                    outputs.add(produce(job, out, decoded, kept, size, deadline, clock));
                 }
                 return new Result(Job.VERSION, job.id(), Status.SUCCEEDED, outputs, sourceInfo,
                         clock.timings(context.queuedMs()), context.workerInfo(), null, job.metadata(), warnings);
@@ -103,11 +105,11 @@ public final class Pipeline {
         }
     }
 
-    private Result.OutputResult produce(Job job, OutputSpec out, BufferedImage decoded, Geometry.Size size,
-                                        JobDeadline deadline, StageClock clock) throws JobFailure {
+    private Result.OutputResult produce(Job job, OutputSpec out, BufferedImage decoded, SourceMetadata kept,
+                                        Geometry.Size size, JobDeadline deadline, StageClock clock) throws JobFailure {
         BufferedImage image = imaging.ops().apply(decoded, out.ops(), size, deadline);
         clock.lap(Stage.PROCESS);
-        byte[] bytes = imaging.encoder().encode(image, out, deadline);
+        byte[] bytes = imaging.encoder().encode(image, out, kept, deadline);
         clock.lap(Stage.ENCODE);
         String fileName = job.id() + "-" + out.name() + "." + out.format().extension();
         URI uri = stores.store(out, new StoredOutput(job.id(), fileName, bytes), deadline);

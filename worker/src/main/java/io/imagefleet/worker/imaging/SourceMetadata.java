@@ -1,0 +1,97 @@
+package io.imagefleet.worker.imaging;
+
+import com.twelvemonkeys.imageio.metadata.Directory;
+import com.twelvemonkeys.imageio.metadata.Entry;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFFEntry;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFFWriter;
+
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import java.awt.color.ICC_Profile;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import io.imagefleet.wire.Keep;
+import io.imagefleet.wire.OutputSpec;
+
+/**
+ * The source metadata a job's outputs keep ({@code "keep": ["icc", "copyright"]}): made by the
+ * pipeline from the outputs before decoding, filled by the decoder, read by the encoder of each
+ * output. When an output keeps the ICC profile, the decoder leaves the pixels in the source's
+ * RGB profile instead of converting them to sRGB; outputs that do not keep it are converted
+ * after their operations. Copyright keeps the EXIF {@code Artist} and {@code Copyright} fields
+ * (as imgproxy's {@code KEEP_COPYRIGHT} does), nothing else of the EXIF. One per job; used by the
+ * job's thread only.
+ */
+public final class SourceMetadata {
+    private final boolean wantsIcc;
+    private final boolean wantsCopyright;
+    private ICC_Profile profile;
+    private byte[] copyright;
+
+    private SourceMetadata(boolean wantsIcc, boolean wantsCopyright) {
+        this.wantsIcc = wantsIcc;
+        this.wantsCopyright = wantsCopyright;
+    }
+
+    /** What the job's outputs ask to keep. */
+    public static SourceMetadata keptBy(List<OutputSpec> outputs) {
+        return new SourceMetadata(outputs.stream().anyMatch(o -> o.keep().contains(Keep.ICC)),
+                outputs.stream().anyMatch(o -> o.keep().contains(Keep.COPYRIGHT)));
+    }
+
+    /** Nothing kept: every output is sRGB and stripped. */
+    public static SourceMetadata none() {
+        return new SourceMetadata(false, false);
+    }
+
+    boolean wantsIcc() {
+        return wantsIcc;
+    }
+
+    boolean wantsCopyright() {
+        return wantsCopyright;
+    }
+
+    /** The decoder left the pixels in this RGB profile's space (labelled sRGB). */
+    void leftIn(ICC_Profile p) {
+        this.profile = p;
+    }
+
+    /** The profile the decoded pixels are still in, if the decoder left them in one. */
+    Optional<ICC_Profile> profile() {
+        return Optional.ofNullable(profile);
+    }
+
+    /** Keeps the Artist and Copyright fields of the source's EXIF IFD0, if it has any. */
+    void copyrightFrom(byte[] exifTiff) {
+        Directory ifd0 = exifTiff == null ? null : Orientation.ifd0(exifTiff);
+        if (ifd0 == null) {
+            return;
+        }
+        List<Entry> kept = new ArrayList<>();
+        for (int tag : new int[] {TIFF.TAG_ARTIST, TIFF.TAG_COPYRIGHT}) {
+            Entry e = ifd0.getEntryById(tag);
+            if (e != null && e.getValue() instanceof String s && !s.isBlank()) {
+                kept.add(new TIFFEntry(tag, TIFF.TYPE_ASCII, s));
+            }
+        }
+        if (kept.isEmpty()) {
+            return;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
+            new TIFFWriter().write(kept, ios);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing a TIFF structure to memory cannot fail", e);
+        }
+        this.copyright = out.toByteArray();
+    }
+
+    /** A TIFF structure holding only the source's Artist and Copyright, if it had any. */
+    Optional<byte[]> copyright() {
+        return Optional.ofNullable(copyright);
+    }
+}
