@@ -158,6 +158,7 @@ public final class ImageDecoder {
             while (readers.hasNext()) {
                 Attempt attempt = read(readers.next(), in, request);
                 if (attempt.image() != null) {
+                    maybeWarnAnimation(bytes, header, request);
                     return finish(attempt.image(), bytes, header, request);
                 }
                 failures.add(attempt.failure());
@@ -236,6 +237,37 @@ public final class ImageDecoder {
         }
         request.deadline().check("converting colours");
         return request.autoOrient() ? Orientation.apply(img, header.orientation()) : img;
+    }
+
+    /**
+     * An output asked to keep an animated source's frames, which this worker does not do yet:
+     * every output gets the first frame, and the result says so.
+     */
+    private static void maybeWarnAnimation(byte[] bytes, ProbeResult header, Request request) {
+        if (!request.kept().wantsAnimation() || !(header.format().equals("gif") || header.format().equals("webp"))) {
+            return;
+        }
+        int frames = header.frames();
+        if (frames < 0) {
+            try (ImageInputStream in = new ByteArrayImageInputStream(bytes)) {
+                Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+                if (readers.hasNext()) {
+                    ImageReader r = readers.next();
+                    try {
+                        r.setInput(in, false, true);
+                        frames = r.getNumImages(true);
+                    } finally {
+                        r.dispose();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                frames = -1;
+            }
+        }
+        if (frames != 1) {
+            request.warn(List.of("animation \"keep\" is not supported by this worker yet: the outputs have the first of the "
+                    + (frames > 1 ? frames + " frames" : "frames") + " of the animated " + header.format()));
+        }
     }
 
     private static void keepCopyright(byte[] bytes, ProbeResult header, Request request) {

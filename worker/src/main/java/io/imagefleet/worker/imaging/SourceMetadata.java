@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import io.imagefleet.wire.Animation;
 import io.imagefleet.wire.Keep;
 import io.imagefleet.wire.OutputSpec;
 
@@ -28,23 +29,26 @@ import io.imagefleet.wire.OutputSpec;
 public final class SourceMetadata {
     private final boolean wantsIcc;
     private final boolean wantsCopyright;
+    private final boolean wantsAnimation;
     private ICC_Profile profile;
     private byte[] copyright;
 
-    private SourceMetadata(boolean wantsIcc, boolean wantsCopyright) {
+    private SourceMetadata(boolean wantsIcc, boolean wantsCopyright, boolean wantsAnimation) {
         this.wantsIcc = wantsIcc;
         this.wantsCopyright = wantsCopyright;
+        this.wantsAnimation = wantsAnimation;
     }
 
     /** What the job's outputs ask to keep. */
     public static SourceMetadata keptBy(List<OutputSpec> outputs) {
         return new SourceMetadata(outputs.stream().anyMatch(o -> o.keep().contains(Keep.ICC)),
-                outputs.stream().anyMatch(o -> o.keep().contains(Keep.COPYRIGHT)));
+                outputs.stream().anyMatch(o -> o.keep().contains(Keep.COPYRIGHT)),
+                outputs.stream().anyMatch(o -> o.animation() == Animation.KEEP));
     }
 
     /** Nothing kept: every output is sRGB and stripped. */
     public static SourceMetadata none() {
-        return new SourceMetadata(false, false);
+        return new SourceMetadata(false, false, false);
     }
 
     boolean wantsIcc() {
@@ -53,6 +57,11 @@ public final class SourceMetadata {
 
     boolean wantsCopyright() {
         return wantsCopyright;
+    }
+
+    /** An output asked for {@code "animation": "keep"}, which this worker does not do yet (the decoder says so). */
+    boolean wantsAnimation() {
+        return wantsAnimation;
     }
 
     /** The decoder left the pixels in this RGB profile's space (labelled sRGB). */
