@@ -202,7 +202,7 @@ public final class WorkerMain {
         TopicCheck topics = TopicCheck.describing(admin, KafkaClients.TOPIC_CHECK_TIMEOUT);
         // The supervisor hears on a thread of its own: a pipe write never blocks the poll thread.
         QueuedListener toSupervisor = p.link() == null ? null
-                : new QueuedListener(p.link(), 10_000, "imagefleet-supervisor-news");
+                : new QueuedListener(p.link(), 10_000, "imagefleet-supervisor-news", Duration.ofSeconds(1));
         LoopHooks hooks = p.link() == null ? new LoopHooks(seen, Suspicions.NONE, topics)
                 : new LoopHooks(LoopListener.all(toSupervisor, seen), p.link(), topics);
         LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout(),

@@ -305,6 +305,7 @@ public final class ConsumerLoop implements Runnable {
         running.put(Thread.currentThread(), t);
         JobLogContext.enter(t.job.id(), t.tp + "@" + t.offset());
         try {
+            listener.jobRunning(t.tp, t.offset());
             result = handler.process(t.job, ctx);
         } catch (RuntimeException e) {
             log.error("job {} failed unexpectedly", t, e);
