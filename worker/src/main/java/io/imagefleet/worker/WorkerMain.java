@@ -220,6 +220,7 @@ public final class WorkerMain {
                         KafkaClients.maxRecordBytes(config), p.telemetry().replyListener()),
                 settings, Clock.systemUTC(), hooks);
         p.telemetry().attach(loop, consumer);
+        p.telemetry().poll().stallAfter(stallLimit(config));
         if (p.link() != null) {
             p.telemetry().reportTo(p.link());
         }
@@ -238,6 +239,16 @@ public final class WorkerMain {
             }
         }
         return exit(recycler, p.budget(), p.link());
+    }
+
+    /**
+     * The longest a loop may hold jobs without starting or finishing one before it counts as
+     * stalled (not live): every attempt of a job running to its deadline and past it until it is
+     * reported stuck, the retry waits between them, and a margin.
+     */
+    static Duration stallLimit(WorkerConfig config) {
+        return config.jobTimeout().plus(config.jobStuckAfter()).multipliedBy(config.retry().maxAttempts())
+                .plus(config.retry().worstCaseWait()).plusSeconds(30);
     }
 
     /**
