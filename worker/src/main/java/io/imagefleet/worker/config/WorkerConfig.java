@@ -39,6 +39,9 @@ import java.util.Map;
  * @param retry           {@code IMAGEFLEET_RETRY_*}: how retryable failures are tried again
  * @param observability   {@code IMAGEFLEET_METRICS_*}, {@code IMAGEFLEET_LOG_FORMAT}, {@code IMAGEFLEET_LIVENESS_TIMEOUT}:
  *                        metrics, health and logs
+ * @param reply           {@code IMAGEFLEET_REPLY_TOPICS}: which topics a job's result may be written to
+ * @param limits          {@code IMAGEFLEET_MAX_OUTPUT_PIXELS}: what one job may ask to make
+ * @param presets         {@code IMAGEFLEET_PRESETS}, {@code IMAGEFLEET_PRESETS_ONLY}: named output specs
  */
 public record WorkerConfig(
         KafkaSettings kafka,
@@ -59,7 +62,10 @@ public record WorkerConfig(
         double memoryBudget,
         RecyclePolicy recycle,
         RetryPolicy retry,
-        Observability observability) {
+        Observability observability,
+        ReplySettings reply,
+        JobLimits limits,
+        PresetSettings presets) {
 
     public static final String DEFAULT_GROUP = "imagefleet-workers";
     public static final double DEFAULT_MEMORY_BUDGET = 0.6;
@@ -80,12 +86,14 @@ public record WorkerConfig(
 
     /** The same, from an {@link Env} (whose {@link Env#keysRead()} then lists every key a worker reads). */
     public static WorkerConfig fromEnv(Env env) {
+        Topics topics = Topics.fromEnv(env);
+        long maxPixels = env.longBetween("IMAGEFLEET_MAX_PIXELS", 50_000_000L, 1, JobLimits.MAX_IMAGE_PIXELS);
         WorkerConfig c = new WorkerConfig(
                 KafkaSettings.fromEnv(env),
-                Topics.fromEnv(env),
+                topics,
                 env.string("IMAGEFLEET_GROUP_ID", DEFAULT_GROUP),
                 env.intBetween("IMAGEFLEET_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
-                env.longBetween("IMAGEFLEET_MAX_PIXELS", 50_000_000L, 1, 65_500L * 65_500L),
+                maxPixels,
                 env.bytes("IMAGEFLEET_MAX_SOURCE_BYTES", 50L << 20),
                 env.duration("IMAGEFLEET_JOB_TIMEOUT", Duration.ofSeconds(60)),
                 env.duration("IMAGEFLEET_JOB_STUCK_AFTER", Duration.ofSeconds(10)),
@@ -107,7 +115,10 @@ public record WorkerConfig(
                         env.intBetween("IMAGEFLEET_RETRY_ATTEMPTS", RetryPolicy.DEFAULT.maxAttempts(), 1, 100),
                         env.duration("IMAGEFLEET_RETRY_BACKOFF", RetryPolicy.DEFAULT.backoff()),
                         env.duration("IMAGEFLEET_RETRY_BACKOFF_MAX", RetryPolicy.DEFAULT.maxBackoff())),
-                Observability.fromEnv(env));
+                Observability.fromEnv(env),
+                ReplySettings.fromEnv(env, topics.results()),
+                JobLimits.fromEnv(env, maxPixels),
+                PresetSettings.fromEnv(env));
         refuseUnsafeOverrides(env, c.kafka());
         if (c.retry().backoff().compareTo(c.retry().maxBackoff()) > 0) {
             env.reject("IMAGEFLEET_RETRY_BACKOFF must not be longer than IMAGEFLEET_RETRY_BACKOFF_MAX ("
@@ -187,6 +198,9 @@ public record WorkerConfig(
         m.put("recycle", recycle);
         m.put("retry", retry);
         m.put("observability", observability);
+        m.put("replyTopics", reply.topics());
+        m.put("limits", limits);
+        m.put("presets", presets);
         return m;
     }
 }

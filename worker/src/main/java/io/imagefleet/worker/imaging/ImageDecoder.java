@@ -71,15 +71,19 @@ public final class ImageDecoder {
     }
 
     private final Optional<NativeJpegDecoder> nativeJpeg;
+    private final Optional<NativeHeifDecoder> heif;
+    private final NativeCodecs natives;
 
     /** The ImageIO + TwelveMonkeys decoder. */
     public ImageDecoder() {
         this(NativeCodecs.none());
     }
 
-    /** A decoder that takes the native JPEG path when libjpeg-turbo is loaded. */
+    /** A decoder that takes the native JPEG path when libjpeg-turbo is loaded, and reads HEIF/AVIF when libheif is. */
     public ImageDecoder(NativeCodecs natives) {
         this.nativeJpeg = natives.turboJpeg().map(tj -> new NativeJpegDecoder(natives, tj));
+        this.heif = natives.heif().map(NativeHeifDecoder::new);
+        this.natives = natives;
     }
 
     /**
@@ -101,6 +105,16 @@ public final class ImageDecoder {
      * @throws JobFailure DECODE_FAILED, UNSUPPORTED_FORMAT when no reader takes the bytes, or TIMEOUT
      */
     public BufferedImage decode(byte[] bytes, ProbeResult header, Request request) throws JobFailure {
+        if (Formats.isHeif(header.format())) {
+            NativeHeifDecoder h = heif.orElseThrow(() -> new JobFailure(ErrorCode.UNSUPPORTED_FORMAT, "source is "
+                    + header.format() + ", which needs libheif; this worker could not load it (" + natives.heifMissing() + ")"));
+            List<String> colour = new ArrayList<>();
+            BufferedImage img = h.decode(bytes, header.format(), colour);
+            request.deadline().check("decoding");
+            request.warn(colour);
+            // libheif applied irot/imir; the probe's orientation is the EXIF one of a file without them.
+            return request.autoOrient() ? Orientation.apply(img, header.orientation()) : img;
+        }
         List<String> failures = new ArrayList<>();
         if (header.format().equals("jpeg") && nativeJpeg.isPresent()) {
             try {

@@ -4,6 +4,7 @@ import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.worker.config.S3Settings;
 import io.imagefleet.worker.pipeline.JobDeadline;
 import io.imagefleet.worker.pipeline.JobFailure;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -12,12 +13,11 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
-
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 import java.io.IOException;
@@ -58,9 +58,14 @@ public final class S3Endpoint implements AutoCloseable {
      * trailers they accept, and a whole-object SHA-256 is reported in every result anyway.
      */
     public static S3Endpoint of(S3Settings settings, Duration connectTimeout) {
+        return of(settings, connectTimeout, DefaultCredentialsProvider.builder().build());
+    }
+
+    /** The same with given credentials (tools and tests; a worker uses the default chain). */
+    public static S3Endpoint of(S3Settings settings, Duration connectTimeout, AwsCredentialsProvider credentials) {
         S3ClientBuilder b = S3Client.builder()
                 .region(Region.of(settings.region()))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .credentialsProvider(credentials)
                 .forcePathStyle(settings.pathStyle())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)

@@ -106,6 +106,14 @@ final class Children {
             return null;
         }
         Slot slot = slots.get(i);
+        if (child == slot.leaving) {
+            slot.leaving = null;
+            if (code != ExitCodes.RECYCLE) {
+                log.warn("slot-{} {} exited {} after it had handed over (committed and closed)", slot.index, child,
+                        ExitCodes.describe(code));
+            }
+            return null;
+        }
         if (child == slot.successor) {
             slot.successor = null;
             log.warn("slot-{} successor {} exited {} before it started", slot.index, child, ExitCodes.describe(code));
@@ -168,6 +176,9 @@ final class Children {
             }
             if (s.successor != null) {
                 action.accept(s.successor);
+            }
+            if (s.leaving != null) {
+                action.accept(s.leaving);
             }
         }
         if (spares.peek() != null) {

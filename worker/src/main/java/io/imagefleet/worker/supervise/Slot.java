@@ -28,6 +28,8 @@ final class Slot {
     private Child current;
     /** The JVM that takes over when this one has drained: built while the current one works on. */
     Child successor;
+    /** The JVM that recycled and handed over, while it is tearing down (it holds no partitions any more). */
+    Child leaving;
     int generation;
     Set<String> partitions = new TreeSet<>();
     int consecutiveCrashes;

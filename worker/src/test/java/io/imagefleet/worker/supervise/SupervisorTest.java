@@ -93,6 +93,55 @@ class SupervisorTest {
     }
 
     @Test
+    void recycle_oldJvmSaysExiting_successorGoesBeforeTheOldProcessHasExited() {
+        start(1);
+        FakeChild old = launcher.launched().get(0);
+        FakeChild spare = launcher.launched().get(1);
+        spare.say(new Hello(spare.pid()));
+        old.say(assigned("jobs-0")).say(new RecycleRequest("max-jobs", "10 jobs"));
+        turn();
+        advance(Duration.ofMillis(200));
+
+        old.say(new ControlMessage.Exiting(75, 10, 300L << 20, 0, 1L << 20));
+        turn();
+
+        assertThat(old.alive()).isTrue();
+        assertThat(spare.received(Go.class)).containsExactly(new Go(0));
+        assertThat(supervisor.slots().get(0).state()).isEqualTo(STARTING);
+        assertThat(supervisor.slots().get(0).pid()).isEqualTo(spare.pid());
+        old.exit(75);
+        turn();
+        assertThat(heard.crashes).isEmpty();
+        assertThat(supervisor.slots().get(0).pid()).as("the old JVM's exit changes nothing").isEqualTo(spare.pid());
+        spare.say(assigned("jobs-0")).say(new JobStarted(job(1)));
+        turn();
+        assertThat(heard.recycles).singleElement().satisfies(r -> assertThat(r.drain()).isEqualTo(Duration.ofMillis(200)));
+    }
+
+    @Test
+    void stop_oldJvmStillTearingDownAfterItsHandOver_isWaitedFor() {
+        start(1);
+        FakeChild old = launcher.launched().get(0);
+        FakeChild spare = launcher.launched().get(1);
+        spare.say(new Hello(spare.pid()));
+        old.say(assigned("jobs-0")).say(new RecycleRequest("max-jobs", "10 jobs"));
+        turn();
+        old.say(new ControlMessage.Exiting(75, 10, -1, 0, 1L << 20));
+        turn();
+
+        supervisor.stop();
+        turn();
+        spare.exit(0);
+        turn();
+        assertThat(supervisor.state()).as("the old JVM is still there").isEqualTo(Supervisor.State.STOPPING);
+        old.exit(75);
+        turn();
+
+        assertThat(supervisor.state()).isEqualTo(Supervisor.State.STOPPED);
+        assertThat(supervisor.exitCode()).isZero();
+    }
+
+    @Test
     void recycle_twoSlotsAskTogether_theSecondGoesOnlyAfterTheFirstRejoinedAndTheGap() {
         start(2);
         FakeChild first = launcher.launched().get(0);
