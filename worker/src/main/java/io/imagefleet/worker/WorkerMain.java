@@ -1,5 +1,6 @@
 package io.imagefleet.worker;
 
+import io.imagefleet.worker.admission.JobAdmission;
 import io.imagefleet.worker.admission.MemoryBudget;
 import io.imagefleet.worker.admission.PeakEstimate;
 import io.imagefleet.worker.config.Delivery;
@@ -19,7 +20,9 @@ import io.imagefleet.worker.control.ExitCodes;
 import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.imaging.NativeCodecs;
 import io.imagefleet.worker.pipeline.JobWatchdog;
+import io.imagefleet.worker.pipeline.OutputLimits;
 import io.imagefleet.worker.pipeline.Pipeline;
+import io.imagefleet.worker.pipeline.Presets;
 import io.imagefleet.worker.recycle.RecycleGate;
 import io.imagefleet.worker.recycle.Recycler;
 import io.imagefleet.worker.recycle.ResidentSet;
@@ -186,9 +189,9 @@ public final class WorkerMain {
                 Imaging.of(config.maxPixels(), natives),
                 new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore, "https", httpStore,
                         "s3", new S3Store(s3))),
-                budget,
+                new JobAdmission(budget, new OutputLimits(config.limits().maxOutputPixels())),
                 new JobWatchdog(config.jobTimeout(), config.jobStuckAfter(), watchdogThread, System::nanoTime),
-                stuck);
+                stuck, new Presets(config.presets().specs(), config.presets().only()));
     }
 
     /** Builds the Kafka side for this slot and runs the loop until it stops; returns the exit code. */
@@ -212,7 +215,7 @@ public final class WorkerMain {
         TopicCheck topics = TopicCheck.describing(admin, KafkaClients.TOPIC_CHECK_TIMEOUT);
         // The supervisor hears on a thread of its own: a pipe write never blocks the poll thread.
         QueuedListener toSupervisor = p.link() == null ? null
-                : new QueuedListener(p.link(), 10_000, "imagefleet-supervisor-news");
+                : new QueuedListener(p.link(), 10_000, "imagefleet-supervisor-news", Duration.ofSeconds(1));
         LoopHooks hooks = p.link() == null ? new LoopHooks(seen, Suspicions.NONE, topics)
                 : new LoopHooks(LoopListener.all(toSupervisor, seen), p.link(), topics);
         LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout(),
@@ -232,6 +235,7 @@ public final class WorkerMain {
                         KafkaClients.maxRecordBytes(config), p.telemetry().replyListener()),
                 settings, Clock.systemUTC(), hooks);
         p.telemetry().attach(loop, consumer);
+        p.telemetry().poll().stallAfter(stallLimit(config));
         if (p.link() != null) {
             p.telemetry().reportTo(p.link());
         }
@@ -250,6 +254,16 @@ public final class WorkerMain {
             }
         }
         return exit(recycler, p.budget(), p.link());
+    }
+
+    /**
+     * The longest a loop may hold jobs without starting or finishing one before it counts as
+     * stalled (not live): every attempt of a job running to its deadline and past it until it is
+     * reported stuck, the retry waits between them, and a margin.
+     */
+    static Duration stallLimit(WorkerConfig config) {
+        return config.jobTimeout().plus(config.jobStuckAfter()).multipliedBy(config.retry().maxAttempts())
+                .plus(config.retry().worstCaseWait()).plusSeconds(30);
     }
 
     /**

@@ -97,6 +97,11 @@ final class WorkerTelemetry implements AutoCloseable {
         return LoopListener.all(jobs, poll);
     }
 
+    /** The loop's liveness clock, for main to set how long a loop may hold jobs without progress. */
+    PollClock poll() {
+        return poll;
+    }
+
     /** What the answers tell: jobs by outcome, stage times, bytes; and the per-job log line. */
     ReplyListener replyListener() {
         return ReplyListener.all(jobs, new AnswerLog());

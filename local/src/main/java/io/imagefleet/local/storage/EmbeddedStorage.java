@@ -108,6 +108,11 @@ public final class EmbeddedStorage implements AutoCloseable {
         return dataDir.resolve("storage.log");
     }
 
+    /** The server JVM's pid, while it runs. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isRunning() {
         return process != null && process.isAlive();
     }
