@@ -1,5 +1,6 @@
 package io.imagefleet.worker;
 
+import io.imagefleet.worker.admission.JobAdmission;
 import io.imagefleet.worker.admission.MemoryBudget;
 import io.imagefleet.worker.admission.PeakEstimate;
 import io.imagefleet.worker.config.Delivery;
@@ -19,7 +20,9 @@ import io.imagefleet.worker.control.ExitCodes;
 import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.imaging.NativeCodecs;
 import io.imagefleet.worker.pipeline.JobWatchdog;
+import io.imagefleet.worker.pipeline.OutputLimits;
 import io.imagefleet.worker.pipeline.Pipeline;
+import io.imagefleet.worker.pipeline.Presets;
 import io.imagefleet.worker.recycle.RecycleGate;
 import io.imagefleet.worker.recycle.Recycler;
 import io.imagefleet.worker.recycle.ResidentSet;
@@ -27,11 +30,14 @@ import io.imagefleet.worker.source.AddressPolicy;
 import io.imagefleet.worker.source.FileSource;
 import io.imagefleet.worker.source.HttpConnector;
 import io.imagefleet.worker.source.HttpSource;
+import io.imagefleet.worker.source.S3Endpoint;
+import io.imagefleet.worker.source.S3Source;
 import io.imagefleet.worker.source.Source;
 import io.imagefleet.worker.source.Sources;
 import io.imagefleet.worker.store.FileStore;
 import io.imagefleet.worker.store.HttpStore;
 import io.imagefleet.worker.store.OutputStores;
+import io.imagefleet.worker.store.S3Store;
 import io.imagefleet.worker.supervise.SupervisorLink;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,11 +59,13 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -167,18 +175,22 @@ public final class WorkerMain {
                 (SSLSocketFactory) SSLSocketFactory.getDefault(), config.http().connectTimeout(), "imagefleet/" + host);
         HttpSource httpSource = new HttpSource(http, config.maxSourceBytes());
         HttpStore httpStore = new HttpStore(http);
+        // One pooled client for the JVM's life, shared by s3:// sources and targets; the endpoint is trusted as configured.
+        S3Endpoint s3 = S3Endpoint.of(config.s3(), config.http().connectTimeout());
         ScheduledExecutorService watchdogThread = Executors.newSingleThreadScheduledExecutor(named("imagefleet-watchdog-"));
         Map<String, Source> sources = new HashMap<>(extraSources);
         sources.put("file", new FileSource(config.fileRoots(), config.maxSourceBytes()));
         sources.put("http", httpSource);
         sources.put("https", httpSource);
+        sources.put("s3", new S3Source(s3, config.maxSourceBytes()));
         return new Pipeline(
                 new Sources(sources),
                 Imaging.of(config.maxPixels(), natives),
-                new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore, "https", httpStore)),
-                budget,
+                new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore, "https", httpStore,
+                        "s3", new S3Store(s3))),
+                new JobAdmission(budget, new OutputLimits(config.limits().maxOutputPixels())),
                 new JobWatchdog(config.jobTimeout(), config.jobStuckAfter(), watchdogThread, System::nanoTime),
-                stuck);
+                stuck, new Presets(config.presets().specs(), config.presets().only()));
     }
 
     /** Builds the Kafka side for this slot and runs the loop until it stops; returns the exit code. */
@@ -209,7 +221,9 @@ public final class WorkerMain {
                 config.retry());
         // A stable member id per slot (static membership): a respawned JVM takes its partitions back without a rebalance.
         String instanceId = p.link() != null ? p.host() + "-slot-" + p.slot() : null;
-        ExecutorService pool = Executors.newFixedThreadPool(config.threads(), named("imagefleet-job-"));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), named("imagefleet-job-"));
+        p.telemetry().pool(config.threads(), pool::getActiveCount);
         ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(named("imagefleet-retry-"));
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));

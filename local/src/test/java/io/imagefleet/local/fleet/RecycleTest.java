@@ -55,7 +55,7 @@ class RecycleTest {
         assertThat(all.keySet()).containsExactlyInAnyOrderElementsOf(jobs.stream().map(Job::id).toList());
         assertThat(FleetJobs.duplicates(all)).as("jobs with more than one result").isEmpty();
         assertThat(all.values()).allSatisfy(rs -> assertThat(rs.get(0).result().succeeded()).as(rs.get(0).json()).isTrue());
-        List<RecycleRecord> recycles = fleet.supervisor.recycles();
+        List<RecycleRecord> recycles = fleet.recycles();
         // 20 recycles if each JVM stopped at exactly 10 jobs; one waiting for its turn to recycle runs
         // on (17 here), and more so on a loaded machine, so the count is bounded loosely and the
         // trigger itself exactly: no JVM recycled before its 10th job.
@@ -65,11 +65,11 @@ class RecycleTest {
         });
         assertThat(recycles.stream().mapToLong(RecycleRecord::jobs).sum()).isLessThanOrEqualTo(200);
         Instant firstGrant = recycles.get(0).grantedAt();
-        List<AssignmentChange> rebalances = fleet.supervisor.assignmentChanges().stream()
+        List<AssignmentChange> rebalances = fleet.assignmentChanges().stream()
                 .filter(c -> c.rebalance() && !c.at().isBefore(firstGrant)).toList();
         System.out.printf("recycle test: %d recycles, %d assignment changes seen by children after the first recycle "
                         + "(%d of them rebalances); gap median %d ms, worst %d ms%n", recycles.size(),
-                fleet.supervisor.assignmentChanges().stream().filter(c -> !c.at().isBefore(firstGrant)).count(),
+                fleet.assignmentChanges().stream().filter(c -> !c.at().isBefore(firstGrant)).count(),
                 rebalances.size(), percentile(recycles, 50), percentile(recycles, 100));
         assertThat(rebalances).as("group rebalances during recycles (static membership)").isEmpty();
     }

@@ -1,11 +1,10 @@
 package io.imagefleet.worker.admission;
 
-import io.imagefleet.wire.Job;
-import io.imagefleet.worker.imaging.ProbeResult;
 import io.imagefleet.worker.pipeline.Admission;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.imagefleet.worker.pipeline.JobDeadline;
+import io.imagefleet.worker.pipeline.JobFailure;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,16 +13,15 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
- * Memory-aware admission: each job reserves its {@link PeakEstimate} from a budget (a fraction of
- * the maximum heap) before it decodes, and gives it back when its outputs are done. Jobs are
- * admitted in arrival order; one that does not fit waits on its pool thread (the consumer loop,
- * seeing its pool busy, pauses partitions and keeps polling). A job that needs more than the whole
- * budget reserves all of it and so runs alone. Reserved bytes never exceed the budget.
+ * The heap that admitted jobs may hold: a fraction of the maximum heap, from which each job
+ * reserves its {@link PeakEstimate} before it decodes and gives it back when its outputs are done.
+ * Jobs are served in arrival order; one that does not fit waits on its pool thread (the consumer
+ * loop, seeing its pool busy, pauses partitions and keeps polling), but never past its deadline:
+ * the wait counts against the job's time and ends TIMEOUT. A request larger than the whole budget
+ * is refused at once (it could never be served). Reserved bytes never exceed the budget.
  * Thread-safe.
  */
-public final class MemoryBudget implements Admission {
-    private static final Logger log = LoggerFactory.getLogger(MemoryBudget.class);
-
+public final class MemoryBudget {
     private final long capacity;
     private final LongSupplier nanos;
     private final ReentrantLock lock = new ReentrantLock();
@@ -51,45 +49,56 @@ public final class MemoryBudget implements Admission {
         return new MemoryBudget((long) (Runtime.getRuntime().maxMemory() * fraction), System::nanoTime);
     }
 
-    @Override
-    public Reservation admit(Job job, ProbeResult header, int subsampling) throws InterruptedException {
-        long need = PeakEstimate.bytes(header, subsampling, job.outputs());
-        if (need > capacity) {
-            log.info("job {} ({}x{} {}, subsampling {}) needs about {}, more than the whole budget of {}; it runs alone",
-                    job.id(), header.width(), header.height(), header.format(), subsampling,
-                    PeakEstimate.format(need), PeakEstimate.format(capacity));
+    /** Waits, with no deadline, until {@code bytes} (at most the capacity) fit, and reserves them. For tests and tools. */
+    Admission.Reservation reserve(long bytes) throws InterruptedException {
+        try {
+            return reserve(bytes, JobDeadline.after(Duration.ofDays(365)));
+        } catch (JobFailure e) {
+            throw new IllegalStateException("a year-long deadline passed", e);
         }
-        return reserve(Math.min(need, capacity));
     }
 
-    /** Waits until {@code bytes} (at most the capacity) fit, in arrival order, and reserves them. */
-    Reservation reserve(long bytes) throws InterruptedException {
+    /**
+     * Waits until {@code bytes} (at most the capacity) fit, in arrival order, and reserves them.
+     *
+     * @throws JobFailure TIMEOUT when the job's deadline passes first; the job then leaves the queue
+     */
+    Admission.Reservation reserve(long bytes, JobDeadline deadline) throws InterruptedException, JobFailure {
         if (bytes > capacity || bytes < 0) {
             throw new IllegalArgumentException("cannot reserve " + bytes + " bytes from a budget of " + capacity);
         }
         Object ticket = new Object();
         long start = nanos.getAsLong();
-        lock.lock();
-        try {
-            queue.addLast(ticket);
+        // The watchdog's expiry wakes the waiter, so a deadline on a clock other than the lock's is seen at once.
+        try (JobDeadline.Registration wake = deadline.onExpiry(this::wakeAll)) {
+            lock.lock();
             try {
-                while (queue.peekFirst() != ticket || reserved + bytes > capacity) {
-                    changed.await();
+                queue.addLast(ticket);
+                try {
+                    while (queue.peekFirst() != ticket || reserved + bytes > capacity) {
+                        long left = deadline.remainingNanos();
+                        if (left <= 0) {
+                            throw deadline.timedOut("waiting for memory (needs " + PeakEstimate.format(bytes) + " of a "
+                                    + PeakEstimate.format(capacity) + " budget; " + PeakEstimate.format(reserved)
+                                    + " held by other jobs, " + (queue.size() - 1) + " waiting)");
+                        }
+                        changed.awaitNanos(left);
+                    }
+                } catch (InterruptedException | JobFailure e) {
+                    queue.remove(ticket);
+                    changed.signalAll();
+                    throw e;
                 }
-            } catch (InterruptedException e) {
-                queue.remove(ticket);
+                queue.removeFirst();
+                reserved += bytes;
+                highWater = Math.max(highWater, reserved);
+                waitNanos += nanos.getAsLong() - start;
+                admitted++;
+                // The next in line may fit too.
                 changed.signalAll();
-                throw e;
+            } finally {
+                lock.unlock();
             }
-            queue.removeFirst();
-            reserved += bytes;
-            highWater = Math.max(highWater, reserved);
-            waitNanos += nanos.getAsLong() - start;
-            admitted++;
-            // The next in line may fit too.
-            changed.signalAll();
-        } finally {
-            lock.unlock();
         }
         AtomicBoolean released = new AtomicBoolean();
         return () -> {
@@ -97,6 +106,15 @@ public final class MemoryBudget implements Admission {
                 release(bytes);
             }
         };
+    }
+
+    private void wakeAll() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void release(long bytes) {

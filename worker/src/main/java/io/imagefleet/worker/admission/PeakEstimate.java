@@ -1,10 +1,11 @@
 package io.imagefleet.worker.admission;
 
-import io.imagefleet.wire.Fit;
 import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.worker.imaging.Geometry;
+import io.imagefleet.worker.imaging.OpTable;
 import io.imagefleet.worker.imaging.ProbeResult;
+import io.imagefleet.worker.pipeline.JobFailure;
 
 import java.util.List;
 import java.util.Locale;
@@ -12,26 +13,31 @@ import java.util.Locale;
 /**
  * The most heap one job holds live at once, estimated from its header before anything is
  * decoded: while decoding, the reader's raster plus its sRGB copy; then, for each output in turn
- * (earlier outputs are garbage by then), the decoded image plus the two largest neighbouring
- * images of the output's operations (a resize counts each halving step) plus the encoder's
- * buffers. Images are 4 bytes a pixel once in sRGB; a reader's own raster is counted at 4 bytes
- * a pixel, or 8 for formats that can hold 16-bit samples. Stateless.
+ * (earlier outputs are garbage by then), the decoded image plus what each of the output's
+ * operations holds while it runs (by {@link OpTable}: a resize counts each halving step) plus the
+ * encoder's buffers. Images are 4 bytes a pixel once in sRGB; a reader's own raster is counted at
+ * 4 bytes a pixel, or 8 for formats that can hold 16-bit samples. Sums saturate at
+ * {@link Long#MAX_VALUE} instead of wrapping. Stateless.
  */
 public final class PeakEstimate {
-    private static final long SRGB_BYTES = 4;
-
     private PeakEstimate() {
     }
 
-    /** The estimated peak of live bytes for decoding {@code header} subsampled by {@code factor}, then making the outputs. */
-    public static long bytes(ProbeResult header, int factor, List<OutputSpec> outputs) {
-        int w = ceilDiv(header.width(), factor);
-        int h = ceilDiv(header.height(), factor);
-        long decoded = (long) w * h * SRGB_BYTES;
-        long decoding = (long) w * h * rawBytesPerPixel(header.format()) + decoded;
+    /**
+     * The estimated peak of live bytes for decoding {@code header} subsampled by {@code factor},
+     * then making the outputs.
+     *
+     * @param upright the source's size after its EXIF orientation, the size the operations see
+     * @throws JobFailure PROCESS_FAILED when an operation does not fit the image (a crop outside it)
+     */
+    public static long bytes(ProbeResult header, Geometry.Size upright, int factor, List<OutputSpec> outputs)
+            throws JobFailure {
+        Geometry.Size decodedSize = new Geometry.Size(ceilDiv(upright.width(), factor), ceilDiv(upright.height(), factor));
+        long decoded = OpTable.image(decodedSize);
+        long decoding = plus(times(decodedSize.pixels(), rawBytesPerPixel(header.format())), decoded);
         long making = 0;
         for (OutputSpec out : outputs) {
-            making = Math.max(making, decoded + output(w, h, out.ops()));
+            making = Math.max(making, plus(decoded, output(decodedSize, upright, out.ops())));
         }
         return Math.max(decoding, making);
     }
@@ -41,79 +47,24 @@ public final class PeakEstimate {
         return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024.0));
     }
 
-    /** The peak of one output's chain on top of the decoded image: two neighbouring images, then the encoder. */
-    private static long output(int w, int h, List<Op> ops) {
-        long previous = 0;
+    /** The peak of one output's chain on top of the decoded image: each operation with its input, then the encoder. */
+    private static long output(Geometry.Size decoded, Geometry.Size upright, List<Op> ops) throws JobFailure {
+        Geometry.Size actual = decoded;
+        Geometry.Size logical = upright;
+        long input = 0; // the decoded image is counted by the caller
         long peak = 0;
-        int cw = w;
-        int ch = h;
-        for (Op op : ops) {
-            switch (op) {
-                case Op.Resize r -> {
-                    Geometry.Size target = Geometry.scaledSize(cw, ch, r);
-                    // Progressive halving, as the resizer does it, then the final step.
-                    while (cw / 2 >= target.width() && ch / 2 >= target.height()) {
-                        cw /= 2;
-                        ch /= 2;
-                        long step = image(cw, ch);
-                        peak = Math.max(peak, previous + step);
-                        previous = step;
-                    }
-                    Geometry.Size last = Geometry.finalSize(cw, ch, r);
-                    long step = image(target.width(), target.height())
-                            + (r.fit() == Fit.FILL ? image(last.width(), last.height()) : 0);
-                    peak = Math.max(peak, previous + step);
-                    cw = last.width();
-                    ch = last.height();
-                    previous = image(cw, ch);
-                }
-                case Op.Crop c -> {
-                    cw = Math.min(cw, c.width());
-                    ch = Math.min(ch, c.height());
-                    long step = image(cw, ch);
-                    peak = Math.max(peak, previous + step);
-                    previous = step;
-                }
-                case Op.Rotate r -> {
-                    if (r.degrees() != 180) {
-                        int t = cw;
-                        cw = ch;
-                        ch = t;
-                    }
-                    long step = image(cw, ch);
-                    peak = Math.max(peak, previous + step);
-                    previous = step;
-                }
-                // A blur keeps a padded copy, two passes and the result; sharpening adds its own result.
-                case Op.Blur b -> {
-                    long step = 4 * image(cw, ch);
-                    peak = Math.max(peak, previous + step);
-                    previous = image(cw, ch);
-                }
-                case Op.Sharpen s -> {
-                    long step = 5 * image(cw, ch);
-                    peak = Math.max(peak, previous + step);
-                    previous = image(cw, ch);
-                }
-                case Op.Flip f -> {
-                    long step = image(cw, ch);
-                    peak = Math.max(peak, previous + step);
-                    previous = step;
-                }
-                case Op.Grayscale g -> {
-                    long step = image(cw, ch);
-                    peak = Math.max(peak, previous + step);
-                    previous = step;
-                }
-            }
+        for (int i = 0; i < ops.size(); i++) {
+            Op op = ops.get(i);
+            OpTable.Entry<?> entry = OpTable.of(op);
+            peak = Math.max(peak, plus(input, entry.peakBytes(actual, op)));
+            Geometry.Size next = entry.size(logical != null && entry.shrink() != OpTable.Shrink.BLOCKS ? logical : actual, op, i);
+            logical = logical != null && entry.shrink() == OpTable.Shrink.PASSES ? next : null;
+            actual = next;
+            input = OpTable.image(actual);
         }
         // Encoding: a flattened copy when alpha goes to a format without it, and the byte buffer growing.
-        long encode = image(cw, ch) + (long) cw * ch;
-        return Math.max(peak, previous + encode);
-    }
-
-    private static long image(int w, int h) {
-        return (long) w * h * SRGB_BYTES;
+        long encode = plus(OpTable.image(actual), actual.pixels());
+        return Math.max(peak, plus(input, encode));
     }
 
     private static long rawBytesPerPixel(String format) {
@@ -123,7 +74,17 @@ public final class PeakEstimate {
         };
     }
 
+    /** a + b for non-negative values, at most {@link Long#MAX_VALUE}. */
+    static long plus(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    private static long times(long a, long b) {
+        return a > Long.MAX_VALUE / b ? Long.MAX_VALUE : a * b;
+    }
+
     private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
+        return (int) (((long) a + b - 1) / b);
     }
 }

@@ -4,13 +4,33 @@ import io.imagefleet.wire.Fit;
 import io.imagefleet.wire.Gravity;
 import io.imagefleet.wire.Op;
 
-/** Sizes and placements computed from operations, shared by planning and applying them. Stateless. */
+import java.util.Locale;
+
+/**
+ * Sizes and placements computed from operations, shared by planning and applying them. The
+ * arithmetic cannot overflow: a side that would pass {@link Integer#MAX_VALUE} saturates there
+ * (the output limits then refuse it), and pixel counts are longs. Stateless.
+ */
 public final class Geometry {
     private Geometry() {
     }
 
     /** A width and a height in pixels. */
     public record Size(int width, int height) {
+        /** The pixel count, exact for any two ints. */
+        public long pixels() {
+            return (long) width * height;
+        }
+
+        @Override
+        public String toString() {
+            return width + "x" + height + " (" + megapixels(pixels()) + ")";
+        }
+    }
+
+    /** Pixels as megapixels with one decimal: {@code 576.0 MP}. */
+    public static String megapixels(long pixels) {
+        return String.format(Locale.ROOT, "%.1f MP", pixels / 1_000_000.0);
     }
 
     /**
@@ -18,11 +38,11 @@ public final class Geometry {
      * size; the cut to the box follows).
      */
     public static Size scaledSize(int w, int h, Op.Resize r) {
-        double sx = r.width() == null ? Double.NaN : (double) r.width() / w;
-        double sy = r.height() == null ? Double.NaN : (double) r.height() / h;
         if (r.fit() == Fit.EXACT) {
             return new Size(r.width(), r.height());
         }
+        double sx = r.width() == null ? Double.NaN : (double) r.width() / w;
+        double sy = r.height() == null ? Double.NaN : (double) r.height() / h;
         double scale;
         if (Double.isNaN(sx)) {
             scale = sy;
@@ -34,7 +54,15 @@ public final class Geometry {
         if (!r.upscale() && scale > 1) {
             scale = 1;
         }
-        return new Size(Math.max(1, (int) Math.round(w * scale)), Math.max(1, (int) Math.round(h * scale)));
+        return new Size(side(w * scale), side(h * scale));
+    }
+
+    /** A side from a real length: rounded, at least 1, and at most {@link Integer#MAX_VALUE} instead of wrapping. */
+    static int side(double length) {
+        if (!(length < Integer.MAX_VALUE)) {
+            return Integer.MAX_VALUE;
+        }
+        return (int) Math.max(1, Math.round(length));
     }
 
     /** The size a resize ends at: the box for FILL (cut from the covering size), else the scaled size. */
@@ -44,6 +72,11 @@ public final class Geometry {
             return new Size(Math.min(s.width(), r.width()), Math.min(s.height(), r.height()));
         }
         return s;
+    }
+
+    /** Whether a {@code cw x ch} box at {@code x, y} lies inside a {@code w x h} image, without overflowing. */
+    public static boolean inside(long x, long y, long cw, long ch, int w, int h) {
+        return x >= 0 && y >= 0 && x + cw <= w && y + ch <= h;
     }
 
     /** The top-left corner of a {@code cw x ch} box placed by gravity inside a {@code w x h} image. */

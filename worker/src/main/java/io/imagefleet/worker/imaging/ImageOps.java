@@ -26,7 +26,7 @@ public final class ImageOps {
      * @param source the size of the source image (upright), which the decoded image may be a
      *               subsampled version of
      * @throws JobFailure PROCESS_FAILED when an operation does not fit the image (a crop outside
-     *                    it), TIMEOUT when the deadline passes between two operations
+     *                    it), TIMEOUT when the deadline passes during or between operations
      */
     public BufferedImage apply(BufferedImage image, List<Op> ops, Geometry.Size source, JobDeadline deadline)
             throws JobFailure {
@@ -34,41 +34,25 @@ public final class ImageOps {
         Geometry.Size logical = source;
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
-            if (op instanceof Op.Resize r && logical != null) {
-                current = resize(current, r, logical);
-            } else {
-                current = apply(current, op, i);
+            OpTable.Entry<?> entry = OpTable.of(op);
+            Geometry.Size own = new Geometry.Size(current.getWidth(), current.getHeight());
+            try {
+                current = entry.apply(current, op, new OpTable.Step(i, logical == null ? own : logical, deadline));
+            } catch (JobFailure f) {
+                throw f.code() == ErrorCode.TIMEOUT ? deadline.timedOut("applying ops[" + i + "] (" + entry.name() + ")") : f;
             }
-            if (op instanceof Op.Rotate rot && logical != null && rot.degrees() != 180) {
-                logical = new Geometry.Size(logical.height(), logical.width());
-            } else if (!(op instanceof Op.Flip || op instanceof Op.Grayscale || op instanceof Op.Rotate)) {
-                logical = null; // from here on the image's own size is the truth
-            }
-            deadline.check("applying ops[" + i + "] (" + opName(op) + ")");
+            // Until the first operation that needs real pixels, sizes follow the source's, not the subsampled decode's.
+            logical = logical != null && entry.shrink() == OpTable.Shrink.PASSES ? entry.size(logical, op, i) : null;
+            deadline.check("applying ops[" + i + "] (" + entry.name() + ")");
         }
         return current;
     }
 
-    private static String opName(Op op) {
-        return op.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
-    }
-
-    private BufferedImage apply(BufferedImage img, Op op, int index) throws JobFailure {
-        return switch (op) {
-            case Op.Resize r -> resize(img, r, new Geometry.Size(img.getWidth(), img.getHeight()));
-            case Op.Crop c -> crop(img, c, index);
-            case Op.Rotate r -> rotate(img, r.degrees());
-            case Op.Flip f -> flip(img, f.direction());
-            case Op.Grayscale g -> grayscale(img);
-            case Op.Blur b -> Gaussian.blur(img, b.sigma());
-            case Op.Sharpen s -> sharpen(img, s.sigma());
-        };
-    }
-
     /** Resizes to the size the resize gives a {@code logical} image (the decoded image may be smaller). */
-    private static BufferedImage resize(BufferedImage img, Op.Resize r, Geometry.Size logical) {
+    static BufferedImage resize(BufferedImage img, Op.Resize r, Geometry.Size logical, JobDeadline deadline)
+            throws JobFailure {
         Geometry.Size scaled = Geometry.scaledSize(logical.width(), logical.height(), r);
-        BufferedImage out = Resizer.scale(img, scaled.width(), scaled.height());
+        BufferedImage out = Resizer.scale(img, scaled.width(), scaled.height(), deadline);
         if (r.fit() == Fit.FILL) {
             Geometry.Size box = Geometry.finalSize(logical.width(), logical.height(), r);
             int[] at = Geometry.place(out.getWidth(), out.getHeight(), box.width(), box.height(), r.gravity());
@@ -77,31 +61,24 @@ public final class ImageOps {
         return out;
     }
 
-    private static BufferedImage crop(BufferedImage img, Op.Crop c, int index) throws JobFailure {
+    static BufferedImage crop(BufferedImage img, Op.Crop c, int index) throws JobFailure {
         int w = img.getWidth();
         int h = img.getHeight();
-        int cw = c.width();
-        int ch = c.height();
+        Geometry.Size box = OpTable.of(c).size(new Geometry.Size(w, h), c, index);
         int x;
         int y;
         if (c.x() != null) {
             x = c.x();
             y = c.y();
-            if (x + cw > w || y + ch > h) {
-                throw new JobFailure(ErrorCode.PROCESS_FAILED, "ops[" + index + "]: crop " + cw + "x" + ch + " at "
-                        + x + "," + y + " lies outside the " + w + "x" + h + " image");
-            }
         } else {
-            cw = Math.min(cw, w);
-            ch = Math.min(ch, h);
-            int[] at = Geometry.place(w, h, cw, ch, c.gravity());
+            int[] at = Geometry.place(w, h, box.width(), box.height(), c.gravity());
             x = at[0];
             y = at[1];
         }
-        return copy(img.getSubimage(x, y, cw, ch));
+        return copy(img.getSubimage(x, y, box.width(), box.height()));
     }
 
-    private static BufferedImage rotate(BufferedImage img, int degrees) {
+    static BufferedImage rotate(BufferedImage img, int degrees) {
         int w = img.getWidth();
         int h = img.getHeight();
         boolean swap = degrees != 180;
@@ -124,17 +101,18 @@ public final class ImageOps {
         return transform(img, dst, t);
     }
 
-    private static BufferedImage flip(BufferedImage img, FlipDirection d) {
+    static BufferedImage flip(BufferedImage img, FlipDirection d) {
         AffineTransform t = d == FlipDirection.HORIZONTAL
                 ? new AffineTransform(-1, 0, 0, 1, img.getWidth(), 0)
                 : new AffineTransform(1, 0, 0, -1, 0, img.getHeight());
         return transform(img, blank(img, img.getWidth(), img.getHeight()), t);
     }
 
-    private static BufferedImage grayscale(BufferedImage img) {
+    static BufferedImage grayscale(BufferedImage img, JobDeadline deadline) throws JobFailure {
         BufferedImage dst = blank(img, img.getWidth(), img.getHeight());
         int[] row = new int[img.getWidth()];
         for (int y = 0; y < img.getHeight(); y++) {
+            deadline.check("converting to grey");
             img.getRGB(0, y, row.length, 1, row, 0, row.length);
             for (int x = 0; x < row.length; x++) {
                 int p = row[x];
@@ -147,26 +125,23 @@ public final class ImageOps {
         return dst;
     }
 
-    private static BufferedImage sharpen(BufferedImage img, double sigma) {
+    static BufferedImage sharpen(BufferedImage img, double sigma, JobDeadline deadline) throws JobFailure {
         // Unsharp mask: original + (original - blurred).
-        BufferedImage blurred = Gaussian.blur(img, sigma);
-        BufferedImage dst = blank(img, img.getWidth(), img.getHeight());
-        int[] a = new int[img.getWidth()];
-        int[] b = new int[img.getWidth()];
+        int[] blurred = Pixels.argb(Gaussian.blur(img, sigma, deadline), deadline);
+        int[] a = Pixels.argb(img, deadline);
+        int w = img.getWidth();
         for (int y = 0; y < img.getHeight(); y++) {
-            img.getRGB(0, y, a.length, 1, a, 0, a.length);
-            blurred.getRGB(0, y, b.length, 1, b, 0, b.length);
-            for (int x = 0; x < a.length; x++) {
-                int p = a[x];
-                int q = b[x];
+            deadline.check("sharpening");
+            for (int i = y * w; i < (y + 1) * w; i++) {
+                int p = a[i];
+                int q = blurred[i];
                 int r = clamp(2 * ((p >> 16) & 0xff) - ((q >> 16) & 0xff));
                 int g = clamp(2 * ((p >> 8) & 0xff) - ((q >> 8) & 0xff));
                 int bl = clamp(2 * (p & 0xff) - (q & 0xff));
-                a[x] = (p & 0xff000000) | (r << 16) | (g << 8) | bl;
+                a[i] = (p & 0xff000000) | (r << 16) | (g << 8) | bl;
             }
-            dst.setRGB(0, y, a.length, 1, a, 0, a.length);
         }
-        return dst;
+        return Pixels.image(a, w, img.getHeight(), img.getColorModel().hasAlpha());
     }
 
     private static int clamp(int v) {

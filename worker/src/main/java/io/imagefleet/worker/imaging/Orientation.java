@@ -37,6 +37,12 @@ public final class Orientation {
         return o >= 1 && o <= 8 ? o : NORMAL;
     }
 
+    /** The orientation in an EXIF block's TIFF structure (starting "II" or "MM"), or {@link #NORMAL}. */
+    static int fromExif(byte[] tiff) {
+        int o = fromTiff(tiff, 0, tiff.length);
+        return o >= 1 && o <= 8 ? o : NORMAL;
+    }
+
     private static int fromJpeg(byte[] b) {
         int p = 2;
         while (p + 4 <= b.length && (b[p] & 0xff) == 0xff) {

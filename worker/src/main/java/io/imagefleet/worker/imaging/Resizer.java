@@ -1,5 +1,8 @@
 package io.imagefleet.worker.imaging;
 
+import io.imagefleet.worker.pipeline.JobDeadline;
+import io.imagefleet.worker.pipeline.JobFailure;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -18,7 +21,10 @@ final class Resizer {
     private Resizer() {
     }
 
-    static BufferedImage scale(BufferedImage src, int width, int height) {
+    /** Rows of the output drawn between two deadline checks: about a million pixels at a time. */
+    private static final long BAND_PIXELS = 1 << 20;
+
+    static BufferedImage scale(BufferedImage src, int width, int height, JobDeadline deadline) throws JobFailure {
         if (src.getWidth() == width && src.getHeight() == height) {
             return src;
         }
@@ -28,10 +34,10 @@ final class Resizer {
         while (w / 2 >= width && h / 2 >= height) {
             w /= 2;
             h /= 2;
-            current = isPlainRgb(current) ? halve(current, w, h)
-                    : draw(current, w, h, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            current = isPlainRgb(current) ? halve(current, w, h, deadline)
+                    : draw(current, w, h, RenderingHints.VALUE_INTERPOLATION_BILINEAR, deadline);
         }
-        return draw(current, width, height, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+        return draw(current, width, height, RenderingHints.VALUE_INTERPOLATION_BICUBIC, deadline);
     }
 
     /** Whether the image is opaque 0xRRGGBB ints, one per pixel, row after row, from the start of its array. */
@@ -48,12 +54,15 @@ final class Resizer {
      * channel. For even sizes this is pixel for pixel what Java2D's bilinear scaling to half size
      * gives; from an odd size the last row or column is left out rather than spread over the rest.
      */
-    static BufferedImage halve(BufferedImage src, int w, int h) {
+    static BufferedImage halve(BufferedImage src, int w, int h, JobDeadline deadline) throws JobFailure {
         int stride = src.getWidth();
         int[] in = ((DataBufferInt) src.getRaster().getDataBuffer()).getData();
         BufferedImage dst = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         int[] out = ((DataBufferInt) dst.getRaster().getDataBuffer()).getData();
         for (int y = 0; y < h; y++) {
+            if ((y & 63) == 0) {
+                deadline.check("resizing");
+            }
             int top = 2 * y * stride;
             int bottom = top + stride;
             int o = y * w;
@@ -71,14 +80,24 @@ final class Resizer {
         return dst;
     }
 
-    private static BufferedImage draw(BufferedImage src, int w, int h, Object interpolation) {
+    /**
+     * Scales by Java2D in bands of rows, clipped, so the deadline is checked between bands; each
+     * band is drawn with the same transform, so the pixels are those of one whole draw.
+     */
+    private static BufferedImage draw(BufferedImage src, int w, int h, Object interpolation, JobDeadline deadline)
+            throws JobFailure {
         int type = src.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
         BufferedImage dst = new BufferedImage(w, h, type);
+        int band = (int) Math.max(1, Math.min(h, BAND_PIXELS / w));
         Graphics2D g = dst.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interpolation);
             g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
-            g.drawImage(src, 0, 0, w, h, null);
+            for (int y = 0; y < h; y += band) {
+                deadline.check("resizing");
+                g.setClip(0, y, w, Math.min(band, h - y));
+                g.drawImage(src, 0, 0, w, h, null);
+            }
         } finally {
             g.dispose();
         }

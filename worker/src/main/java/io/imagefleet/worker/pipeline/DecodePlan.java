@@ -3,6 +3,7 @@ package io.imagefleet.worker.pipeline;
 import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.worker.imaging.Geometry;
+import io.imagefleet.worker.imaging.OpTable;
 
 import java.util.List;
 
@@ -10,8 +11,9 @@ import java.util.List;
  * Chooses the source subsampling (shrink-on-load) for a job: the largest factor that still
  * leaves the decoded image at least {@value #QUALITY_MARGIN} times the size of every output in
  * both directions. Sizes are those of the upright image (after the EXIF orientation). An output
- * is planned through its leading rotations, flips and grey conversion to its first resize; an
- * output with no resize, or with a crop, blur or sharpen before it, needs every source pixel.
+ * is planned through its leading size-free operations to its first resize, by each operation's
+ * {@link OpTable.Shrink} rule; an output with no resize, or with an operation that needs every
+ * source pixel (a crop, a blur) before it, decodes every pixel.
  * Stateless.
  */
 public final class DecodePlan {
@@ -28,32 +30,37 @@ public final class DecodePlan {
      * @param height the upright source height
      */
     public static int subsampling(int width, int height, List<OutputSpec> outputs) {
-        int factor = Integer.MAX_VALUE;
+        long factor = Integer.MAX_VALUE;
         for (OutputSpec out : outputs) {
-            int w = width;
-            int h = height;
+            Geometry.Size size = new Geometry.Size(width, height);
             Op.Resize resize = null;
-            for (Op op : out.ops()) {
-                if (op instanceof Op.Resize r) {
-                    resize = r;
-                    break;
-                }
-                if (op instanceof Op.Rotate rot && rot.degrees() != 180) {
-                    int t = w;
-                    w = h;
-                    h = t;
-                } else if (!(op instanceof Op.Rotate || op instanceof Op.Flip || op instanceof Op.Grayscale)) {
-                    return 1;
+            for (int i = 0; i < out.ops().size() && resize == null; i++) {
+                Op op = out.ops().get(i);
+                OpTable.Entry<?> entry = OpTable.of(op);
+                switch (entry.shrink()) {
+                    case DECIDES -> resize = (Op.Resize) op;
+                    case PASSES -> size = sizeOf(entry, size, op, i);
+                    case BLOCKS -> {
+                        return 1;
+                    }
                 }
             }
             if (resize == null) {
                 return 1;
             }
-            Geometry.Size s = Geometry.scaledSize(w, h, resize);
-            int fx = w / (QUALITY_MARGIN * s.width());
-            int fy = h / (QUALITY_MARGIN * s.height());
+            Geometry.Size s = Geometry.scaledSize(size.width(), size.height(), resize);
+            long fx = size.width() / (QUALITY_MARGIN * (long) s.width());
+            long fy = size.height() / (QUALITY_MARGIN * (long) s.height());
             factor = Math.min(factor, Math.min(fx, fy));
         }
-        return Math.max(1, factor);
+        return (int) Math.max(1, factor);
+    }
+
+    private static Geometry.Size sizeOf(OpTable.Entry<?> entry, Geometry.Size in, Op op, int index) {
+        try {
+            return entry.size(in, op, index);
+        } catch (JobFailure e) {
+            throw new IllegalStateException("a size-free operation cannot fail to fit: " + op, e);
+        }
     }
 }

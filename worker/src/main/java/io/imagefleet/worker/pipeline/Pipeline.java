@@ -13,6 +13,7 @@ import io.imagefleet.worker.pipeline.StageClock.Stage;
 import io.imagefleet.worker.source.SourceBytes;
 import io.imagefleet.worker.source.Sources;
 import io.imagefleet.worker.store.OutputStores;
+import io.imagefleet.worker.store.StoredOutput;
 
 import java.awt.image.BufferedImage;
 import java.net.URI;
@@ -37,9 +38,17 @@ public final class Pipeline {
     private final Admission admission;
     private final JobWatchdog watchdog;
     private final StuckJobListener stuck;
+    private final Presets presets;
 
+    /** A pipeline whose jobs name no presets. */
     public Pipeline(Sources sources, Imaging imaging, OutputStores stores, Admission admission,
                     JobWatchdog watchdog, StuckJobListener stuck) {
+        this(sources, imaging, stores, admission, watchdog, stuck, Presets.NONE);
+    }
+
+    public Pipeline(Sources sources, Imaging imaging, OutputStores stores, Admission admission,
+                    JobWatchdog watchdog, StuckJobListener stuck, Presets presets) {
+        this.presets = presets;
         this.sources = sources;
         this.imaging = imaging;
         this.stores = stores;
@@ -54,6 +63,7 @@ public final class Pipeline {
         Result.SourceInfo sourceInfo = null;
         try (JobWatchdog.Watch watch = watchdog.watch(job.id(), stuck)) {
             JobDeadline deadline = watch.deadline();
+            job = presets.expand(job);
             SourceBytes src = sources.fetch(job.source(), deadline);
             clock.lap(Stage.FETCH);
             sourceInfo = new Result.SourceInfo(null, null, null, src.length(), null);
@@ -65,18 +75,20 @@ public final class Pipeline {
             boolean upright = job.autoOrient();
             Geometry.Size size = new Geometry.Size(header.orientedWidth(upright), header.orientedHeight(upright));
             int factor = DecodePlan.subsampling(size.width(), size.height(), job.outputs());
-            try (Admission.Reservation held = admission.admit(job, header, imaging.decoder().subsamplingFor(header, factor))) {
+            try (Admission.Reservation held = admission.admit(job, header, imaging.decoder().subsamplingFor(header, factor),
+                    deadline)) {
                 clock.lap(Stage.ADMIT);
                 deadline.check("waiting for memory");
+                List<String> warnings = new ArrayList<>();
                 BufferedImage decoded = imaging.decoder().decode(src.bytes(), header,
-                        new ImageDecoder.Request(factor, job.allowDecodeWarnings(), upright, deadline));
+                        new ImageDecoder.Request(factor, job.allowDecodeWarnings(), upright, deadline, warnings));
                 clock.lap(Stage.DECODE);
                 List<Result.OutputResult> outputs = new ArrayList<>(job.outputs().size());
                 for (OutputSpec out : job.outputs()) {
                     outputs.add(produce(job, out, decoded, size, deadline, clock));
                 }
                 return new Result(Job.VERSION, job.id(), Status.SUCCEEDED, outputs, sourceInfo,
-                        clock.timings(context.queuedMs()), context.workerInfo(), null, job.metadata());
+                        clock.timings(context.queuedMs()), context.workerInfo(), null, job.metadata(), warnings);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -98,7 +110,7 @@ public final class Pipeline {
         byte[] bytes = imaging.encoder().encode(image, out, deadline);
         clock.lap(Stage.ENCODE);
         String fileName = job.id() + "-" + out.name() + "." + out.format().extension();
-        URI uri = stores.store(out.target(), fileName, bytes, deadline);
+        URI uri = stores.store(out, new StoredOutput(job.id(), fileName, bytes), deadline);
         clock.lap(Stage.STORE);
         return new Result.OutputResult(out.name(), uri.toString(), out.format(), image.getWidth(), image.getHeight(),
                 bytes.length, sha256(bytes));

@@ -1,18 +1,22 @@
 package io.imagefleet.worker.admission;
 
+import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Format;
 import io.imagefleet.wire.Job;
 import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.worker.imaging.Geometry;
 import io.imagefleet.worker.imaging.ProbeResult;
 import io.imagefleet.worker.pipeline.Admission;
+import io.imagefleet.worker.pipeline.JobDeadline;
+import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.pipeline.OutputLimits;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 class MemoryBudgetTest {
@@ -59,46 +64,37 @@ class MemoryBudgetTest {
     }
 
     @Test
-    void admit_jobLargerThanBudget_waitsForOthersAndThenRunsAlone() throws Exception {
+    void admit_jobLargerThanTheWholeBudget_refusedImageTooLargeWithTheNumbers() throws Exception {
         MemoryBudget budget = new MemoryBudget(50 * MB, System::nanoTime);
-        Admission.Reservation small = budget.reserve(10 * MB);
+        JobAdmission admission = new JobAdmission(budget, new OutputLimits(50_000_000));
         Job big = job(Op.Resize.inside(7000, 7000));
         ProbeResult header = new ProbeResult("jpeg", 7000, 6000, 1);
-        assertThat(PeakEstimate.bytes(header, 1, big.outputs())).isGreaterThan(50 * MB);
 
-        CountDownLatch bigIn = new CountDownLatch(1);
-        CountDownLatch bigOut = new CountDownLatch(1);
-        Thread t = Thread.ofPlatform().start(() -> {
-            try (Admission.Reservation r = budget.admit(big, header, 1)) {
-                bigIn.countDown();
-                bigOut.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> bigIn.getCount() == 1);
-        assertThat(budget.waiting()).isEqualTo(1);
+        JobFailure f = catchThrowableOfType(JobFailure.class,
+                () -> admission.admit(big, header, 1, JobDeadline.after(Duration.ofSeconds(30))));
 
-        small.close();
-        assertThat(bigIn.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(budget.reserved()).isEqualTo(50 * MB);
-
-        // Nothing else gets in while it runs, not even a tiny job.
-        CountDownLatch tinyIn = new CountDownLatch(1);
-        Thread tiny = Thread.ofPlatform().start(() -> {
-            try (Admission.Reservation r = budget.reserve(1)) {
-                tinyIn.countDown();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5)).until(() -> tinyIn.getCount() == 1);
-        bigOut.countDown();
-        assertThat(tinyIn.await(5, TimeUnit.SECONDS)).isTrue();
-        t.join();
-        tiny.join();
+        assertThat(f.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
+        assertThat(f.getMessage()).contains("needs about ", "more than the 50.0 MiB", "7000x6000 (42.0 MP) jpeg",
+                "IMAGEFLEET_MEMORY_BUDGET");
         assertThat(budget.reserved()).isZero();
-        assertThat(budget.highWater()).isEqualTo(50 * MB);
+        assertThat(budget.waiting()).isZero();
+    }
+
+    @Test
+    void reserve_deadlinePassesWhileWaiting_failsTimeoutAndLeavesTheQueue() throws Exception {
+        MemoryBudget budget = new MemoryBudget(10 * MB, System::nanoTime);
+        Admission.Reservation first = budget.reserve(8 * MB);
+
+        JobFailure f = catchThrowableOfType(JobFailure.class,
+                () -> budget.reserve(5 * MB, JobDeadline.after(Duration.ofMillis(200))));
+
+        assertThat(f.code()).isEqualTo(ErrorCode.TIMEOUT);
+        assertThat(f.getMessage()).contains("waiting for memory", "needs 5.0 MiB of a 10.0 MiB budget", "8.0 MiB held");
+        assertThat(budget.waiting()).isZero();
+        try (Admission.Reservation next = budget.reserve(2 * MB)) {
+            assertThat(budget.reserved()).isEqualTo(10 * MB);
+        }
+        first.close();
     }
 
     @Test
@@ -126,12 +122,12 @@ class MemoryBudgetTest {
     }
 
     @Test
-    void bytes_thumbnailWithSubsampling_countsReducedRasterNotFullImage() {
+    void bytes_thumbnailWithSubsampling_countsReducedRasterNotFullImage() throws Exception {
         ProbeResult header = new ProbeResult("jpeg", 8000, 6000, 1);
         List<OutputSpec> thumb = job(Op.Resize.inside(256, 256)).outputs();
 
-        long full = PeakEstimate.bytes(header, 1, thumb);
-        long subsampled = PeakEstimate.bytes(header, 15, thumb);
+        long full = PeakEstimate.bytes(header, new Geometry.Size(8000, 6000), 1, thumb);
+        long subsampled = PeakEstimate.bytes(header, new Geometry.Size(8000, 6000), 15, thumb);
 
         // Decoding every pixel: reader raster and sRGB copy, 8 bytes a pixel.
         assertThat(full).isEqualTo(8000L * 6000 * 8);
@@ -139,11 +135,11 @@ class MemoryBudgetTest {
     }
 
     @Test
-    void bytes_largeOutput_countsDecodedPlusResizeChain() {
+    void bytes_largeOutput_countsDecodedPlusResizeChain() throws Exception {
         ProbeResult header = new ProbeResult("jpeg", 4000, 3000, 1);
         List<OutputSpec> big = job(Op.Resize.inside(3000, 3000)).outputs();
 
-        long bytes = PeakEstimate.bytes(header, 1, big);
+        long bytes = PeakEstimate.bytes(header, new Geometry.Size(4000, 3000), 1, big);
 
         // Decoded 4000x3000, resized straight to 3000x2250, then the encoder's copy and buffer.
         long decoded = 4000L * 3000 * 4;

@@ -140,6 +140,15 @@ class ImageOpsTest {
         assertThat(f.getMessage()).isEqualTo("ops[0]: crop 40x10 at 80,0 lies outside the 100x50 image");
     }
 
+    @Test
+    void crop_atMaxCoordinates_failsWithTheNumbersNotOverflow() {
+        JobFailure f = catchThrowableOfType(JobFailure.class,
+                () -> apply(TestImages.quadrants(100, 50), new Op.Crop(Integer.MAX_VALUE, 0, 10, 10, null)));
+
+        assertThat(f.code()).isEqualTo(ErrorCode.PROCESS_FAILED);
+        assertThat(f.getMessage()).isEqualTo("ops[0]: crop 10x10 at 2147483647,0 lies outside the 100x50 image");
+    }
+
     @ParameterizedTest(name = "rotate {0}")
     @CsvSource({
         "90, 32, 64, 0000ff, ff0000, ffffff, 00ff00",

@@ -1,11 +1,13 @@
 package io.imagefleet.worker.imaging;
 
+import io.imagefleet.worker.pipeline.JobDeadline;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
+import java.time.Duration;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,22 +39,22 @@ class ResizerTest {
 
     /** The fast halving must give the pixels the Java2D bilinear step it replaced gave. */
     @Test
-    void halve_evenOpaqueNoise_samePixelsAsJava2dBilinear() {
+    void halve_evenOpaqueNoise_samePixelsAsJava2dBilinear() throws Exception {
         BufferedImage src = noise(640, 426, BufferedImage.TYPE_INT_RGB);
 
-        BufferedImage half = Resizer.halve(src, 320, 213);
+        BufferedImage half = Resizer.halve(src, 320, 213, JobDeadline.after(Duration.ofMinutes(1)));
 
         assertThat(half.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
         assertThat(pixels(half)).containsExactly(pixels(bilinear(src, 320, 213)));
     }
 
     @Test
-    void scale_subimageAndAlpha_stillScaledByJava2d() {
+    void scale_subimageAndAlpha_stillScaledByJava2d() throws Exception {
         BufferedImage sub = noise(400, 300, BufferedImage.TYPE_INT_RGB).getSubimage(10, 10, 300, 200);
         BufferedImage argb = noise(400, 300, BufferedImage.TYPE_INT_ARGB);
 
-        BufferedImage a = Resizer.scale(sub, 70, 47);
-        BufferedImage b = Resizer.scale(argb, 90, 67);
+        BufferedImage a = Resizer.scale(sub, 70, 47, JobDeadline.after(Duration.ofMinutes(1)));
+        BufferedImage b = Resizer.scale(argb, 90, 67, JobDeadline.after(Duration.ofMinutes(1)));
 
         assertThat(a.getWidth()).isEqualTo(70);
         assertThat(a.getHeight()).isEqualTo(47);

@@ -100,11 +100,16 @@ public final class TestImages {
 
     /** A PNG with the profile as an iCCP chunk after IHDR. */
     public static byte[] pngWithProfile(BufferedImage img, ICC_Profile profile) throws IOException {
+        return pngWithRawProfile(img, profile.getData());
+    }
+
+    /** A PNG with these bytes (a profile or not) deflated into an iCCP chunk after IHDR. */
+    public static byte[] pngWithRawProfile(BufferedImage img, byte[] profile) throws IOException {
         byte[] png = encode(img, "png");
         Deflater d = new Deflater();
-        d.setInput(profile.getData());
+        d.setInput(profile);
         d.finish();
-        byte[] buf = new byte[profile.getData().length + 1024];
+        byte[] buf = new byte[profile.length + 1024];
         int n = d.deflate(buf);
         d.end();
         byte[] data = concat("test profile\0\0".getBytes(StandardCharsets.ISO_8859_1), java.util.Arrays.copyOf(buf, n));

@@ -46,7 +46,7 @@ class PipelineTest {
     final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     final List<String> stuck = new CopyOnWriteArrayList<>();
     final List<Integer> admittedFactors = new CopyOnWriteArrayList<>();
-    final Admission recording = (job, header, factor) -> {
+    final Admission recording = (job, header, factor, deadline) -> {
         admittedFactors.add(factor);
         return () -> { };
     };
@@ -166,6 +166,20 @@ class PipelineTest {
 
         assertThat(r.error().code()).isEqualTo(ErrorCode.DECODE_FAILED);
         assertThat(r.error().message()).contains("XBM data ends after 3 of 6 values (at the end of the file, line 8)");
+    }
+
+    @Test
+    void process_jpegWithCorruptIccProfile_succeedsWithAWarning() throws IOException {
+        Path src = in.resolve("icc.jpg");
+        try (var res = PipelineTest.class.getResourceAsStream("/jpeg/corrupted-icc-srgb.jpg")) {
+            Files.write(src, res.readAllBytes()); // from TwelveMonkeys' imageio-jpeg tests jar
+        }
+
+        Result r = pipeline.process(job("icc", src,
+                OutputSpec.of("t", List.of(Op.Resize.inside(64, 64)), Format.PNG, null, out.toUri().toString())), ctx);
+
+        assertThat(r.status()).as("%s", r.error()).isEqualTo(Status.SUCCEEDED);
+        assertThat(r.warnings()).singleElement().asString().contains("LCMS error 13").contains("colour profile");
     }
 
     @Test

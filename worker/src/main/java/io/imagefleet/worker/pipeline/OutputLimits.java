@@ -1,0 +1,75 @@
+package io.imagefleet.worker.pipeline;
+
+import io.imagefleet.wire.ErrorCode;
+import io.imagefleet.wire.Job;
+import io.imagefleet.wire.Op;
+import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.worker.imaging.Geometry;
+import io.imagefleet.worker.imaging.OpTable;
+
+/**
+ * What a job may ask to make ({@code IMAGEFLEET_MAX_OUTPUT_PIXELS}), checked from the source's
+ * header before any pixel work: every image an output's operations make on the way (an upscale
+ * later cropped back still allocates its full size) and every output at most the limit, and a
+ * job's outputs together at most the limit too. A crop that lies outside its image is refused
+ * here as well. Sizes are computed by {@link OpTable} without overflow. Immutable; thread-safe.
+ */
+public final class OutputLimits {
+    /** The setting that sets the limit, named in every refusal. */
+    public static final String KEY = "IMAGEFLEET_MAX_OUTPUT_PIXELS";
+
+    private final long maxPixels;
+
+    /** @param maxPixels the most pixels one output (and every image on its way) and one job's outputs together may have */
+    public OutputLimits(long maxPixels) {
+        if (maxPixels <= 0) {
+            throw new IllegalArgumentException(KEY + " must be positive, got " + maxPixels);
+        }
+        this.maxPixels = maxPixels;
+    }
+
+    public long maxPixels() {
+        return maxPixels;
+    }
+
+    /**
+     * Checks every output of the job against the limit.
+     *
+     * @param upright the source's size after its EXIF orientation (when the job applies it)
+     * @throws JobFailure IMAGE_TOO_LARGE with the sizes and the limit; PROCESS_FAILED for a crop outside its image
+     */
+    public void check(Job job, Geometry.Size upright) throws JobFailure {
+        long total = 0;
+        for (int o = 0; o < job.outputs().size(); o++) {
+            OutputSpec out = job.outputs().get(o);
+            String where = "outputs[" + o + "] (" + out.name() + ")";
+            Geometry.Size size = upright;
+            for (int i = 0; i < out.ops().size(); i++) {
+                Op op = out.ops().get(i);
+                OpTable.Entry<?> entry = OpTable.of(op);
+                try {
+                    size = entry.size(size, op, i);
+                } catch (JobFailure f) {
+                    throw new JobFailure(f.code(), where + ": " + f.getMessage());
+                }
+                if (size.pixels() > maxPixels) {
+                    throw tooLarge(where + ": ops[" + i + "] (" + entry.name() + ") would make a " + size
+                            + " image; the limit is " + Geometry.megapixels(maxPixels) + " per image");
+                }
+            }
+            if (size.pixels() > maxPixels) {
+                throw tooLarge(where + " would be " + size + ", as large as the source; the limit is "
+                        + Geometry.megapixels(maxPixels) + " per image");
+            }
+            total += size.pixels();
+        }
+        if (total > maxPixels) {
+            throw tooLarge("the job's " + job.outputs().size() + " outputs would be " + Geometry.megapixels(total)
+                    + " together; the limit is " + Geometry.megapixels(maxPixels) + " per job");
+        }
+    }
+
+    private static JobFailure tooLarge(String message) {
+        return new JobFailure(ErrorCode.IMAGE_TOO_LARGE, message + " (" + KEY + ")");
+    }
+}
