@@ -24,4 +24,8 @@ public final class Headers {
     public static final String ATTEMPTS = "imagefleet-attempts";
     /** Dead letters: when it was dead-lettered, ISO-8601 UTC. */
     public static final String FAILED_AT = "imagefleet-failed-at";
+    /** Dead letters whose value was cut to fit the topic: the original value's size in bytes. */
+    public static final String ORIGINAL_SIZE = "imagefleet-original-size";
+    /** Dead letters whose value was cut to fit the topic: the original value's SHA-256, hex. */
+    public static final String ORIGINAL_SHA256 = "imagefleet-original-sha256";
 }

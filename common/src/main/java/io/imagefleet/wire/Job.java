@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,5 +79,70 @@ public record Job(
     /** When the job expires, or null when it does not; {@link JobCodec#decode} has checked the format. */
     public Instant expiry() {
         return expiresAt == null ? null : OffsetDateTime.parse(expiresAt, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+    }
+
+    /**
+     * A builder for a version-1 job: {@code Job.builder("photo-123", "s3://in/cat.jpg").output(...).build()}.
+     * The job is checked against the schema when it is published, not here.
+     */
+    public static Builder builder(String id, String source) {
+        return new Builder(id, source);
+    }
+
+    /** Builds a {@link Job}; not thread-safe, one job at a time. */
+    public static final class Builder {
+        private final String id;
+        private final String source;
+        private final List<OutputSpec> outputs = new ArrayList<>();
+        private String replyTo;
+        private Map<String, Object> metadata;
+        private Boolean autoOrient;
+        private Boolean allowDecodeWarnings;
+        private String expiresAt;
+
+        private Builder(String id, String source) {
+            this.id = id;
+            this.source = source;
+        }
+
+        /** Adds an output (at most 16 in a job). */
+        public Builder output(OutputSpec output) {
+            outputs.add(output);
+            return this;
+        }
+
+        /** The topic the result goes to (default: the fleet's results topic). */
+        public Builder replyTo(String topic) {
+            this.replyTo = topic;
+            return this;
+        }
+
+        /** Opaque metadata (at most 4 KiB as JSON), echoed on the result. */
+        public Builder metadata(Map<String, Object> metadata) {
+            this.metadata = metadata;
+            return this;
+        }
+
+        /** Whether the EXIF orientation is applied first (default true). */
+        public Builder autoOrient(boolean autoOrient) {
+            this.autoOrient = autoOrient;
+            return this;
+        }
+
+        /** Whether an image the decoder warns about (a truncated JPEG) is accepted (default false). */
+        public Builder allowDecodeWarnings(boolean allow) {
+            this.allowDecodeWarnings = allow;
+            return this;
+        }
+
+        /** The time after which nobody waits for this job: taken later, it is answered EXPIRED without work. */
+        public Builder expiresAt(Instant at) {
+            this.expiresAt = at == null ? null : DateTimeFormatter.ISO_INSTANT.format(at);
+            return this;
+        }
+
+        public Job build() {
+            return new Job(VERSION, id, source, outputs, replyTo, metadata, autoOrient, allowDecodeWarnings, expiresAt);
+        }
     }
 }

@@ -16,10 +16,15 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +33,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -82,9 +88,10 @@ public final class JobCodec {
         if (bytes == null || bytes.length == 0) {
             throw new InvalidJobException("the record is empty; a job is a JSON object", null, null);
         }
+        int start = registryFrame(bytes);
         JsonNode tree;
         try {
-            tree = mapper.readTree(bytes);
+            tree = mapper.readTree(bytes, start, bytes.length - start);
         } catch (JsonParseException e) {
             throw new InvalidJobException("not valid JSON: " + e.getOriginalMessage() + " at "
                     + e.getLocation().offsetDescription(), null, null);
@@ -99,6 +106,7 @@ public final class JobCodec {
         if (replyTo != null && topicRule(replyTo) != null) {
             replyTo = null;
         }
+        wholeNumbersAsIntegers((ObjectNode) tree);
         Job job;
         try {
             checkVersion(tree.get("v"));
@@ -127,6 +135,89 @@ public final class JobCodec {
             return "must not name an internal topic (starting with __), got " + quote(topic);
         }
         return null;
+    }
+
+    /**
+     * Where the JSON starts: after the frame a schema-registry serializer writes before it, or at 0.
+     * Confluent's JSON Schema serializer writes a magic byte 0 and a 4-byte schema id (Apicurio's
+     * with {@code as-confluent} too), Apicurio's by default a magic byte 0 and an 8-byte global id,
+     * Confluent's newer ones a magic byte 1 and a 16-byte schema GUID. A JSON text never starts
+     * with either byte, so a frame is recognised by its magic byte and the JSON object after it.
+     * (With the schema id in headers instead, the value is plain JSON and needs nothing.)
+     */
+    static int registryFrame(byte[] bytes) throws InvalidJobException {
+        if (bytes[0] == 0) {
+            for (int length : new int[] {5, 9}) {
+                if (jsonObjectAt(bytes, length)) {
+                    return length;
+                }
+            }
+            throw new InvalidJobException("the value starts with byte 0x00, the magic byte a schema-registry serializer "
+                    + "(Confluent, Apicurio) writes before a schema id, but no JSON object follows a 4-byte (Confluent) or "
+                    + "8-byte (Apicurio) id: it is not a job serialized as JSON (Avro or Protobuf?). Publish the job as "
+                    + "plain UTF-8 JSON, or with a JSON Schema serializer", null, null);
+        }
+        if (bytes[0] == 1) {
+            if (jsonObjectAt(bytes, 17)) {
+                return 17;
+            }
+            throw new InvalidJobException("the value starts with byte 0x01, the magic byte a Confluent serializer writes "
+                    + "before a 16-byte schema GUID, but no JSON object follows it: it is not a job serialized as JSON. "
+                    + "Publish the job as plain UTF-8 JSON, or with a JSON Schema serializer", null, null);
+        }
+        return 0;
+    }
+
+    private static boolean jsonObjectAt(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            byte b = bytes[i];
+            if (b == '{') {
+                return true;
+            }
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * JSON has one kind of number: {@code 256.0} is the whole number 256 to JSON Schema and to
+     * most producers' JSON libraries, so it is read as one (outside the opaque metadata). A number
+     * with a fraction stays one and fails where a whole number belongs.
+     */
+    private static void wholeNumbersAsIntegers(ObjectNode node) {
+        for (Map.Entry<String, JsonNode> field : node.properties()) {
+            if (!field.getKey().equals("metadata")) {
+                field.setValue(integral(field.getValue()));
+            }
+        }
+    }
+
+    private static JsonNode integral(JsonNode n) {
+        if (n.isFloatingPointNumber()) {
+            BigDecimal d = n.decimalValue();
+            if (d.signum() == 0 || d.stripTrailingZeros().scale() <= 0) {
+                try {
+                    long v = d.longValueExact();
+                    return v == (int) v ? IntNode.valueOf((int) v) : LongNode.valueOf(v);
+                } catch (ArithmeticException tooLarge) {
+                    return n;
+                }
+            }
+            return n;
+        }
+        if (n.isObject()) {
+            for (Map.Entry<String, JsonNode> field : n.properties()) {
+                field.setValue(integral(field.getValue()));
+            }
+        } else if (n.isArray()) {
+            ArrayNode a = (ArrayNode) n;
+            for (int i = 0; i < a.size(); i++) {
+                a.set(i, integral(a.get(i)));
+            }
+        }
+        return n;
     }
 
     private static String textIf(JsonNode node, Pattern valid) {

@@ -2,6 +2,7 @@ package io.imagefleet.wire;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -74,5 +75,116 @@ public record OutputSpec(
     /** This output keeping the given source metadata. */
     public OutputSpec withKeep(List<Keep> k) {
         return new OutputSpec(name, ops, format, quality, target, progressive, lossless, background, uri, animation, k, preset);
+    }
+
+    /**
+     * A builder for an output that spells its own ops and format:
+     * {@code OutputSpec.builder("thumb").resize(256, 256).format(Format.WEBP).target("s3://out/thumbs/").build()}.
+     */
+    public static Builder builder(String name) {
+        return new Builder(name, null);
+    }
+
+    /**
+     * A builder for an output made by a preset the workers are configured with
+     * ({@code IMAGEFLEET_PRESETS}); its name is the preset's unless {@link Builder#name} says otherwise.
+     */
+    public static Builder preset(String preset) {
+        return new Builder(null, preset);
+    }
+
+    /** Builds an {@link OutputSpec}; not thread-safe. The job's schema is checked when it is published. */
+    public static final class Builder {
+        private String name;
+        private final String preset;
+        private final List<Op> ops = new ArrayList<>();
+        private Format format;
+        private Integer quality;
+        private String target;
+        private String uri;
+        private Boolean progressive;
+        private Boolean lossless;
+        private String background;
+        private Animation animation;
+        private final List<Keep> keep = new ArrayList<>();
+
+        private Builder(String name, String preset) {
+            this.name = name;
+            this.preset = preset;
+        }
+
+        /** The output's name (part of the stored object's name), unique in the job. */
+        public Builder name(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /** Adds an operation; operations are applied in the order added. */
+        public Builder op(Op op) {
+            ops.add(op);
+            return this;
+        }
+
+        /** Adds a resize to fit inside width x height, keeping the aspect ratio, never enlarging. */
+        public Builder resize(int width, int height) {
+            return op(Op.Resize.inside(width, height));
+        }
+
+        public Builder format(Format format) {
+            this.format = format;
+            return this;
+        }
+
+        /** 1-100 for lossy formats. */
+        public Builder quality(int quality) {
+            this.quality = quality;
+            return this;
+        }
+
+        /** A directory-like prefix the output is stored under as {@code <job id>-<name>.<ext>}. */
+        public Builder target(String target) {
+            this.target = target;
+            return this;
+        }
+
+        /** The exact object URL to write (a presigned PUT URL), instead of a target. */
+        public Builder uri(String uri) {
+            this.uri = uri;
+            return this;
+        }
+
+        /** JPEG: write a progressive JPEG. */
+        public Builder progressive(boolean progressive) {
+            this.progressive = progressive;
+            return this;
+        }
+
+        /** WebP: lossless encoding. */
+        public Builder lossless(boolean lossless) {
+            this.lossless = lossless;
+            return this;
+        }
+
+        /** {@code #rrggbb} laid under transparent pixels for formats without alpha. */
+        public Builder background(String colour) {
+            this.background = colour;
+            return this;
+        }
+
+        public Builder animation(Animation animation) {
+            this.animation = animation;
+            return this;
+        }
+
+        /** Source metadata to keep; everything else is stripped. */
+        public Builder keep(Keep... kinds) {
+            keep.addAll(List.of(kinds));
+            return this;
+        }
+
+        public OutputSpec build() {
+            return new OutputSpec(name, ops, format, quality, target, progressive, lossless, background, uri, animation,
+                    keep, preset);
+        }
     }
 }

@@ -223,4 +223,86 @@ class JobCodecTest {
 
         assertThat(job.outputs().get(0).format()).isEqualTo(Format.JPEG);
     }
+
+    /** A value as a schema-registry serializer writes it: magic byte, schema id of idBytes bytes, JSON. */
+    private static byte[] framed(int magic, int idBytes, String json) {
+        byte[] body = utf8(json);
+        byte[] out = new byte[1 + idBytes + body.length];
+        out[0] = (byte) magic;
+        for (int i = 1; i <= idBytes; i++) {
+            out[i] = (byte) (i == idBytes ? 42 : 0);
+        }
+        System.arraycopy(body, 0, out, 1 + idBytes, body.length);
+        return out;
+    }
+
+    @Test
+    void decode_confluentJsonSchemaFrame_readsTheJob() throws Exception {
+        Job job = codec.decode(framed(0, 4, VALID));
+
+        assertThat(job).isEqualTo(codec.decode(utf8(VALID)));
+    }
+
+    @Test
+    void decode_apicurioEightByteIdFrame_readsTheJob() throws Exception {
+        Job job = codec.decode(framed(0, 8, VALID));
+
+        assertThat(job.id()).isEqualTo("photo-123");
+    }
+
+    @Test
+    void decode_confluentGuidFrame_readsTheJob() throws Exception {
+        Job job = codec.decode(framed(1, 16, VALID));
+
+        assertThat(job.id()).isEqualTo("photo-123");
+    }
+
+    @Test
+    void decode_framedInvalidJob_namesTheRuleAndKeepsTheId() {
+        byte[] value = framed(0, 4, VALID.replace("\"quality\":85", "\"quality\":0"));
+
+        assertThatThrownBy(() -> codec.decode(value)).isInstanceOf(InvalidJobException.class)
+                .hasMessage("outputs[0].quality must be between 1 and 100, got 0")
+                .satisfies(e -> assertThat(((InvalidJobException) e).jobId()).contains("photo-123"));
+    }
+
+    @Test
+    void decode_registryFrameOverAvro_saysItIsNotJson() {
+        byte[] avro = {0, 0, 0, 0, 7, 0x12, 'p', 'h', 'o', 't', 'o'};
+
+        assertThatThrownBy(() -> codec.decode(avro)).isInstanceOf(InvalidJobException.class)
+                .hasMessageContaining("starts with byte 0x00, the magic byte a schema-registry serializer (Confluent, Apicurio)")
+                .hasMessageContaining("not a job serialized as JSON (Avro or Protobuf?)");
+    }
+
+    @Test
+    void decode_guidMagicByteWithoutJson_saysSo() {
+        byte[] value = new byte[20];
+        value[0] = 1;
+
+        assertThatThrownBy(() -> codec.decode(value)).isInstanceOf(InvalidJobException.class)
+                .hasMessageContaining("starts with byte 0x01").hasMessageContaining("16-byte schema GUID");
+    }
+
+    @Test
+    void decode_wholeNumberWrittenWithFraction_isThatNumber() throws Exception {
+        Job job = codec.decode(utf8(VALID.replace("\"quality\":85", "\"quality\":85.0")
+                .replace("\"width\":256", "\"width\":2.56e2")));
+
+        assertThat(job.outputs().get(0).quality()).isEqualTo(85);
+        assertThat(job.outputs().get(0).ops().get(0)).isEqualTo(new Op.Resize(256, 256, Fit.INSIDE, Gravity.CENTER, false));
+    }
+
+    @Test
+    void decode_numberWithFractionWhereWholeBelongs_isRejected() {
+        assertThatThrownBy(() -> codec.decode(utf8(VALID.replace("\"quality\":85", "\"quality\":85.5"))))
+                .isInstanceOf(InvalidJobException.class).hasMessageContaining("quality");
+    }
+
+    @Test
+    void decode_metadataNumbers_areEchoedAsWritten() throws Exception {
+        Job job = codec.decode(utf8(VALID.replace("{\"user\":\"42\"}", "{\"ratio\":2.0}")));
+
+        assertThat(job.metadata().get("ratio")).isEqualTo(2.0);
+    }
 }

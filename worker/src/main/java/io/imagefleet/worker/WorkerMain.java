@@ -13,7 +13,9 @@ import io.imagefleet.worker.consume.LoopListener;
 import io.imagefleet.worker.consume.LoopSettings;
 import io.imagefleet.worker.consume.Outbox;
 import io.imagefleet.worker.consume.Replies;
+import io.imagefleet.worker.consume.QueuedListener;
 import io.imagefleet.worker.consume.Suspicions;
+import io.imagefleet.worker.consume.TopicCheck;
 import io.imagefleet.worker.control.ExitCodes;
 import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.imaging.NativeCodecs;
@@ -28,12 +30,16 @@ import io.imagefleet.worker.source.AddressPolicy;
 import io.imagefleet.worker.source.FileSource;
 import io.imagefleet.worker.source.HttpConnector;
 import io.imagefleet.worker.source.HttpSource;
+import io.imagefleet.worker.source.S3Endpoint;
+import io.imagefleet.worker.source.S3Source;
 import io.imagefleet.worker.source.Source;
 import io.imagefleet.worker.source.Sources;
 import io.imagefleet.worker.store.FileStore;
 import io.imagefleet.worker.store.HttpStore;
 import io.imagefleet.worker.store.OutputStores;
+import io.imagefleet.worker.store.S3Store;
 import io.imagefleet.worker.supervise.SupervisorLink;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
@@ -48,15 +54,18 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -113,6 +122,7 @@ public final class WorkerMain {
         MemoryBudget budget = MemoryBudget.ofHeap(config.memoryBudget());
         try (WorkerTelemetry telemetry = new WorkerTelemetry(config.observability(),
                 link == null ? Integer.toString(slot) : null, config.topics(), budget)) {
+            telemetry.residentLimit(config.recycle().rssBytes());
             if (link == null) {
                 // Before anything slow, so that the probes answer (not ready yet) while the worker starts.
                 telemetry.serve();
@@ -166,15 +176,19 @@ public final class WorkerMain {
                 (SSLSocketFactory) SSLSocketFactory.getDefault(), config.http().connectTimeout(), "imagefleet/" + host);
         HttpSource httpSource = new HttpSource(http, config.maxSourceBytes());
         HttpStore httpStore = new HttpStore(http);
+        // One pooled client for the JVM's life, shared by s3:// sources and targets; the endpoint is trusted as configured.
+        S3Endpoint s3 = S3Endpoint.of(config.s3(), config.http().connectTimeout());
         ScheduledExecutorService watchdogThread = Executors.newSingleThreadScheduledExecutor(named("imagefleet-watchdog-"));
         Map<String, Source> sources = new HashMap<>(extraSources);
         sources.put("file", new FileSource(config.fileRoots(), config.maxSourceBytes()));
         sources.put("http", httpSource);
         sources.put("https", httpSource);
+        sources.put("s3", new S3Source(s3, config.maxSourceBytes()));
         return new Pipeline(
                 new Sources(sources),
                 Imaging.of(config.maxPixels(), natives),
-                new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore, "https", httpStore)),
+                new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore, "https", httpStore,
+                        "s3", new S3Store(s3))),
                 new JobAdmission(budget, new OutputLimits(config.limits().maxOutputPixels())),
                 new JobWatchdog(config.jobTimeout(), config.jobStuckAfter(), watchdogThread, System::nanoTime),
                 stuck, new Presets(config.presets().specs(), config.presets().only()));
@@ -196,23 +210,32 @@ public final class WorkerMain {
             }
         };
         LoopListener seen = LoopListener.all(counter, p.telemetry().loopListener());
-        LoopHooks hooks = p.link() == null ? new LoopHooks(seen, Suspicions.NONE)
-                : new LoopHooks(LoopListener.all(p.link(), seen), p.link());
+        String clientId = "imagefleet-" + p.host() + "-" + p.slot();
+        Admin admin = Admin.create(KafkaClients.admin(config, clientId));
+        TopicCheck topics = TopicCheck.describing(admin, KafkaClients.TOPIC_CHECK_TIMEOUT);
+        // The supervisor hears on a thread of its own: a pipe write never blocks the poll thread.
+        QueuedListener toSupervisor = p.link() == null ? null
+                : new QueuedListener(p.link(), 10_000, "imagefleet-supervisor-news", Duration.ofSeconds(1));
+        LoopHooks hooks = p.link() == null ? new LoopHooks(seen, Suspicions.NONE, topics)
+                : new LoopHooks(LoopListener.all(toSupervisor, seen), p.link(), topics);
         LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout(),
                 config.retry());
-        String clientId = "imagefleet-" + p.host() + "-" + p.slot();
         // A stable member id per slot (static membership): a respawned JVM takes its partitions back without a rebalance.
         String instanceId = p.link() != null ? p.host() + "-slot-" + p.slot() : null;
-        ExecutorService pool = Executors.newFixedThreadPool(config.threads(), named("imagefleet-job-"));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), named("imagefleet-job-"));
+        p.telemetry().pool(config.threads(), pool::getActiveCount);
         ScheduledExecutorService retries = Executors.newSingleThreadScheduledExecutor(named("imagefleet-retry-"));
         KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));
         ConsumerLoop loop = new ConsumerLoop(consumer,
                 outbox(config, clientId, p.host(), p.slot(), consumer, p.telemetry()),
                 p.pipeline()::process, pool, retries,
-                new Replies(config.topics().results(), config.topics().dlq(), p.telemetry().replyListener()),
+                new Replies(config.topics().results(), config.topics().dlq(), config.reply(),
+                        KafkaClients.maxRecordBytes(config), p.telemetry().replyListener()),
                 settings, Clock.systemUTC(), hooks);
         p.telemetry().attach(loop, consumer);
+        p.telemetry().poll().stallAfter(stallLimit(config));
         if (p.link() != null) {
             p.telemetry().reportTo(p.link());
         }
@@ -225,8 +248,22 @@ public final class WorkerMain {
         } finally {
             recycler.close();
             timer.shutdownNow();
+            admin.close(Duration.ofSeconds(1));
+            if (toSupervisor != null) {
+                toSupervisor.close();
+            }
         }
         return exit(recycler, p.budget(), p.link());
+    }
+
+    /**
+     * The longest a loop may hold jobs without starting or finishing one before it counts as
+     * stalled (not live): every attempt of a job running to its deadline and past it until it is
+     * reported stuck, the retry waits between them, and a margin.
+     */
+    static Duration stallLimit(WorkerConfig config) {
+        return config.jobTimeout().plus(config.jobStuckAfter()).multipliedBy(config.retry().maxAttempts())
+                .plus(config.retry().worstCaseWait()).plusSeconds(30);
     }
 
     /**

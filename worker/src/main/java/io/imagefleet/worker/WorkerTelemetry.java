@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * What a worker JVM shows of itself: its meters (JVM, process, jobs, memory budget, Kafka clients
@@ -78,11 +79,27 @@ final class WorkerTelemetry implements AutoCloseable {
     void natives(NativeCodecs natives) {
         FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasTurboJpeg() ? 1 : 0, "libturbojpeg");
         FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasWebp() ? 1 : 0, "libwebp");
+        FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasHeif() ? 1 : 0, "libheif");
+    }
+
+    /** Exports the resident set at which this JVM recycles (its share of the pod under a supervisor); 0 for none. */
+    void residentLimit(long bytes) {
+        FleetMeter.RESIDENT_LIMIT.gauge(meters.registry(), bytes, Long::doubleValue);
+    }
+
+    /** Exports the job pool's capacity: its threads and how many are busy. */
+    void pool(int threads, IntSupplier busy) {
+        jobs.bindPool(threads, busy);
     }
 
     /** What the consumer loop tells: records in flight, partitions, and each turn. */
     LoopListener loopListener() {
         return LoopListener.all(jobs, poll);
+    }
+
+    /** The loop's liveness clock, for main to set how long a loop may hold jobs without progress. */
+    PollClock poll() {
+        return poll;
     }
 
     /** What the answers tell: jobs by outcome, stage times, bytes; and the per-job log line. */

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 /** The {@code imagefleet} command line: one launcher, a subcommand per job. */
 @Command(name = "imagefleet", mixinStandardHelpOptions = true, version = "imagefleet 0.1.0",
         description = "A queue-driven image-processing fleet: Kafka in, isolated worker JVMs, results out.",
-        subcommands = {DemoCommand.class, BrokerCommand.class, WorkerCommand.class, SubmitCommand.class,
+        subcommands = {DemoCommand.class, BrokerCommand.class, StorageCommand.class, WorkerCommand.class, SubmitCommand.class,
                 ResultsCommand.class, StatusCommand.class, DlqCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

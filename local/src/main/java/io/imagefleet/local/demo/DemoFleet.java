@@ -1,18 +1,14 @@
 package io.imagefleet.local.demo;
 
-import io.imagefleet.worker.supervise.ChildHeap;
-import io.imagefleet.worker.supervise.ChildLauncher;
 import io.imagefleet.worker.supervise.ChildLogs;
 import io.imagefleet.worker.supervise.CrashRecord;
+import io.imagefleet.worker.supervise.Fleet;
 import io.imagefleet.worker.supervise.RecycleRecord;
-import io.imagefleet.worker.supervise.Supervisor;
 import io.imagefleet.worker.supervise.SupervisorConfig;
 import io.imagefleet.worker.supervise.SupervisorListener;
-import io.imagefleet.worker.supervise.SupervisorMain;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -24,20 +20,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 
 /**
- * The demo's worker fleet: the real supervisor, in the demo's JVM, keeping N worker JVMs (and a
- * spare) going, recycling and respawning them, each worker's log in {@code worker-N.log}. It
- * tells what it does as it happens (a line per recycle or crash when not on a terminal, a count
- * for the progress bar when on one) and sums it up at the end. Thread-safe.
+ * The demo's worker fleet: the real supervisor ({@link Fleet}, as the worker command assembles
+ * it), in the demo's JVM, keeping N worker JVMs (and a spare) going, recycling and respawning
+ * them, each worker's log in {@code worker-N.log}. It tells what it does as it happens (a line per
+ * recycle or crash when not on a terminal, a count for the progress bar when on one) and sums it
+ * up at the end. Thread-safe.
  */
 public final class DemoFleet implements SupervisorListener, AutoCloseable {
-    private final Supervisor supervisor;
+    private final Fleet fleet;
     private final PrintStream live;
     private final List<RecycleRecord> recycles = new CopyOnWriteArrayList<>();
     private final List<CrashRecord> crashes = new CopyOnWriteArrayList<>();
 
-    private DemoFleet(SupervisorConfig config, ChildLauncher launcher, PrintStream live) {
+    private DemoFleet(SupervisorConfig config, Map<String, String> env, Path logs, PrintStream live) {
         this.live = live;
-        this.supervisor = new Supervisor(config, launcher, this, Clock.systemUTC(), System::nanoTime);
+        this.fleet = Fleet.builder(config, env).logs(ChildLogs.files(logs)).listener(this).build();
     }
 
     /**
@@ -50,14 +47,9 @@ public final class DemoFleet implements SupervisorListener, AutoCloseable {
     public static DemoFleet start(Map<String, String> env, Path logs, PrintStream live) {
         Map<String, String> all = new HashMap<>(System.getenv());
         all.putAll(env);
-        SupervisorConfig config = SupervisorConfig.fromEnv(all);
-        long heap = config.childHeap() > 0 ? config.childHeap() : ChildHeap.derive(ChildHeap.totalMemory(), config.processes());
-        ChildLauncher launcher = new ChildLauncher(SupervisorMain.WORKER_MAIN, SupervisorMain.childJvmOptions(config, heap),
-                List.of(), SupervisorMain.childEnvironment(all, heap), ChildLogs.files(logs), System::nanoTime,
-                config.aotCache());
-        DemoFleet fleet = new DemoFleet(config, launcher, live);
-        fleet.supervisor.start();
-        return fleet;
+        DemoFleet demo = new DemoFleet(SupervisorConfig.fromEnv(all), all, logs, live);
+        demo.fleet.start();
+        return demo;
     }
 
     /**
@@ -100,11 +92,7 @@ public final class DemoFleet implements SupervisorListener, AutoCloseable {
 
     /** Stops the workers (SIGTERM, drain, commit); true when every one exited cleanly. */
     public boolean stop() throws InterruptedException {
-        supervisor.stop();
-        if (!supervisor.awaitStopped(Duration.ofSeconds(90))) {
-            return false;
-        }
-        return supervisor.exitCode() == 0;
+        return fleet.stop(Duration.ofSeconds(90));
     }
 
     /** The recycles (by reason, with the gap each left between jobs) and crashes of the run. */
@@ -122,8 +110,6 @@ public final class DemoFleet implements SupervisorListener, AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        if (supervisor.state() != Supervisor.State.STOPPED) {
-            stop();
-        }
+        fleet.close();
     }
 }

@@ -80,8 +80,8 @@ class AdmissionTest {
             assertThat(fleet.stop()).isTrue();
         }
 
-        assertThat(fleet.supervisor.crashes()).as("no worker JVM died (an OutOfMemoryError exits it)").isEmpty();
-        List<ExitReport> exits = fleet.supervisor.exitReports();
+        assertThat(fleet.crashes()).as("no worker JVM died (an OutOfMemoryError exits it)").isEmpty();
+        List<ExitReport> exits = fleet.exitReports();
         assertThat(exits).isNotEmpty().allSatisfy(e -> {
             assertThat(e.admissionCapacity()).isEqualTo((long) (HEAP * 0.6)).isGreaterThan(0);
             assertThat(e.admissionHighWater()).isLessThanOrEqualTo(e.admissionCapacity());

@@ -60,7 +60,7 @@ class CrashTest {
             assertThat(fleet.stop()).isTrue();
         }
 
-        CrashRecord crash = fleet.supervisor.crashes().stream().filter(c -> c.slot() == 0).findFirst().orElseThrow();
+        CrashRecord crash = fleet.crashes().stream().filter(c -> c.slot() == 0).findFirst().orElseThrow();
         assertThat(crash.exitCode()).isEqualTo(137);
         assertThat(crash.inFlight()).hasSizeGreaterThanOrEqualTo(2);
         Set<String> atRisk = new HashSet<>();
@@ -112,7 +112,7 @@ class CrashTest {
         assertThat(all.entrySet()).filteredOn(e -> !e.getKey().equals("p-04") && !e.getKey().equals("p-09"))
                 .allSatisfy(e -> assertThat(e.getValue()).allSatisfy(r -> assertThat(r.result().succeeded()).isTrue()))
                 .hasSize(14);
-        List<CrashRecord> crashes = fleet.supervisor.crashes();
+        List<CrashRecord> crashes = fleet.crashes();
         assertThat(crashes).extracting(CrashRecord::exitCode).containsExactly(ExitCodes.OUT_OF_MEMORY,
                 ExitCodes.OUT_OF_MEMORY, ExitCodes.HALTED_ON_ERROR, ExitCodes.HALTED_ON_ERROR);
         // Suspects run alone: the second crash of each poison job took nothing else down with it.

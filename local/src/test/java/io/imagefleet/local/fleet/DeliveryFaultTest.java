@@ -88,11 +88,11 @@ class DeliveryFaultTest {
         Set<String> lost = new HashSet<>(jobs.stream().map(Job::id).toList());
         lost.removeAll(all.keySet());
         Map<String, Integer> duplicates = FleetJobs.duplicates(all);
-        CrashRecord crash = fleet.supervisor.crashes().get(0);
+        CrashRecord crash = fleet.crashes().get(0);
         Set<String> atRisk = new HashSet<>();
         crash.inFlight().forEach(j -> atRisk.add(j.jobId()));
         crash.answered().forEach(j -> atRisk.add(j.jobId()));
-        Duration recovered = fleet.supervisor.assignmentChanges().stream()
+        Duration recovered = fleet.assignmentChanges().stream()
                 .filter(c -> c.slot() == 0 && c.at().isAfter(killedAt)).map(AssignmentChange::at).findFirst()
                 .map(at -> Duration.between(killedAt, at)).orElseThrow();
         System.out.printf("fault kill-9 %s: %d jobs, %d lost, %d answered twice (at risk: %d in flight, %d answered but "
@@ -166,7 +166,7 @@ class DeliveryFaultTest {
         int changesBefore;
         try (fleet; ResultReader reader = new ResultReader(SharedKafka.kafka(), topics.results(), new ResultReader.Start.Beginning())) {
             fleet.awaitEverySlotAssigned();
-            changesBefore = fleet.supervisor.assignmentChanges().size();
+            changesBefore = fleet.assignmentChanges().size();
             FleetJobs.publish(topics, jobs);
             Map<String, ReceivedResult> got = new ResultAwaiter(reader).await(jobs.stream().map(Job::id).toList(),
                     Duration.ofMinutes(2), r -> { });
@@ -174,7 +174,7 @@ class DeliveryFaultTest {
             assertThat(got.get("q-slow").result().timings().totalMs()).isGreaterThanOrEqualTo(10_000);
             assertThat(fleet.stop()).isTrue();
         }
-        assertThat(fleet.supervisor.assignmentChanges()).as("partitions changed while a job ran 2x max.poll.interval.ms")
+        assertThat(fleet.assignmentChanges()).as("partitions changed while a job ran 2x max.poll.interval.ms")
                 .hasSize(changesBefore);
         Map<String, List<ReceivedResult>> all = FleetJobs.allResults(topics);
         assertThat(FleetJobs.duplicates(all)).isEmpty();

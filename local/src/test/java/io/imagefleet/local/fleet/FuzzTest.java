@@ -142,8 +142,8 @@ class FuzzTest {
             System.out.printf("fuzz: outcomes %s, %d dead letters%n", outcomes, dead.size());
 
             // The worker JVM neither exited nor recycled, and committed the end of every partition.
-            assertThat(fleet.supervisor.crashes()).as(fleet::logTail).isEmpty();
-            assertThat(fleet.supervisor.recycles()).as(fleet::logTail).isEmpty();
+            assertThat(fleet.crashes()).as(fleet::logTail).isEmpty();
+            assertThat(fleet.recycles()).as(fleet::logTail).isEmpty();
             assertThat(fleet.supervisor.slots()).extracting(SlotStatus::pid).containsExactly(pid);
             awaitCommittedToTheEnd(fleet, topics.jobs());
             System.out.printf("fuzz: committed to the end after %d ms%n", (System.nanoTime() - start) / 1_000_000);

@@ -46,7 +46,7 @@ class StuckJobTest {
                     Duration.ofMinutes(2), r -> { });
             assertThat(got).as(fleet::logTail).hasSize(jobs.size());
             // The recycle: another JVM in the slot, holding the partition again.
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fleet.supervisor.assignmentChanges()
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fleet.assignmentChanges()
                     .size() >= 2 && fleet.supervisor.slots().get(0).pid() != firstPid);
             assertThat(fleet.stop()).isTrue();
         }
@@ -59,7 +59,7 @@ class StuckJobTest {
         });
         assertThat(all.entrySet()).filteredOn(e -> !e.getKey().equals("h-1"))
                 .allSatisfy(e -> assertThat(e.getValue().get(0).result().succeeded()).isTrue()).hasSize(5);
-        assertThat(fleet.supervisor.recycles()).extracting(RecycleRecord::reason).containsExactly("stuck-job");
-        assertThat(fleet.supervisor.crashes()).isEmpty();
+        assertThat(fleet.recycles()).extracting(RecycleRecord::reason).containsExactly("stuck-job");
+        assertThat(fleet.crashes()).isEmpty();
     }
 }

@@ -2,28 +2,32 @@ package io.imagefleet.local.fleet;
 
 import io.imagefleet.config.Topics;
 import io.imagefleet.local.SharedKafka;
-import io.imagefleet.worker.supervise.ChildLauncher;
+import io.imagefleet.worker.supervise.AssignmentChange;
 import io.imagefleet.worker.supervise.ChildLogs;
+import io.imagefleet.worker.supervise.CrashRecord;
+import io.imagefleet.worker.supervise.ExitReport;
+import io.imagefleet.worker.supervise.Fleet;
+import io.imagefleet.worker.supervise.RecycleRecord;
 import io.imagefleet.worker.supervise.Supervisor;
 import io.imagefleet.worker.supervise.SupervisorConfig;
 import io.imagefleet.worker.supervise.SupervisorListener;
-import io.imagefleet.worker.supervise.SupervisorMain;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 /**
  * A supervisor in the test JVM running real worker JVMs ({@link TestWorker}) against the shared
- * broker, on a test's own topics and group, with each slot's log in {@code logs/worker-N.log}.
+ * broker, on a test's own topics and group, with each slot's log in {@code logs/worker-N.log}:
+ * the {@link Fleet} the worker command runs, with the test's worker main class. It records what
+ * the supervisor reports (recycles, crashes, partition changes, exits) for the test to check.
  * Closing stops it (SIGTERM to the children) and waits for them.
  */
 final class TestFleet implements AutoCloseable {
@@ -53,14 +57,64 @@ final class TestFleet implements AutoCloseable {
     final Path logs;
     final Supervisor supervisor;
     final Map<String, String> env;
+    private final Fleet fleet;
+    private final Recorder recorder;
 
-    private TestFleet(Topics topics, Path in, Path out, Path logs, Supervisor supervisor, Map<String, String> env) {
+    private TestFleet(Topics topics, Path in, Path out, Path logs, Fleet fleet, Recorder recorder,
+                      Map<String, String> env) {
         this.topics = topics;
         this.in = in;
         this.out = out;
         this.logs = logs;
-        this.supervisor = supervisor;
+        this.fleet = fleet;
+        this.supervisor = fleet.supervisor();
+        this.recorder = recorder;
         this.env = env;
+    }
+
+    /** What the supervisor reported, in order. */
+    private static final class Recorder implements SupervisorListener {
+        final List<RecycleRecord> recycles = new CopyOnWriteArrayList<>();
+        final List<CrashRecord> crashes = new CopyOnWriteArrayList<>();
+        final List<AssignmentChange> changes = new CopyOnWriteArrayList<>();
+        final List<ExitReport> exits = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void recycled(RecycleRecord record) {
+            recycles.add(record);
+        }
+
+        @Override
+        public void crashed(CrashRecord record) {
+            crashes.add(record);
+        }
+
+        @Override
+        public void assignmentChanged(AssignmentChange change) {
+            changes.add(change);
+        }
+
+        @Override
+        public void exited(ExitReport report) {
+            exits.add(report);
+        }
+    }
+
+    List<RecycleRecord> recycles() {
+        return List.copyOf(recorder.recycles);
+    }
+
+    List<CrashRecord> crashes() {
+        return List.copyOf(recorder.crashes);
+    }
+
+    List<AssignmentChange> assignmentChanges() {
+        return List.copyOf(recorder.changes);
+    }
+
+    /** What each worker JVM that exited on purpose reported as it went. */
+    List<ExitReport> exitReports() {
+        return List.copyOf(recorder.exits);
     }
 
     /** The environment every worker JVM of a test fleet gets. */
@@ -90,12 +144,10 @@ final class TestFleet implements AutoCloseable {
             env.putAll(spec.env());
             SupervisorConfig config = new SupervisorConfig(spec.processes(), spec.childHeap(), spec.jvmOptions(),
                     Duration.ofSeconds(40), spec.recycleMinGap(), spec.maxCrashes(), Duration.ofSeconds(4), null);
-            List<String> options = new ArrayList<>(SupervisorMain.childJvmOptions(config, spec.childHeap()));
-            ChildLauncher launcher = new ChildLauncher(TestWorker.class.getName(), options, List.of(), env,
-                    ChildLogs.files(logs), System::nanoTime);
-            Supervisor supervisor = new Supervisor(config, launcher, listener, Clock.systemUTC(), System::nanoTime);
-            supervisor.start();
-            return new TestFleet(topics, in, out, logs, supervisor, env);
+            Recorder recorder = new Recorder();
+            Fleet fleet = Fleet.builder(config, env).mainClass(TestWorker.class.getName()).logs(ChildLogs.files(logs))
+                    .listener(recorder).listener(listener).build();
+            return new TestFleet(topics, in, out, logs, fleet.start(), recorder, env);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -110,11 +162,11 @@ final class TestFleet implements AutoCloseable {
 
     /** Stops the fleet; true when every child drained and exited cleanly. */
     boolean stop() throws InterruptedException {
-        supervisor.stop();
-        if (!supervisor.awaitStopped(Duration.ofSeconds(90))) {
+        boolean clean = fleet.stop(Duration.ofSeconds(90));
+        if (supervisor.state() != Supervisor.State.STOPPED) {
             throw new AssertionError("the fleet did not stop within 90 s; logs in " + logs);
         }
-        return supervisor.exitCode() == 0;
+        return clean;
     }
 
     /** Every child's log, for a failure message. */

@@ -31,6 +31,7 @@ import java.util.Map;
  * @param fileRoots       {@code IMAGEFLEET_FILE_ROOTS}: directories file:// sources may be read from
  * @param outputRoots     {@code IMAGEFLEET_OUTPUT_ROOTS}: directories file:// outputs may be written to
  * @param http            {@code IMAGEFLEET_HTTP_*}: what outbound HTTP (sources, PUT targets) may reach
+ * @param s3              {@code IMAGEFLEET_S3_*}: the object store of s3:// sources and targets
  * @param delivery        {@code IMAGEFLEET_DELIVERY}
  * @param nativeCodecs    {@code IMAGEFLEET_NATIVE}: whether to use libjpeg-turbo and libwebp
  * @param memoryBudget    {@code IMAGEFLEET_MEMORY_BUDGET}: the share of the maximum heap that admitted jobs may reserve
@@ -38,6 +39,7 @@ import java.util.Map;
  * @param retry           {@code IMAGEFLEET_RETRY_*}: how retryable failures are tried again
  * @param observability   {@code IMAGEFLEET_METRICS_*}, {@code IMAGEFLEET_LOG_FORMAT}, {@code IMAGEFLEET_LIVENESS_TIMEOUT}:
  *                        metrics, health and logs
+ * @param reply           {@code IMAGEFLEET_REPLY_TOPICS}: which topics a job's result may be written to
  * @param limits          {@code IMAGEFLEET_MAX_OUTPUT_PIXELS}: what one job may ask to make
  * @param presets         {@code IMAGEFLEET_PRESETS}, {@code IMAGEFLEET_PRESETS_ONLY}: named output specs
  */
@@ -54,12 +56,14 @@ public record WorkerConfig(
         List<Path> fileRoots,
         List<Path> outputRoots,
         HttpSettings http,
+        S3Settings s3,
         Delivery delivery,
         NativeMode nativeCodecs,
         double memoryBudget,
         RecyclePolicy recycle,
         RetryPolicy retry,
         Observability observability,
+        ReplySettings reply,
         JobLimits limits,
         PresetSettings presets) {
 
@@ -82,10 +86,11 @@ public record WorkerConfig(
 
     /** The same, from an {@link Env} (whose {@link Env#keysRead()} then lists every key a worker reads). */
     public static WorkerConfig fromEnv(Env env) {
+        Topics topics = Topics.fromEnv(env);
         long maxPixels = env.longBetween("IMAGEFLEET_MAX_PIXELS", 50_000_000L, 1, JobLimits.MAX_IMAGE_PIXELS);
         WorkerConfig c = new WorkerConfig(
                 KafkaSettings.fromEnv(env),
-                Topics.fromEnv(env),
+                topics,
                 env.string("IMAGEFLEET_GROUP_ID", DEFAULT_GROUP),
                 env.intBetween("IMAGEFLEET_THREADS", Math.max(1, Runtime.getRuntime().availableProcessors()), 1, 256),
                 maxPixels,
@@ -96,6 +101,7 @@ public record WorkerConfig(
                 paths(env, "IMAGEFLEET_FILE_ROOTS"),
                 paths(env, "IMAGEFLEET_OUTPUT_ROOTS"),
                 HttpSettings.fromEnv(env),
+                S3Settings.fromEnv(env),
                 env.oneOf("IMAGEFLEET_DELIVERY", Delivery.AT_LEAST_ONCE, Delivery.class),
                 env.oneOf("IMAGEFLEET_NATIVE", NativeMode.AUTO, NativeMode.class),
                 env.doubleBetween("IMAGEFLEET_MEMORY_BUDGET", DEFAULT_MEMORY_BUDGET, 0.05, 1.0),
@@ -110,6 +116,7 @@ public record WorkerConfig(
                         env.duration("IMAGEFLEET_RETRY_BACKOFF", RetryPolicy.DEFAULT.backoff()),
                         env.duration("IMAGEFLEET_RETRY_BACKOFF_MAX", RetryPolicy.DEFAULT.maxBackoff())),
                 Observability.fromEnv(env),
+                ReplySettings.fromEnv(env, topics.results()),
                 JobLimits.fromEnv(env, maxPixels),
                 PresetSettings.fromEnv(env));
         refuseUnsafeOverrides(env, c.kafka());
@@ -184,12 +191,14 @@ public record WorkerConfig(
         m.put("fileRoots", fileRoots);
         m.put("outputRoots", outputRoots);
         m.put("http", http);
+        m.put("s3", s3);
         m.put("delivery", delivery);
         m.put("native", nativeCodecs);
         m.put("memoryBudget", memoryBudget);
         m.put("recycle", recycle);
         m.put("retry", retry);
         m.put("observability", observability);
+        m.put("replyTopics", reply.topics());
         m.put("limits", limits);
         m.put("presets", presets);
         return m;

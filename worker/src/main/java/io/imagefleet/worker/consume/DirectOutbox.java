@@ -8,10 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -19,7 +17,7 @@ import java.util.function.Consumer;
  * At-least-once delivery: each answer is sent as soon as it is ready, with an idempotent
  * {@code acks=all} producer, and counts once Kafka has acknowledged all its records; offsets are
  * then committed on the consumer. A worker that dies between the two answers those records
- * again. {@link #send} is thread-safe (the producer is); the rest is for the poll thread.
+ * again. Used from the poll thread; reports come on the producer's thread.
  */
 final class DirectOutbox implements Outbox {
     private static final Logger log = LoggerFactory.getLogger(DirectOutbox.class);
@@ -33,27 +31,26 @@ final class DirectOutbox implements Outbox {
     }
 
     @Override
-    public void send(Outgoing unit, Consumer<Completion> done) {
+    public void send(Outgoing unit, Consumer<Event.Sent> sent) {
         AtomicInteger left = new AtomicInteger(unit.records().size());
-        List<ProducerRecord<byte[], byte[]>> failed = Collections.synchronizedList(new ArrayList<>());
+        Map<ProducerRecord<byte[], byte[]>, Exception> failed = new ConcurrentHashMap<>();
         for (ProducerRecord<byte[], byte[]> r : unit.records()) {
             try {
-                producer.send(r, (md, ex) -> {
-                    if (ex != null) {
-                        log.warn("sending to {} failed for {}@{}: {}", r.topic(), unit.tp(), unit.offset(), ex.toString());
-                        failed.add(r);
-                    }
-                    if (left.decrementAndGet() == 0) {
-                        done.accept(new Completion(unit, List.copyOf(failed)));
-                    }
-                });
+                producer.send(r, (md, ex) -> heard(unit, r, ex, left, failed, sent));
             } catch (RuntimeException ex) {
-                log.warn("sending to {} failed for {}@{}: {}", r.topic(), unit.tp(), unit.offset(), ex.toString());
-                failed.add(r);
-                if (left.decrementAndGet() == 0) {
-                    done.accept(new Completion(unit, List.copyOf(failed)));
-                }
+                heard(unit, r, ex, left, failed, sent);
             }
+        }
+    }
+
+    private static void heard(Outgoing unit, ProducerRecord<byte[], byte[]> r, Exception ex, AtomicInteger left,
+                              Map<ProducerRecord<byte[], byte[]>, Exception> failed, Consumer<Event.Sent> sent) {
+        if (ex != null) {
+            log.warn("sending to {} failed for {}@{}: {}", r.topic(), unit.tp(), unit.offset(), ex.toString());
+            failed.put(r, ex);
+        }
+        if (left.decrementAndGet() == 0) {
+            sent.accept(new Event.Sent(unit, failed));
         }
     }
 

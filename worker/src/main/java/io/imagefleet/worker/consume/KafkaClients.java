@@ -18,6 +18,11 @@ import java.util.Properties;
  * settings first, then the ones the delivery guarantee depends on.
  */
 public final class KafkaClients {
+    /** The longest a send or a transaction call may block the poll thread. */
+    static final Duration MAX_BLOCK = Duration.ofSeconds(10);
+    /** The longest a reply topic's check may take before the topic counts as unknown. */
+    public static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(10);
+
     private KafkaClients() {
     }
 
@@ -63,6 +68,19 @@ public final class KafkaClients {
         }
     }
 
+    /** The admin client that checks reply topics. */
+    public static Properties admin(WorkerConfig config, String clientId) {
+        Properties p = config.kafka().clientProperties();
+        p.put(org.apache.kafka.clients.admin.AdminClientConfig.CLIENT_ID_CONFIG, clientId + "-admin");
+        return p;
+    }
+
+    /** The largest record the producer sends ({@code max.request.size}, passed through or Kafka's default). */
+    public static int maxRecordBytes(WorkerConfig config) {
+        String set = config.kafka().clientProperties().getProperty(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        return set == null ? Replies.DEFAULT_MAX_RECORD_BYTES : Integer.parseInt(set.trim());
+    }
+
     /** The producer of results and dead letters: acknowledged by all replicas, idempotent. */
     public static Properties producer(WorkerConfig config, String clientId) {
         return producer(config, clientId, null);
@@ -81,6 +99,9 @@ public final class KafkaClients {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // Reply topics are checked before a result is sent; this bounds what is left (a full buffer, a
+        // topic deleted after its check), so the poll thread never waits the default 60 s.
+        p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(MAX_BLOCK.toMillis()));
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;

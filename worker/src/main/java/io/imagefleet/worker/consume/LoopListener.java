@@ -31,6 +31,13 @@ public interface LoopListener {
     default void jobStarted(TopicPartition tp, long offset, String jobId) {
     }
 
+    /**
+     * A pool thread is about to run the job (called on that thread, not the poll thread): a
+     * listener that must have told someone of the start before the job can crash the JVM waits here.
+     */
+    default void jobRunning(TopicPartition tp, long offset) {
+    }
+
     /** A record started earlier left the loop. */
     default void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
     }
@@ -59,6 +66,11 @@ public interface LoopListener {
             @Override
             public void jobStarted(TopicPartition tp, long offset, String jobId) {
                 list.forEach(l -> l.jobStarted(tp, offset, jobId));
+            }
+
+            @Override
+            public void jobRunning(TopicPartition tp, long offset) {
+                list.forEach(l -> l.jobRunning(tp, offset));
             }
 
             @Override

@@ -1,10 +1,12 @@
 package io.imagefleet.worker.consume;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -12,8 +14,8 @@ import java.util.function.Consumer;
  * How answers and consumed offsets reach Kafka: the delivery guarantee of a consumer loop.
  * {@link DirectOutbox} (at least once) sends each answer at once and commits offsets on the
  * consumer afterwards; {@link TransactionalOutbox} (exactly once) holds the answers and writes
- * them in one transaction with the offsets they answer. {@link #send} may be called from any
- * thread; everything else only from the poll thread.
+ * them in one transaction with the offsets they answer. {@link #send} hands its report to the
+ * given callback on any thread; everything is called from the poll thread only.
  */
 public interface Outbox {
     /** At least once: answers sent at once, offsets committed on the consumer once they are acknowledged. */
@@ -31,16 +33,21 @@ public interface Outbox {
         return new TransactionalOutbox(producers, consumer);
     }
 
-    /** Sends (or stages) a unit's records; {@code done} hears, on any thread, when the unit may count as answered. */
-    void send(Outgoing unit, Consumer<Completion> done);
+    /**
+     * Sends (or stages) a unit's records; {@code sent} hears, on any thread, when Kafka has taken
+     * them all or refused some. Never blocks on an unknown topic: reply topics are checked before.
+     */
+    void send(Outgoing unit, Consumer<Event.Sent> sent);
 
-    /** The unit counts as answered now (its offset is finished). */
-    default void answered(Outgoing unit) {
+    /** Whether {@link #send} writes at once (true), or only the commit of the unit's offset writes it. */
+    default boolean writesOnSend() {
+        return true;
     }
 
     /**
-     * Commits these positions, and (with transactions) the answers below them, waiting for the
-     * outcome; throws when the commit failed, leaving everything to be committed again.
+     * Commits these positions, and (with transactions) the answers staged in their partitions,
+     * waiting for the outcome; throws when the commit failed, leaving everything to be committed
+     * again ({@link Refused} when records in it were refused for good: those units are unstaged).
      */
     void commit(Map<TopicPartition, OffsetAndMetadata> positions);
 
@@ -53,4 +60,19 @@ public interface Outbox {
     }
 
     void close(Duration timeout);
+
+    /** A transaction refused because of some of its records, which retrying will not cure. */
+    final class Refused extends KafkaException {
+        private final transient List<Event.Sent> refused;
+
+        Refused(String message, KafkaException cause, List<Event.Sent> refused) {
+            super(message, cause);
+            this.refused = List.copyOf(refused);
+        }
+
+        /** The units whose records were refused, each with its offending records. */
+        List<Event.Sent> refused() {
+            return refused;
+        }
+    }
 }

@@ -9,15 +9,22 @@ import java.util.List;
  * The records that answer one consumed offset (a result, a dead letter, or both); the offset
  * counts as finished once all of them are in Kafka. Immutable.
  *
- * @param sends how many times the records have been handed to the producer (for the re-send backoff)
+ * @param sends  how many times the records have been handed to the producer (for the re-send backoff)
+ * @param answer what the records say, told to the listener once Kafka has them
  */
-record Outgoing(TopicPartition tp, long offset, String jobId, List<ProducerRecord<byte[], byte[]>> records, int sends) {
+record Outgoing(TopicPartition tp, long offset, String jobId, List<ProducerRecord<byte[], byte[]>> records, int sends,
+                Replies.Answer answer) {
     Outgoing {
         records = List.copyOf(records);
     }
 
-    /** The records of this unit that still have to go, for one more try. */
-    Outgoing resend(List<ProducerRecord<byte[], byte[]>> failed) {
-        return new Outgoing(tp, offset, jobId, failed, sends + 1);
+    /** Some of this unit's records, for one more try. */
+    Outgoing resend(List<ProducerRecord<byte[], byte[]>> again) {
+        return new Outgoing(tp, offset, jobId, again, sends + 1, answer);
+    }
+
+    /** This unit with other records and what they say. */
+    Outgoing replace(List<ProducerRecord<byte[], byte[]>> now, Replies.Answer says) {
+        return new Outgoing(tp, offset, jobId, now, sends + 1, says);
     }
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -31,18 +32,20 @@ import java.util.function.Supplier;
  * consumer's group metadata, so a member that lost its partitions cannot commit). A downstream
  * consumer reading {@code read_committed} sees each answer once: a worker that dies mid-way
  * leaves an open transaction that its successor's producer (the same {@code transactional.id})
- * aborts, and the records are answered again in a new one. Only answers below the committed
- * position go out, so a slow job holds back the results behind it on its partition (not their
- * processing). After a failed transaction the producer aborts it, or is closed and made anew
- * (a fatal or timed-out one), and everything is committed again at the next turn. Used by the
- * poll thread only ({@link #send} just hands the unit back).
+ * aborts, and the records are answered again in a new one. Every finished answer goes out with
+ * the commit that records its offset (as the position, or in the commit's metadata above it), so
+ * a slow job holds back neither the processing nor the results behind it. After a failed
+ * transaction the producer aborts it, or is closed and made anew (a fatal or timed-out one), and
+ * everything is committed again at the next turn; records the transaction was refused for good
+ * (too large, a topic gone or not authorised) are taken out and reported, so that the next
+ * transaction goes without them. Used by the poll thread only ({@link #send} stages the unit).
  */
 final class TransactionalOutbox implements Outbox {
     private static final Logger log = LoggerFactory.getLogger(TransactionalOutbox.class);
 
     private final Supplier<Producer<byte[], byte[]>> producers;
     private final org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer;
-    private final Map<TopicPartition, NavigableMap<Long, List<ProducerRecord<byte[], byte[]>>>> staged = new HashMap<>();
+    private final Map<TopicPartition, NavigableMap<Long, Outgoing>> staged = new HashMap<>();
     private Producer<byte[], byte[]> producer;
     private int renewals;
 
@@ -54,56 +57,79 @@ final class TransactionalOutbox implements Outbox {
     }
 
     @Override
-    public void send(Outgoing unit, Consumer<Completion> done) {
+    public void send(Outgoing unit, Consumer<Event.Sent> sent) {
         // Nothing goes out yet: the answer is written with its offset, in the poll thread's transaction.
-        done.accept(new Completion(unit, List.of()));
+        staged.computeIfAbsent(unit.tp(), k -> new TreeMap<>()).put(unit.offset(), unit);
+        sent.accept(new Event.Sent(unit, Map.of()));
     }
 
     @Override
-    public void answered(Outgoing unit) {
-        staged.computeIfAbsent(unit.tp(), k -> new TreeMap<>()).put(unit.offset(), unit.records());
+    public boolean writesOnSend() {
+        return false;
     }
 
     @Override
     public void commit(Map<TopicPartition, OffsetAndMetadata> positions) {
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
-        positions.forEach((tp, om) -> {
-            NavigableMap<Long, List<ProducerRecord<byte[], byte[]>>> p = staged.get(tp);
+        List<Outgoing> out = new ArrayList<>();
+        positions.keySet().forEach(tp -> {
+            NavigableMap<Long, Outgoing> p = staged.get(tp);
             if (p != null) {
-                p.headMap(om.offset(), false).values().forEach(out::addAll);
+                out.addAll(p.values());
             }
         });
+        Map<ProducerRecord<byte[], byte[]>, Exception> errors = new ConcurrentHashMap<>();
         Producer<byte[], byte[]> p = producer();
         try {
             p.beginTransaction();
-            for (ProducerRecord<byte[], byte[]> r : out) {
-                p.send(r);
+            for (Outgoing unit : out) {
+                for (ProducerRecord<byte[], byte[]> r : unit.records()) {
+                    p.send(r, (md, ex) -> {
+                        if (ex != null) {
+                            errors.put(r, ex);
+                        }
+                    });
+                }
             }
             p.sendOffsetsToTransaction(positions, consumer.groupMetadata());
             p.commitTransaction();
         } catch (KafkaException e) {
             recover(e);
+            List<Event.Sent> refused = refused(out, errors);
+            if (!refused.isEmpty()) {
+                throw new Refused("the transaction was refused because of " + refused.size() + " answer(s)", e, refused);
+            }
             throw e;
         }
-        positions.forEach((tp, om) -> {
-            NavigableMap<Long, List<ProducerRecord<byte[], byte[]>>> s = staged.get(tp);
-            if (s != null) {
-                s.headMap(om.offset(), false).clear();
+        positions.keySet().forEach(staged::remove);
+    }
+
+    /** The units with records refused for good, taken out of the staged answers. */
+    private List<Event.Sent> refused(List<Outgoing> out, Map<ProducerRecord<byte[], byte[]>, Exception> errors) {
+        List<Event.Sent> refused = new ArrayList<>();
+        for (Outgoing unit : out) {
+            Map<ProducerRecord<byte[], byte[]>, Exception> bad = new HashMap<>();
+            unit.records().forEach(r -> {
+                Exception ex = errors.get(r);
+                if (ex != null && !AnswerPolicy.curable(ex)) {
+                    bad.put(r, ex);
+                }
+            });
+            if (!bad.isEmpty()) {
+                NavigableMap<Long, Outgoing> p = staged.get(unit.tp());
+                if (p != null) {
+                    p.remove(unit.offset());
+                }
+                refused.add(new Event.Sent(unit, bad));
             }
-        });
+        }
+        return refused;
     }
 
     @Override
     public void commitSoon(Map<TopicPartition, OffsetAndMetadata> positions,
                            Consumer<Map<TopicPartition, OffsetAndMetadata>> onCommitted) {
-        try {
-            commit(positions);
-            onCommitted.accept(positions);
-        } catch (ProducerFencedException e) {
-            throw e;
-        } catch (KafkaException e) {
-            log.warn("transaction with {} failed (tried again at the next commit): {}", positions, e.toString());
-        }
+        commit(positions);
+        onCommitted.accept(positions);
     }
 
     @Override

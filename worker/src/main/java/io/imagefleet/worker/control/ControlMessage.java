@@ -38,11 +38,11 @@ public sealed interface ControlMessage {
     /**
      * The child's partitions changed while it was running.
      *
-     * @param change     {@code assigned}, {@code revoked} or {@code lost}
+     * @param change     what happened to them
      * @param partitions the partitions of this change, as {@code topic-partition}
      * @param now        every partition the child holds after the change
      */
-    record Assignment(String change, List<String> partitions, List<String> now) implements ControlMessage {
+    record Assignment(PartitionChange change, List<String> partitions, List<String> now) implements ControlMessage {
         public Assignment {
             partitions = List.copyOf(partitions);
             now = List.copyOf(now);
@@ -54,7 +54,7 @@ public sealed interface ControlMessage {
     }
 
     /** A job's final result (or dead letter) was acknowledged by Kafka, or the job was abandoned uncommitted. */
-    record JobEnded(JobRef job, String outcome) implements ControlMessage {
+    record JobEnded(JobRef job, JobOutcome outcome) implements ControlMessage {
     }
 
     /** Positions were committed ({@code topic-partition} to the next offset to read): records below are answered for good. */

@@ -1,16 +1,20 @@
 package io.imagefleet.worker.imaging;
 
 import java.awt.Graphics2D;
+import java.awt.color.CMMException;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
 import java.awt.color.ICC_Profile;
+import java.awt.color.ProfileDataException;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorConvertOp;
 import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
+import java.util.List;
 
 /**
  * Conversions to the two pixel layouts the operations work on: 8-bit sRGB, with or without
@@ -20,12 +24,60 @@ import java.awt.image.WritableRaster;
  * not as the linear light that Java's built-in grey colour space claims they are. Images in any
  * other colour space (an embedded ICC profile such as Adobe RGB, CMYK, linear RGB) are converted
  * to sRGB through their profile with a colour management engine, not pixel by pixel.
+ *
+ * <p>A profile the colour engine cannot use (LCMS: "Couldn't link the profiles", a profile
+ * whose data is corrupt) is ignored and the pixels are taken as sRGB, as viewers, libvips and
+ * ImageMagick do; the caller's warning list says so, so the result can carry it.
  */
 final class Colour {
     private static final ColorSpace SRGB = ColorSpace.getInstance(ColorSpace.CS_sRGB);
     private static final ColorSpace LINEAR_GREY = ColorSpace.getInstance(ColorSpace.CS_GRAY);
 
     private Colour() {
+    }
+
+    /**
+     * The image in 8-bit sRGB, with alpha when it has any; the same image when it already is. An
+     * image in a profile the colour engine cannot use is taken as sRGB, and {@code warnings} says so.
+     */
+    static BufferedImage toSrgb(BufferedImage src, List<String> warnings) {
+        try {
+            return toSrgb(src);
+        } catch (CMMException | ProfileDataException | IllegalArgumentException e) {
+            ColorModel cm = src.getColorModel();
+            if (!(cm instanceof ComponentColorModel) || cm.getColorSpace().getType() != ColorSpace.TYPE_RGB) {
+                throw e;
+            }
+            ColorModel asSrgb = new ComponentColorModel(SRGB, cm.getComponentSize(), cm.hasAlpha(),
+                    cm.isAlphaPremultiplied(), cm.getTransparency(), cm.getTransferType());
+            if (!asSrgb.isCompatibleRaster(src.getRaster())) {
+                throw e;
+            }
+            warnings.add(unusable(e));
+            BufferedImage dst = blank(src.getWidth(), src.getHeight(), cm.hasAlpha());
+            draw(new BufferedImage(asSrgb, src.getRaster(), cm.isAlphaPremultiplied(), null), dst);
+            return dst;
+        }
+    }
+
+    /**
+     * Converts 8-bit pixels a decoder left in an embedded profile's space (labelled sRGB) to
+     * sRGB, unless the profile maps colours as sRGB does; a profile that cannot be used is
+     * ignored (the pixels are taken as sRGB) and {@code warnings} says so. Never throws for a
+     * bad profile.
+     */
+    static BufferedImage applyProfile(BufferedImage srgbLabelled, ICC_Profile profile, List<String> warnings) {
+        try {
+            return IccProfiles.isSrgb(profile) ? srgbLabelled : fromProfile(srgbLabelled, profile);
+        } catch (CMMException | ProfileDataException | IllegalArgumentException e) {
+            warnings.add(unusable(e));
+            return srgbLabelled;
+        }
+    }
+
+    /** The warning for a profile that was ignored. */
+    static String unusable(RuntimeException e) {
+        return "the embedded ICC colour profile cannot be used (" + e.getMessage() + "); the image was taken as sRGB";
     }
 
     /** The image in 8-bit sRGB, with alpha when it has any; the same image when it already is. */

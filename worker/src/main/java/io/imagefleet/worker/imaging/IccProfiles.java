@@ -4,13 +4,15 @@ import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 /**
  * Embedded ICC profiles that a decoder ignores: the JDK's PNG reader reads the {@code iCCP}
- * chunk into metadata but decodes as if the pixels were sRGB. Bounded: a profile inflating past
- * {@value #MAX_PROFILE_BYTES} bytes is ignored. Stateless.
+ * chunk into metadata but decodes as if the pixels were sRGB, and the native decoders hand the
+ * profile over as bytes. Bounded: a profile inflating past {@value #MAX_PROFILE_BYTES} bytes is
+ * ignored. A profile that is not one (corrupt data) is ignored with a warning. Stateless.
  */
 final class IccProfiles {
     static final int MAX_PROFILE_BYTES = 4 << 20;
@@ -20,8 +22,22 @@ final class IccProfiles {
     private IccProfiles() {
     }
 
-    /** The PNG's embedded profile when it has one that is not sRGB; null otherwise (or when it is unreadable). */
-    static ICC_Profile nonSrgbPngProfile(byte[] b) {
+    /**
+     * A profile from its bytes, or null with a warning when they are not a usable profile.
+     *
+     * @param what where the profile came from, for the warning ("the JPEG's APP2 ICC profile")
+     */
+    static ICC_Profile parse(byte[] data, String what, List<String> warnings) {
+        try {
+            return ICC_Profile.getInstance(data);
+        } catch (IllegalArgumentException e) {
+            warnings.add(what + " is corrupt (" + e.getMessage() + "); the image was taken as sRGB");
+            return null;
+        }
+    }
+
+    /** The PNG's embedded profile (iCCP) when it has one and no sRGB chunk; null otherwise. */
+    static ICC_Profile pngProfile(byte[] b, List<String> warnings) {
         int p = 8;
         while (p + 12 <= b.length) {
             long len = u32be(b, p);
@@ -30,7 +46,7 @@ final class IccProfiles {
             }
             String type = new String(b, p + 4, 4, StandardCharsets.ISO_8859_1);
             if (type.equals("iCCP")) {
-                return parse(b, p + 8, (int) len);
+                return iccp(b, p + 8, (int) len, warnings);
             }
             if (type.equals("IDAT") || type.equals("IEND") || type.equals("sRGB")) {
                 return null; // an sRGB chunk means sRGB, whatever else is there
@@ -40,28 +56,29 @@ final class IccProfiles {
         return null;
     }
 
-    private static ICC_Profile parse(byte[] b, int start, int len) {
+    private static ICC_Profile iccp(byte[] b, int start, int len, List<String> warnings) {
         int nul = start;
         int end = start + len;
         while (nul < end && nul - start < 80 && b[nul] != 0) {
             nul++;
         }
         if (nul + 2 > end || b[nul + 1] != 0) {
-            return null; // no name terminator, or a compression method other than deflate
+            warnings.add("the PNG's iCCP chunk is malformed (no name terminator, or not deflated); the image was taken as sRGB");
+            return null;
         }
         byte[] data = inflate(b, nul + 2, end - nul - 2);
         if (data == null) {
+            warnings.add("the PNG's iCCP profile cannot be inflated (corrupt, or over " + MAX_PROFILE_BYTES
+                    + " bytes); the image was taken as sRGB");
             return null;
         }
-        try {
-            ICC_Profile profile = ICC_Profile.getInstance(data);
-            return isSrgb(profile) ? null : profile;
-        } catch (IllegalArgumentException e) {
-            return null; // a broken profile: viewers show the pixels as sRGB, and so do we
-        }
+        return parse(data, "the PNG's iCCP profile", warnings);
     }
 
-    /** Whether the profile maps colours as sRGB does (within one step in 255), tried on a few probe colours. */
+    /**
+     * Whether the profile maps colours as sRGB does (within one step in 255), tried on a few probe
+     * colours. Throws what the colour engine throws for a profile it cannot use.
+     */
     static boolean isSrgb(ICC_Profile profile) {
         if (profile.getColorSpaceType() != ColorSpace.TYPE_RGB) {
             return false;

@@ -28,7 +28,9 @@ import java.util.Optional;
  *
  * <p>A reader warning means lost data (a truncated JPEG decodes to grey with only a warning),
  * so it fails the decode unless the job accepts warnings; a few notices that are not about
- * lost data are let through (see {@link #BENIGN_WARNINGS}). Metadata is never read (so no XML
+ * lost data are let through (see {@link #BENIGN_WARNINGS}), and notices about an embedded colour
+ * profile that was ignored (see {@link #COLOUR_NOTICES}) are let through and reported in the
+ * request's warnings, as is a profile the colour engine cannot use. Metadata is never read (so no XML
  * is parsed), readers are always disposed, and the job's deadline aborts a read in progress.
  * Thread-safe.
  */
@@ -41,23 +43,47 @@ public final class ImageDecoder {
             "Incorrect StripOffsets/TileOffsets",
             "Incorrect StripByteCounts/TileByteCounts",
             "extraneous bytes before marker 0xd9",              // JPEG: padding before the end marker
-            "Image contains an ICC color profile that is incompatible", // JPEG: a broken profile, ignored
-            "No embedded ICC color profile, will convert using");     // CMYK JPEG: converted by formula
+            "No embedded ICC color profile, will convert using",      // CMYK JPEG: converted by formula
+            "ICC profile is Perceptual, ignoring, treating as Display class"); // the profile is still applied
 
-    /** What to decode and how. */
-    public record Request(int subsampling, boolean acceptWarnings, boolean autoOrient, JobDeadline deadline) {
+    /** Reader notices that an embedded colour profile was ignored: the decode goes on, and the result says so. */
+    static final List<String> COLOUR_NOTICES = List.of(
+            "Image contains an ICC color profile that is incompatible", // JPEG: a profile for other components
+            "Embedded ICC color profile is incompatible with image data",
+            "'ICC_PROFILE' chunk");                                    // JPEG: a bad, truncated or unlinkable profile
+
+    /**
+     * What to decode and how.
+     *
+     * @param warnings where what was tolerated on the way is added (an ignored colour profile), once each,
+     *                 for the result's {@code warnings}; the caller owns it (one per job)
+     */
+    public record Request(int subsampling, boolean acceptWarnings, boolean autoOrient, JobDeadline deadline,
+                          List<String> warnings) {
+        /** A request whose warnings nobody reads. */
+        public Request(int subsampling, boolean acceptWarnings, boolean autoOrient, JobDeadline deadline) {
+            this(subsampling, acceptWarnings, autoOrient, deadline, new ArrayList<>());
+        }
+
+        void warn(List<String> more) {
+            more.stream().filter(w -> !warnings.contains(w)).forEach(warnings::add);
+        }
     }
 
     private final Optional<NativeJpegDecoder> nativeJpeg;
+    private final Optional<NativeHeifDecoder> heif;
+    private final NativeCodecs natives;
 
     /** The ImageIO + TwelveMonkeys decoder. */
     public ImageDecoder() {
         this(NativeCodecs.none());
     }
 
-    /** A decoder that takes the native JPEG path when libjpeg-turbo is loaded. */
+    /** A decoder that takes the native JPEG path when libjpeg-turbo is loaded, and reads HEIF/AVIF when libheif is. */
     public ImageDecoder(NativeCodecs natives) {
         this.nativeJpeg = natives.turboJpeg().map(tj -> new NativeJpegDecoder(natives, tj));
+        this.heif = natives.heif().map(NativeHeifDecoder::new);
+        this.natives = natives;
     }
 
     /**
@@ -79,16 +105,28 @@ public final class ImageDecoder {
      * @throws JobFailure DECODE_FAILED, UNSUPPORTED_FORMAT when no reader takes the bytes, or TIMEOUT
      */
     public BufferedImage decode(byte[] bytes, ProbeResult header, Request request) throws JobFailure {
+        if (Formats.isHeif(header.format())) {
+            NativeHeifDecoder h = heif.orElseThrow(() -> new JobFailure(ErrorCode.UNSUPPORTED_FORMAT, "source is "
+                    + header.format() + ", which needs libheif; this worker could not load it (" + natives.heifMissing() + ")"));
+            List<String> colour = new ArrayList<>();
+            BufferedImage img = h.decode(bytes, header.format(), colour);
+            request.deadline().check("decoding");
+            request.warn(colour);
+            // libheif applied irot/imir; the probe's orientation is the EXIF one of a file without them.
+            return request.autoOrient() ? Orientation.apply(img, header.orientation()) : img;
+        }
         List<String> failures = new ArrayList<>();
         if (header.format().equals("jpeg") && nativeJpeg.isPresent()) {
             try {
-                Optional<NativeJpegDecoder.Outcome> fast = nativeJpeg.get().decode(bytes, request.subsampling());
+                List<String> colour = new ArrayList<>();
+                Optional<NativeJpegDecoder.Outcome> fast = nativeJpeg.get().decode(bytes, request.subsampling(), colour);
                 if (fast.isPresent()) {
                     request.deadline().check("decoding");
                     if (fast.get().warning().isPresent() && !request.acceptWarnings()) {
                         throw new JobFailure(ErrorCode.DECODE_FAILED, "image cannot be decoded: libjpeg-turbo warned: "
                                 + fast.get().warning().get() + " (the job may set allowDecodeWarnings to accept such images)");
                     }
+                    request.warn(colour);
                     return request.autoOrient() ? Orientation.apply(fast.get().image(), header.orientation())
                             : fast.get().image();
                 }
@@ -124,8 +162,11 @@ public final class ImageDecoder {
 
     private static Attempt read(ImageReader reader, ImageInputStream in, Request request) throws JobFailure {
         List<String> warnings = new ArrayList<>();
+        List<String> colour = new ArrayList<>();
         IIOReadWarningListener listener = (source, warning) -> {
-            if (BENIGN_WARNINGS.stream().noneMatch(warning::contains)) {
+            if (COLOUR_NOTICES.stream().anyMatch(warning::contains)) {
+                colour.add("the decoder ignored the embedded colour profile: " + warning);
+            } else if (BENIGN_WARNINGS.stream().noneMatch(warning::contains)) {
                 warnings.add(warning);
             }
         };
@@ -147,6 +188,7 @@ public final class ImageDecoder {
                 return new Attempt(null, readerName(reader) + " warned: " + String.join("; ", warnings)
                         + " (the job may set allowDecodeWarnings to accept such images)", true);
             }
+            request.warn(colour);
             return new Attempt(image, null, false);
         } catch (IOException | RuntimeException e) {
             request.deadline().check("decoding");
@@ -161,14 +203,16 @@ public final class ImageDecoder {
     private static BufferedImage finish(BufferedImage decoded, byte[] bytes, ProbeResult header, Request request)
             throws JobFailure {
         BufferedImage img;
+        List<String> colour = new ArrayList<>();
         try {
-            img = Colour.toSrgb(decoded);
+            img = Colour.toSrgb(decoded, colour);
             if (header.format().equals("png")) {
-                ICC_Profile profile = IccProfiles.nonSrgbPngProfile(bytes);
+                ICC_Profile profile = IccProfiles.pngProfile(bytes, colour);
                 if (profile != null) {
-                    img = Colour.fromProfile(img, profile);
+                    img = Colour.applyProfile(img, profile, colour);
                 }
             }
+            request.warn(colour);
         } catch (RuntimeException e) {
             throw new JobFailure(ErrorCode.DECODE_FAILED, "the decoded " + header.format() + " image ("
                     + decoded.getColorModel().getColorSpace().getClass().getSimpleName() + ", "

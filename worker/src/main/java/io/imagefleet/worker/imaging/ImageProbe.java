@@ -25,22 +25,29 @@ public final class ImageProbe {
 
     private final long maxPixels;
     private final Optional<TurboJpeg> turboJpeg;
+    private final Optional<NativeHeifDecoder> heif;
+    private final NativeCodecs natives;
 
     /** A probe that reads every header through ImageIO. */
     public ImageProbe(long maxPixels) {
         this(maxPixels, NativeCodecs.none());
     }
 
-    /** A probe that reads JPEG headers through libjpeg-turbo when it is loaded (the library that will decode them). */
+    /**
+     * A probe that reads JPEG headers through libjpeg-turbo when it is loaded, and HEIF/AVIF
+     * headers through libheif (the libraries that will decode them).
+     */
     public ImageProbe(long maxPixels, NativeCodecs natives) {
         this.maxPixels = maxPixels;
         this.turboJpeg = natives.turboJpeg();
+        this.heif = natives.heif().map(NativeHeifDecoder::new);
+        this.natives = natives;
     }
 
     /**
      * Probes the header.
      *
-     * @throws JobFailure UNSUPPORTED_FORMAT (empty, not an image, or an unknown format),
+     * @throws JobFailure UNSUPPORTED_FORMAT (empty, not an image, an unknown format, or HEIF/AVIF without libheif),
      *                    DECODE_FAILED (a header that cannot be read) or IMAGE_TOO_LARGE (over the limits)
      */
     public ProbeResult probe(byte[] bytes) throws JobFailure {
@@ -56,6 +63,10 @@ public final class ImageProbe {
             } catch (NativeCodecException e) {
                 // A header libjpeg-turbo cannot read: ImageIO has its go below.
             }
+        }
+        String heifFormat = Formats.heif(bytes);
+        if (heifFormat != null) {
+            return probeHeif(bytes, heifFormat);
         }
         String last = null;
         try (ImageInputStream in = new ByteArrayImageInputStream(bytes)) {
@@ -84,6 +95,26 @@ public final class ImageProbe {
             last = e.toString();
         }
         throw new JobFailure(ErrorCode.DECODE_FAILED, "image header cannot be read: " + last);
+    }
+
+    /**
+     * A HEIF/HEIC/AVIF header through libheif: the primary image's size with its transforms
+     * applied. A file with {@code irot}/{@code imir} is upright once libheif has decoded it (its
+     * EXIF orientation only repeats them: iPhones write both); a file without them is turned by
+     * its EXIF orientation, as a JPEG is (heif-enc 1.15 keeps a JPEG's EXIF orientation and writes
+     * no irot).
+     */
+    private ProbeResult probeHeif(byte[] bytes, String format) throws JobFailure {
+        if (heif.isEmpty()) {
+            throw new JobFailure(ErrorCode.UNSUPPORTED_FORMAT, "source is " + format.toUpperCase(Locale.ROOT)
+                    + " (an ISO-BMFF ftyp box with a HEIF brand), which needs libheif; this worker could not load it ("
+                    + natives.heifMissing() + ")");
+        }
+        LibHeif.Header h = heif.get().header(bytes, format);
+        checkLimits(format, h.width(), h.height());
+        int orientation = h.exif() == null || Formats.heifHasTransforms(bytes) ? Orientation.NORMAL
+                : Orientation.fromExif(h.exif());
+        return new ProbeResult(format, h.width(), h.height(), h.topLevelImages(), orientation);
     }
 
     private static int frames(ImageReader reader) {

@@ -16,33 +16,38 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The native codec libraries this worker found: libjpeg-turbo's TurboJPEG (fast JPEG decode
- * with DCT scaling) and libwebp (WebP output). Each is optional: a missing or unusable library
- * is recorded with the reason, and the worker uses ImageIO + TwelveMonkeys instead (and fails
- * WebP outputs {@code ENCODE_FAILED} naming the library). Loaded once, by {@code main}, for the
- * life of the JVM. Immutable and thread-safe.
+ * with DCT scaling), libwebp (WebP output) and libheif (HEIC/HEIF and AVIF input, AVIF output).
+ * Each is optional: a missing or unusable library is recorded with the reason, and the worker
+ * uses ImageIO + TwelveMonkeys instead (WebP and AVIF outputs fail {@code ENCODE_FAILED}, HEIF
+ * and AVIF sources {@code UNSUPPORTED_FORMAT}, each naming the library). Loaded once, by
+ * {@code main}, for the life of the JVM. Immutable and thread-safe.
  */
 public final class NativeCodecs {
     /** Where to look for TurboJPEG, in order: the Debian/Ubuntu soname, then the generic names. */
     static final List<String> TURBOJPEG_NAMES = List.of("libturbojpeg.so.0", "libturbojpeg.so", "libturbojpeg.dylib");
     static final List<String> WEBP_NAMES = List.of("libwebp.so.7", "libwebp.so", "libwebp.dylib");
+    static final List<String> HEIF_NAMES = List.of("libheif.so.1", "libheif.so", "libheif.dylib");
 
     private final Optional<TurboJpeg> turboJpeg;
     private final Optional<LibWebp> webp;
+    private final Optional<LibHeif> heif;
     private final List<String> report;
     private final Optional<MethodHandle> crashForTests;
 
-    private NativeCodecs(Optional<TurboJpeg> turboJpeg, Optional<LibWebp> webp, List<String> report,
+    private NativeCodecs(Optional<TurboJpeg> turboJpeg, Optional<LibWebp> webp, Optional<LibHeif> heif, List<String> report,
                          Optional<MethodHandle> crashForTests) {
         this.turboJpeg = turboJpeg;
         this.webp = webp;
+        this.heif = heif;
         this.report = List.copyOf(report);
         this.crashForTests = crashForTests;
     }
 
     /** No native codecs: the ImageIO + TwelveMonkeys worker. */
     public static NativeCodecs none() {
-        return new NativeCodecs(Optional.empty(), Optional.empty(),
-                List.of("libturbojpeg: not used (IMAGEFLEET_NATIVE=off)", "libwebp: not used (IMAGEFLEET_NATIVE=off)"),
+        return new NativeCodecs(Optional.empty(), Optional.empty(), Optional.empty(),
+                List.of("libturbojpeg: not used (IMAGEFLEET_NATIVE=off)", "libwebp: not used (IMAGEFLEET_NATIVE=off)",
+                        "libheif: not used (IMAGEFLEET_NATIVE=off)"),
                 Optional.empty());
     }
 
@@ -87,11 +92,29 @@ public final class NativeCodecs {
             report.add("libwebp: not found (" + w.reason() + "); WebP outputs fail ENCODE_FAILED (install libwebp7)");
             missing.add("libwebp");
         }
+        Optional<LibHeif> heif = Optional.empty();
+        Loaded h = open(HEIF_NAMES);
+        if (h.lookup() != null) {
+            try {
+                LibHeif l = LibHeif.bind(h.lookup(), h.name());
+                heif = Optional.of(l);
+                report.add("libheif: " + l.describe() + "; HEIC/HEIF and AVIF input" + (l.canEncodeAvif()
+                        ? ", AVIF output available" : "; no AV1 encoder, so AVIF outputs fail ENCODE_FAILED"));
+            } catch (Throwable e) {
+                report.add("libheif: " + h.name() + " is unusable (" + e.getMessage()
+                        + "); HEIF/AVIF sources fail UNSUPPORTED_FORMAT, AVIF outputs ENCODE_FAILED");
+                missing.add("libheif");
+            }
+        } else {
+            report.add("libheif: not found (" + h.reason() + "); HEIF/AVIF sources fail UNSUPPORTED_FORMAT, "
+                    + "AVIF outputs ENCODE_FAILED (install libheif1)");
+            missing.add("libheif");
+        }
         if (required && !missing.isEmpty()) {
-            throw new Missing("IMAGEFLEET_NATIVE=required but " + String.join(" and ", missing)
+            throw new Missing("IMAGEFLEET_NATIVE=required but " + String.join(", ", missing)
                     + " could not be used: " + String.join("; ", report));
         }
-        return new NativeCodecs(tj, webp, report, crashForTests ? Optional.of(memset()) : Optional.empty());
+        return new NativeCodecs(tj, webp, heif, report, crashForTests ? Optional.of(memset()) : Optional.empty());
     }
 
     /** One line per library: what was found and what the worker does about it. */
@@ -105,6 +128,19 @@ public final class NativeCodecs {
 
     public boolean hasWebp() {
         return webp.isPresent();
+    }
+
+    public boolean hasHeif() {
+        return heif.isPresent();
+    }
+
+    Optional<LibHeif> heif() {
+        return heif;
+    }
+
+    /** Why HEIF input or AVIF output is unavailable, for the messages. */
+    String heifMissing() {
+        return report.stream().filter(l -> l.startsWith("libheif")).findFirst().orElse("libheif: not loaded");
     }
 
     Optional<TurboJpeg> turboJpeg() {

@@ -5,6 +5,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -37,11 +38,12 @@ final class NativeJpegDecoder {
     }
 
     /**
-     * Decodes, or returns empty when the JPEG is CMYK or YCCK (not for this path).
+     * Decodes, or returns empty when the JPEG is CMYK or YCCK (not for this path). An embedded
+     * profile that cannot be used is ignored, and {@code warnings} says so.
      *
      * @throws NativeCodecException when libjpeg-turbo cannot decode it (the caller tries ImageIO)
      */
-    Optional<Outcome> decode(byte[] jpeg, int plannedFactor) throws NativeCodecException {
+    Optional<Outcome> decode(byte[] jpeg, int plannedFactor, List<String> warnings) throws NativeCodecException {
         TurboJpeg.Header h = tj.header(jpeg);
         if (!h.rgbLike()) {
             return Optional.empty();
@@ -54,16 +56,17 @@ final class NativeJpegDecoder {
         natives.maybeCrashForTests();
         TurboJpeg.Decoded d = tj.decode(jpeg, f, pixels, w, ht);
         if (h.colorspace() != TurboJpeg.CS_GRAY) {
-            ICC_Profile profile = embeddedProfile(jpeg);
-            if (profile != null && !IccProfiles.isSrgb(profile)) {
-                img = Colour.fromProfile(img, profile);
+            byte[] data = embeddedProfile(jpeg);
+            ICC_Profile profile = data == null ? null : IccProfiles.parse(data, "the JPEG's APP2 ICC profile", warnings);
+            if (profile != null) {
+                img = Colour.applyProfile(img, profile, warnings);
             }
         }
         return Optional.of(new Outcome(img, d.warning()));
     }
 
-    /** The ICC profile of APP2 ICC_PROFILE segments (joined in sequence order), or null. */
-    static ICC_Profile embeddedProfile(byte[] b) {
+    /** The bytes of the APP2 ICC_PROFILE segments (joined in sequence order), or null. */
+    static byte[] embeddedProfile(byte[] b) {
         TreeMap<Integer, byte[]> chunks = new TreeMap<>();
         int p = 2;
         while (p + 4 <= b.length && (b[p] & 0xff) == 0xff) {
@@ -92,11 +95,7 @@ final class NativeJpegDecoder {
         }
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         chunks.values().forEach(all::writeBytes);
-        try {
-            return ICC_Profile.getInstance(all.toByteArray());
-        } catch (IllegalArgumentException e) {
-            return null; // a broken profile is ignored, as viewers do
-        }
+        return all.toByteArray();
     }
 
     private static boolean matches(byte[] b, int at, byte[] id) {

@@ -54,9 +54,21 @@ public enum FleetMeter {
                     + "WebP output), 0 when it could not load it (IMAGEFLEET_NATIVE)", "library"),
     RESIDENT_MEMORY("imagefleet.memory.resident", "bytes",
             "Resident set of the process (VmRSS: heap, native decoder buffers, metaspace, threads)"),
+    RESIDENT_LIMIT("imagefleet.memory.resident.limit", "bytes",
+            "The resident set at which this worker JVM recycles (IMAGEFLEET_RECYCLE_RSS_BYTES; under a supervisor, its "
+                    + "share of the pod's memory unless that is set); 0 for no limit"),
+    THREADS("imagefleet.threads", null,
+            "Pool threads that run jobs (IMAGEFLEET_THREADS): the worker JVM's capacity"),
+    THREADS_BUSY("imagefleet.threads.busy", null, "Pool threads running a job now"),
+    RETRIES("imagefleet.retries", null,
+            "Jobs scheduled for another attempt after a retryable failure, by the error code of the failed attempt", "code"),
     POLL_AGE("imagefleet.poll.age", "seconds",
             "Time since the slot's consumer loop last finished a turn; /health/live fails past IMAGEFLEET_LIVENESS_TIMEOUT",
             "slot"),
+
+    // ---- every JVM, the supervisor's too ----
+    BUILD_INFO("imagefleet.build.info", null, "Always 1; its version tag is the version of imagefleet the JVM runs",
+            "version"),
 
     // ---- the supervisor ----
     RECYCLES("imagefleet.recycles", null, "Worker JVM recycles, by slot and reason", "slot", "reason"),
@@ -68,6 +80,9 @@ public enum FleetMeter {
             "slot", "cause"),
     SLOT_UP("imagefleet.slot.up", null, "1 when the slot has a worker JVM consuming, 0 between JVMs or in a crash backoff",
             "slot"),
+    SLOT_STATE("imagefleet.slot.state", null,
+            "The slot's lifecycle: 1 for the state it is in (down, starting, running, recycle_asked, draining, stopping, "
+                    + "stopped), 0 for the others", "slot", "state"),
     SUSPECTS("imagefleet.suspects", null, "Records that were in flight when worker JVMs died and are run alone or given up"),
     SUPERVISOR_STATE("imagefleet.supervisor.state", null,
             "The supervisor's lifecycle: 1 for the state it is in (starting, running, stopping, stopped)", "state");

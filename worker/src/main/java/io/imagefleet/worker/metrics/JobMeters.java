@@ -21,12 +21,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
  * A worker JVM's job meters: jobs answered by outcome and error code, dead letters, stage and job
  * timers (from each result's timings, so they measure exactly what the result reports), source
- * and output bytes, records in flight, partitions held, the loop's state and the memory budget.
+ * and output bytes, records in flight, partitions held, retries, the pool's capacity, the loop's state
+ * and the memory budget.
  * It hears answers as a {@link ReplyListener} and the loop as a {@link LoopListener}. Every
  * outcome, code and stage is registered up front, so that a rate over a code that has not
  * happened yet is 0 rather than absent. Thread-safe.
@@ -40,6 +42,7 @@ public final class JobMeters implements ReplyListener, LoopListener {
     private final Counter succeeded;
     private final Map<ErrorCode, Counter> failed = new EnumMap<>(ErrorCode.class);
     private final Map<ErrorCode, Counter> deadLetters = new EnumMap<>(ErrorCode.class);
+    private final Map<ErrorCode, Counter> retries = new EnumMap<>(ErrorCode.class);
     private final Timer[] stages = new Timer[STAGES.length];
     private final Timer succeededTime;
     private final Timer failedTime;
@@ -54,6 +57,7 @@ public final class JobMeters implements ReplyListener, LoopListener {
         for (ErrorCode code : ErrorCode.values()) {
             failed.put(code, FleetMeter.JOBS.counter(registry, "failed", code.name()));
             deadLetters.put(code, FleetMeter.DEAD_LETTERS.counter(registry, code.name()));
+            retries.put(code, FleetMeter.RETRIES.counter(registry, code.name()));
         }
         for (int i = 0; i < STAGES.length; i++) {
             stages[i] = FleetMeter.STAGE_DURATION.timer(registry, STAGES[i]);
@@ -73,6 +77,21 @@ public final class JobMeters implements ReplyListener, LoopListener {
         for (ConsumerLoop.State s : ConsumerLoop.State.values()) {
             FleetMeter.WORKER_STATE.gauge(registry, state, st -> st.get() == s ? 1 : 0, s.name().toLowerCase(Locale.ROOT));
         }
+    }
+
+    /** Exports the pool's capacity: its threads, and how many run a job now (read at each scrape). */
+    public void bindPool(int threads, IntSupplier busy) {
+        FleetMeter.THREADS.gauge(registry, threads, Integer::doubleValue);
+        FleetMeter.THREADS_BUSY.gauge(registry, busy, IntSupplier::getAsInt);
+    }
+
+    /**
+     * A job failed with a retryable {@code code} and is scheduled for another attempt. This is the
+     * signature of {@code LoopListener.jobRetried}, which the consumer loop calls when it schedules
+     * a retry, so that this class hears it as a listener once the loop tells.
+     */
+    public void jobRetried(TopicPartition tp, long offset, String jobId, ErrorCode code, int attempt) {
+        retries.get(code).increment();
     }
 
     /** Exports the memory budget: reserved, capacity, jobs waiting and the time they waited. */

@@ -1,6 +1,7 @@
 package io.imagefleet.worker.metrics;
 
 import io.imagefleet.worker.recycle.ResidentSet;
+import io.imagefleet.worker.version.WorkerVersion;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -19,7 +20,7 @@ import java.util.stream.Collectors;
 
 /**
  * A JVM's meter registry: Prometheus, with the JVM (memory, GC, threads, classes), process (CPU,
- * uptime, open files, resident set) meters bound. Closing it unbinds the GC listener. Used by
+ * uptime, open files, resident set) and build (version) meters bound. Closing it unbinds the GC listener. Used by
  * whichever thread builds it; the registry itself is thread-safe.
  */
 public final class ProcessMeters implements AutoCloseable {
@@ -36,6 +37,7 @@ public final class ProcessMeters implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         FleetMeter.RESIDENT_MEMORY.gauge(registry, ResidentSet.class, c -> ResidentSet.current().orElse(-1L));
+        FleetMeter.BUILD_INFO.gauge(registry, WorkerVersion.class, c -> 1, WorkerVersion.current());
     }
 
     /**

@@ -13,6 +13,7 @@ import io.imagefleet.worker.pipeline.StageClock.Stage;
 import io.imagefleet.worker.source.SourceBytes;
 import io.imagefleet.worker.source.Sources;
 import io.imagefleet.worker.store.OutputStores;
+import io.imagefleet.worker.store.StoredOutput;
 
 import java.awt.image.BufferedImage;
 import java.net.URI;
@@ -79,14 +80,15 @@ public final class Pipeline {
                     deadline)) {
                 clock.lap(Stage.ADMIT);
                 deadline.check("waiting for memory");
+                List<String> warnings = new ArrayList<>();
                 BufferedImage decoded = imaging.decoder().decode(src.bytes(), header,
-                        new ImageDecoder.Request(factor, job.allowDecodeWarnings(), upright, deadline));
+                        new ImageDecoder.Request(factor, job.allowDecodeWarnings(), upright, deadline, warnings));
                 clock.lap(Stage.DECODE);
                 for (OutputSpec out : job.outputs()) {
                     outputs.add(produce(job, out, decoded, size, deadline, clock));
                 }
                 return new Result(Job.VERSION, job.id(), Status.SUCCEEDED, outputs, sourceInfo,
-                        clock.timings(context.queuedMs()), context.workerInfo(), null, job.metadata());
+                        clock.timings(context.queuedMs()), context.workerInfo(), null, job.metadata(), warnings);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -108,7 +110,7 @@ public final class Pipeline {
         byte[] bytes = imaging.encoder().encode(image, out, deadline);
         clock.lap(Stage.ENCODE);
         String fileName = job.id() + "-" + out.name() + "." + out.format().extension();
-        URI uri = stores.store(out.target(), fileName, bytes, deadline);
+        URI uri = stores.store(out, new StoredOutput(job.id(), fileName, bytes), deadline);
         clock.lap(Stage.STORE);
         return new Result.OutputResult(out.name(), uri.toString(), out.format(), image.getWidth(), image.getHeight(),
                 bytes.length, sha256(bytes));

@@ -27,6 +27,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One HTTP/1.1 request over a connection this class opens itself: the host is resolved and
@@ -63,6 +64,25 @@ public final class HttpConnector {
      */
     public Response exchange(String method, URI uri, byte[] body, String contentType, JobDeadline deadline)
             throws AddressPolicy.Refused, IOException, JobFailure {
+        return exchange(new Request(method, uri, body, contentType, Map.of()), deadline);
+    }
+
+    /**
+     * A request: method, URI, optional body and its type, and extra headers (such as Azure's
+     * {@code x-ms-blob-type}).
+     */
+    public record Request(String method, URI uri, byte[] body, String contentType, Map<String, String> headers) {
+        public Request {
+            headers = Map.copyOf(headers);
+        }
+    }
+
+    /** The same, with extra headers. */
+    public Response exchange(Request r, JobDeadline deadline) throws AddressPolicy.Refused, IOException, JobFailure {
+        String method = r.method();
+        URI uri = r.uri();
+        byte[] body = r.body();
+        String contentType = r.contentType();
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         boolean https = scheme.equals("https");
         int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
@@ -80,6 +100,7 @@ public final class HttpConnector {
             request.addHeader("User-Agent", userAgent);
             request.addHeader("Accept-Encoding", "identity");
             request.addHeader("Connection", "close");
+            r.headers().forEach(request::addHeader);
             if (body != null) {
                 request.addHeader("Content-Length", Integer.toString(body.length));
                 request.addHeader("Content-Type", contentType);

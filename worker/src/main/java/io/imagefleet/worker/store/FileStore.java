@@ -34,7 +34,9 @@ public final class FileStore implements OutputStore {
     }
 
     @Override
-    public URI store(URI target, String fileName, byte[] bytes, JobDeadline deadline) throws JobFailure {
+    public URI store(URI target, StoredOutput output, JobDeadline deadline) throws JobFailure {
+        String fileName = output.fileName();
+        byte[] bytes = output.bytes();
         Path dir;
         try {
             dir = Path.of(target).toAbsolutePath().normalize();

@@ -11,8 +11,9 @@ import java.time.Instant;
  * @param detail    what the child said about it
  * @param jobs      jobs the old JVM answered
  * @param grantedAt when the supervisor let it go
- * @param drain     from the grant to the old JVM's exit
- * @param rejoin    from the old JVM's exit to the new one's first assignment (null if none came)
+ * @param drain     from the grant to the old JVM's hand-over (its {@code exiting} message, sent once it has
+ *                  committed and closed its clients), or to its exit when it said nothing
+ * @param rejoin    from the hand-over to the new JVM's first assignment (null if none came)
  * @param gap       from the old JVM's last answered job to the new one's first started job; null when no job
  *                  came within 30 s of the old JVM's exit (the slot was idle, so nothing waited)
  */

@@ -6,6 +6,7 @@ import java.util.List;
  * A slot at one moment, for tests, the demo and status pages. Immutable.
  *
  * @param slot       the slot
+ * @param state      where the slot stands
  * @param generation how many worker JVMs the slot has started
  * @param pid        the running JVM's pid, or -1 between JVMs
  * @param inFlight   records the running JVM has in flight
@@ -13,7 +14,7 @@ import java.util.List;
  * @param partitions the partitions the slot last reported
  * @param health     how the slot's poll loop is doing, for the health checks
  */
-public record SlotStatus(int slot, int generation, long pid, int inFlight, long answered, List<String> partitions,
+public record SlotStatus(int slot, SlotState state, int generation, long pid, int inFlight, long answered, List<String> partitions,
                          Liveness health) {
     public SlotStatus {
         partitions = List.copyOf(partitions);

@@ -4,7 +4,9 @@ import io.imagefleet.worker.consume.LoopListener;
 import io.imagefleet.worker.consume.Suspicions;
 import io.imagefleet.worker.control.ControlCodec;
 import io.imagefleet.worker.control.ControlMessage;
+import io.imagefleet.worker.control.JobOutcome;
 import io.imagefleet.worker.control.JobRef;
+import io.imagefleet.worker.control.PartitionChange;
 import io.imagefleet.worker.recycle.RecycleGate;
 import io.imagefleet.worker.recycle.RecycleReason;
 import org.apache.kafka.common.TopicPartition;
@@ -27,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -183,7 +184,10 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
 
     @Override
     public void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
-        send(new ControlMessage.JobEnded(ref(tp, offset, jobId), outcome.name().toLowerCase(Locale.ROOT)));
+        send(new ControlMessage.JobEnded(ref(tp, offset, jobId), switch (outcome) {
+            case ANSWERED -> JobOutcome.ANSWERED;
+            case ABANDONED -> JobOutcome.ABANDONED;
+        }));
     }
 
     @Override
@@ -195,7 +199,7 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
 
     @Override
     public void assignmentChanged(String change, Collection<TopicPartition> partitions, Set<TopicPartition> now) {
-        send(new ControlMessage.Assignment(change, names(partitions), names(now)));
+        send(new ControlMessage.Assignment(PartitionChange.of(change), names(partitions), names(now)));
     }
 
     private static List<String> names(Collection<TopicPartition> tps) {

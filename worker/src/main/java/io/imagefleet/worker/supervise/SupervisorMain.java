@@ -20,8 +20,8 @@ import java.util.TreeMap;
 
 /**
  * The composition root of the supervisor JVM ({@code imagefleet worker --processes N}): reads the
- * configuration once, works out each worker JVM's options, starts the {@link Supervisor} and
- * waits until SIGTERM or SIGINT has stopped every child.
+ * configuration once, assembles the {@link Fleet} with the pod's meters and health endpoint,
+ * starts it and waits until SIGTERM or SIGINT has stopped every child.
  */
 public final class SupervisorMain {
     private static final Logger log = LoggerFactory.getLogger(SupervisorMain.class);
@@ -38,23 +38,21 @@ public final class SupervisorMain {
         // Checked already by SupervisorConfig.fromEnv: read again for what the supervisor itself uses of it.
         WorkerConfig worker = WorkerConfig.fromEnv(env);
         Observability observability = worker.observability();
-        long heap = config.childHeap() > 0 ? config.childHeap() : ChildHeap.derive(ChildHeap.totalMemory(), config.processes());
-        log.info("supervisor (pid {}) starting with {}; its worker JVMs with {}", ProcessHandle.current().pid(),
-                config.describe(heap), worker.describe());
         ChildLogs logs = observability.logFormat() == LogFormat.JSON ? ChildLogs.json(System.err, Clock.systemUTC())
                 : ChildLogs.prefixed(System.err);
-        ChildLauncher launcher = new ChildLauncher(WORKER_MAIN, childJvmOptions(config, heap), List.of(),
-                childEnvironment(env, heap), logs, System::nanoTime, config.aotCache());
         try (ProcessMeters meters = ProcessMeters.create("supervisor", List.of())) {
             SupervisorMeters supervisorMeters = new SupervisorMeters(meters.registry(), config.processes());
-            Supervisor supervisor = new Supervisor(config, launcher, supervisorMeters, Clock.systemUTC(), System::nanoTime);
+            Fleet fleet = Fleet.builder(config, env).logs(logs).listener(supervisorMeters).build();
+            Supervisor supervisor = fleet.supervisor();
+            log.info("supervisor (pid {}) starting with {}; its worker JVMs with {}", ProcessHandle.current().pid(),
+                    config.describe(fleet.childHeap()), worker.describe());
             supervisorMeters.bind(supervisor, config.processes());
             // Bound before any worker JVM starts: a port in use stops the supervisor at once, saying so.
             try (HealthServer server = HealthServer.start(observability.metricsPort(), () -> scrape(meters, supervisor),
                     new SupervisorHealth(supervisor, observability.livenessTimeout(), System::nanoTime))) {
                 Signal.handle(new Signal("TERM"), s -> supervisor.stop());
                 Signal.handle(new Signal("INT"), s -> supervisor.stop());
-                supervisor.start();
+                fleet.start();
                 while (!supervisor.awaitStopped(Duration.ofSeconds(1))) {
                     // the supervisor's own thread does the work
                 }
@@ -79,7 +77,7 @@ public final class SupervisorMain {
      * is set (0 turns it off): a JVM that grows past its share drains and is replaced, rather than
      * letting the pod reach its memory limit and the kernel kill a JVM mid-job.
      */
-    public static Map<String, String> childEnvironment(Map<String, String> env, long heap) {
+    static Map<String, String> childEnvironment(Map<String, String> env, long heap) {
         Map<String, String> child = new HashMap<>(env);
         child.putIfAbsent(RECYCLE_RSS, Long.toString(ChildHeap.share(heap)));
         return child;
@@ -89,7 +87,7 @@ public final class SupervisorMain {
      * Every worker JVM's options: its heap, exit on OutOfMemoryError (the JVM's state cannot be
      * trusted after one, and a supervisor respawns it), then the user's options.
      */
-    public static List<String> childJvmOptions(SupervisorConfig config, long heap) {
+    static List<String> childJvmOptions(SupervisorConfig config, long heap) {
         List<String> opts = new ArrayList<>();
         opts.add("-Xmx" + (heap >> 20) + "m");
         opts.add("-XX:+ExitOnOutOfMemoryError");

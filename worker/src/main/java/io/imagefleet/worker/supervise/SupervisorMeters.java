@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * The supervisor's meters: recycles by slot and reason with their drain, rejoin and gap times,
- * crashes by slot and cause, and, per slot, whether a worker JVM consumes and how long since its
- * poll loop turned; plus the supervisor's state and the suspect records. Every slot, reason and
+ * crashes by slot and cause, and, per slot, its {@link SlotState}, whether a worker JVM consumes
+ * and how long since its poll loop turned; plus the supervisor's state and the suspect records. Every slot, reason and
  * cause is registered up front. Hears the supervisor as its {@link SupervisorListener} (on the
  * supervisor's thread); gauges read the supervisor's published status. Thread-safe.
  */
@@ -44,7 +44,7 @@ public final class SupervisorMeters implements SupervisorListener {
         }
     }
 
-    /** Exports the supervisor's state and, per slot, whether it consumes and its poll age. */
+    /** Exports the supervisor's state and, per slot, its state, whether it consumes and its poll age. */
     public void bind(Supervisor supervisor, int slots) {
         for (Supervisor.State st : Supervisor.State.values()) {
             FleetMeter.SUPERVISOR_STATE.gauge(registry, supervisor, s -> s.state() == st ? 1 : 0,
@@ -55,6 +55,11 @@ public final class SupervisorMeters implements SupervisorListener {
             int index = slot;
             FleetMeter.SLOT_UP.gauge(registry, supervisor,
                     s -> liveness(s, index).map(l -> l.consuming() ? 1.0 : 0.0).orElse(0.0), Integer.toString(slot));
+            for (SlotState st : SlotState.values()) {
+                FleetMeter.SLOT_STATE.gauge(registry, supervisor,
+                        s -> slot(s, index).map(x -> x.state() == st ? 1.0 : 0.0).orElse(0.0), Integer.toString(slot),
+                        st.tagValue());
+            }
             FleetMeter.POLL_AGE.gauge(registry, supervisor,
                     s -> liveness(s, index).filter(SlotStatus.Liveness::consuming).map(l -> l.pollAgeMs() / 1000.0)
                             .orElse(Double.NaN), Integer.toString(slot));
@@ -62,7 +67,11 @@ public final class SupervisorMeters implements SupervisorListener {
     }
 
     private static Optional<SlotStatus.Liveness> liveness(Supervisor s, int slot) {
-        return s.slots().stream().filter(st -> st.slot() == slot).findFirst().map(SlotStatus::health);
+        return slot(s, slot).map(SlotStatus::health);
+    }
+
+    private static Optional<SlotStatus> slot(Supervisor s, int slot) {
+        return s.slots().stream().filter(st -> st.slot() == slot).findFirst();
     }
 
     @Override

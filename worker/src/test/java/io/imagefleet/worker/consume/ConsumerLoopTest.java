@@ -143,13 +143,13 @@ class ConsumerLoopTest {
     @Test
     void runOnce_invalidJobWithId_alsoAnswersFailedResultToReplyTo() {
         ConsumerLoop loop = loop(1);
-        String bad = "{\"v\":1,\"id\":\"x-1\",\"replyTo\":\"mine\",\"source\":\"file:///a\",\"outputs\":[]}";
+        String bad = "{\"v\":1,\"id\":\"x-1\",\"replyTo\":\"imagefleet.mine\",\"source\":\"file:///a\",\"outputs\":[]}";
         add(0, bad.getBytes(StandardCharsets.UTF_8), new RecordHeaders());
 
         loop.runOnce();
 
         ProducerRecord<byte[], byte[]> answer = producer.history().stream()
-                .filter(r -> r.topic().equals("mine")).findFirst().orElseThrow();
+                .filter(r -> r.topic().equals("imagefleet.mine")).findFirst().orElseThrow();
         Result r = results.decode(answer.value());
         assertThat(r.jobId()).isEqualTo("x-1");
         assertThat(r.status()).isEqualTo(Status.FAILED);
@@ -399,7 +399,7 @@ class ConsumerLoopTest {
     }
 
     @Test
-    void runOnce_exactlyOnce_answersGoOutOnlyWithTheOffsetsTheyAnswerInOneTransaction() {
+    void runOnce_exactlyOnce_eachAnswerGoesOutInOneTransactionWithTheOffsetThatRecordsIt() {
         producer = new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
         pool = new DirectExecutor(true);
         ConsumerLoop loop = loop(2, ConsumerLoopTest::succeeded, LoopHooks.NONE, Outbox.exactlyOnce(() -> producer, consumer));
@@ -408,20 +408,24 @@ class ConsumerLoopTest {
         loop.runOnce();
         assertThat(pool.heldCount()).isEqualTo(2);
 
-        // The second job finishes first: nothing may be written yet, its offset is not committable.
+        // The second job finishes first: its answer goes out with a commit that stays at offset 0 and names offset 1.
         pool.runHeldLast();
         loop.runOnce();
-        assertThat(producer.history()).isEmpty();
-        assertThat(producer.transactionCommitted()).isFalse();
+        assertThat(producer.history()).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactly("second");
+        assertThat(producer.consumerGroupOffsetsHistory()).singleElement()
+                .satisfies(byGroup -> assertThat(byGroup.values()).singleElement().satisfies(offsets -> {
+                    assertThat(offsets.get(P0).offset()).isZero();
+                    assertThat(OffsetTracker.decode(offsets.get(P0))).containsExactly(1L);
+                }));
 
         pool.runHeld();
         loop.runOnce();
-        assertThat(producer.transactionCommitted()).isTrue();
         assertThat(producer.history()).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
-                .containsExactly("first", "second");
-        assertThat(producer.consumerGroupOffsetsHistory()).singleElement()
+                .containsExactly("second", "first");
+        assertThat(producer.consumerGroupOffsetsHistory()).hasSize(2).last()
                 .satisfies(byGroup -> assertThat(byGroup.values()).singleElement()
-                        .satisfies(offsets -> assertThat(offsets.get(P0).offset()).isEqualTo(2L)));
+                        .satisfies(offsets -> assertThat(offsets.get(P0)).isEqualTo(new OffsetAndMetadata(2L))));
     }
 
     private static String header(ProducerRecord<byte[], byte[]> r, String name) {

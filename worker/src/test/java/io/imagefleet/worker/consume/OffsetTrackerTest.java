@@ -23,10 +23,16 @@ class OffsetTrackerTest {
         tracker.finish(P0, 12);
         tracker.finish(P0, 13);
 
-        assertThat(tracker.committable()).isEmpty();
+        assertThat(tracker.committable()).hasEntrySatisfying(P0, om -> {
+            assertThat(om.offset()).as("held at the first unfinished offset").isEqualTo(10);
+            assertThat(OffsetTracker.decode(om)).as("the finished ones above it").containsExactlyInAnyOrder(12L, 13L);
+        });
 
         tracker.finish(P0, 10);
-        assertThat(tracker.committable()).containsExactly(Map.entry(P0, new OffsetAndMetadata(11)));
+        assertThat(tracker.committable()).hasEntrySatisfying(P0, om -> {
+            assertThat(om.offset()).isEqualTo(11);
+            assertThat(OffsetTracker.decode(om)).containsExactlyInAnyOrder(12L, 13L);
+        });
 
         tracker.finish(P0, 11);
         assertThat(tracker.committable()).containsExactly(Map.entry(P0, new OffsetAndMetadata(14)));
@@ -75,5 +81,38 @@ class OffsetTrackerTest {
         tracker.finish(P0, 7);
 
         assertThat(tracker.committable()).containsExactly(Map.entry(P0, new OffsetAndMetadata(8)));
+    }
+
+    @Test
+    void answeredBefore_offsetsNamedInTheCommittedMetadata_areSkippedOnceByTheNextOwner() {
+        OffsetAndMetadata left = new OffsetAndMetadata(20, OffsetTracker.encode(20, List.of(21L, 24L)));
+        OffsetTracker next = new OffsetTracker();
+
+        next.resume(P0, left);
+
+        assertThat(next.answeredBefore(P0, 20)).isFalse();
+        assertThat(next.answeredBefore(P0, 21)).isTrue();
+        assertThat(next.answeredBefore(P0, 21)).as("once").isFalse();
+        assertThat(next.answeredBefore(P0, 24)).isTrue();
+        assertThat(next.answeredBefore(P1, 21)).isFalse();
+    }
+
+    @Test
+    void decode_metadataWrittenBySomeoneElse_namesNothing() {
+        assertThat(OffsetTracker.decode(new OffsetAndMetadata(5, "spring-was-here"))).isEmpty();
+        assertThat(OffsetTracker.decode(new OffsetAndMetadata(5, OffsetTracker.METADATA_PREFIX + "!!"))).isEmpty();
+    }
+
+    @Test
+    void encode_thousandsOfOffsets_fitsKafkasMetadataLimit() {
+        List<Long> many = new java.util.ArrayList<>();
+        for (long o = 1; o < 100_000; o += 2) {
+            many.add(o);
+        }
+
+        String text = OffsetTracker.encode(0, many);
+
+        assertThat(text.length()).isLessThanOrEqualTo(4096);
+        assertThat(OffsetTracker.decode(new OffsetAndMetadata(0, text))).isNotEmpty().isSubsetOf(many);
     }
 }

@@ -15,9 +15,9 @@ class ControlCodecTest {
         JobRef job = new JobRef("imagefleet.jobs", 2, 41, "photo-1");
         List<ControlMessage> all = List.of(
                 new ControlMessage.Hello(123),
-                new ControlMessage.Assignment("assigned", List.of("jobs-0"), List.of("jobs-0", "jobs-1")),
+                new ControlMessage.Assignment(PartitionChange.ASSIGNED, List.of("jobs-0"), List.of("jobs-0", "jobs-1")),
                 new ControlMessage.JobStarted(job),
-                new ControlMessage.JobEnded(job, "answered"),
+                new ControlMessage.JobEnded(job, JobOutcome.ANSWERED),
                 new ControlMessage.Committed(Map.of("imagefleet.jobs-2", 42L)),
                 new ControlMessage.RecycleRequest("max-jobs", "1000 jobs done (limit 1000)"),
                 new ControlMessage.Exiting(75, 1000, 300L << 20, 90L << 20, 150L << 20),
@@ -45,5 +45,18 @@ class ControlCodecTest {
     @Test
     void decode_newerFieldsOnAKnownType_areIgnored() {
         assertThat(codec.decode("{\"type\":\"go\",\"slot\":1,\"since\":\"later\"}")).contains(new ControlMessage.Go(1));
+    }
+
+    @Test
+    void encode_outcomesAndChanges_keepTheirLowerCaseWireNames() {
+        JobRef job = new JobRef("jobs", 0, 7, "a");
+
+        String ended = codec.encode(new ControlMessage.JobEnded(job, JobOutcome.ABANDONED));
+        String revoked = codec.encode(new ControlMessage.Assignment(PartitionChange.REVOKED, List.of("jobs-0"), List.of()));
+
+        assertThat(ended).contains("\"outcome\":\"abandoned\"");
+        assertThat(revoked).contains("\"change\":\"revoked\"");
+        assertThat(codec.decode("{\"type\":\"assignment\",\"change\":\"lost\",\"partitions\":[],\"now\":[]}"))
+                .contains(new ControlMessage.Assignment(PartitionChange.LOST, List.of(), List.of()));
     }
 }

@@ -5,6 +5,7 @@ import io.imagefleet.config.ByteSize;
 import io.imagefleet.config.Env;
 import io.imagefleet.config.KafkaSettings;
 import io.imagefleet.worker.WorkerCommand;
+import io.imagefleet.worker.config.S3Settings;
 import io.imagefleet.worker.config.WorkerConfig;
 import io.imagefleet.worker.health.HealthServer;
 import io.imagefleet.worker.supervise.ChildHeap;
@@ -56,7 +57,8 @@ class DeployConsistencyTest {
             "keyPassword");
 
     @ParameterizedTest(name = "deploy/k8s/{0}")
-    @ValueSource(strings = {"base", "overlays/hpa", "overlays/dev", "overlays/sasl"})
+    @ValueSource(strings = {"base", "overlays/production", "overlays/scale-to-zero", "overlays/hpa", "overlays/dev",
+            "overlays/sasl"})
     void kustomize_everyOverlay_rendersAndAgreesWithTheCode(String overlay) throws Exception {
         List<Manifest> docs = render(DEPLOY.resolve("k8s").resolve(overlay));
         SoftAssertions softly = new SoftAssertions();
@@ -85,6 +87,9 @@ class DeployConsistencyTest {
         SupervisorConfig supervisor = SupervisorConfig.fromEnv(env);
         WorkerConfig worker = WorkerConfig.fromEnv(env);
         softly.assertThat(env).as("IMAGEFLEET_PROCESSES makes `worker` the supervisor").containsKey("IMAGEFLEET_PROCESSES");
+        softly.assertThat(env).as("%s: the object store's settings, for an operator to fill in", overlay).containsKeys(
+                "IMAGEFLEET_S3_ENDPOINT", "IMAGEFLEET_S3_REGION", "IMAGEFLEET_S3_PATH_STYLE", "IMAGEFLEET_S3_BUCKETS",
+                "IMAGEFLEET_S3_CACHE_CONTROL");
         softly.assertThat(container.list("envFrom")).as("Kafka credentials from an optional Secret")
                 .anySatisfy(e -> assertThat(e.string("secretRef", "optional")).contains("true"));
 
@@ -112,9 +117,12 @@ class DeployConsistencyTest {
             assertThat(p.string("name")).contains("metrics");
             assertThat(p.string("targetPort").orElse("")).isIn("metrics", Integer.toString(port));
         });
-        Manifest monitor = one(docs, "ServiceMonitor", DEPLOYMENT);
-        softly.assertThat(monitor.string("spec", "endpoints", 0, "port")).contains("metrics");
-        softly.assertThat(monitor.string("spec", "endpoints", 0, "path")).contains(HealthServer.METRICS_PATH);
+        for (Manifest monitor : all(docs, "ServiceMonitor")) {
+            softly.assertThat(monitor.string("spec", "endpoints", 0, "port")).contains("metrics");
+            softly.assertThat(monitor.string("spec", "endpoints", 0, "path")).contains(HealthServer.METRICS_PATH);
+            softly.assertThat(monitor.string("metadata", "labels", "release"))
+                    .as("%s: the ServiceMonitor's release label, which kube-prometheus-stack selects by", overlay).isPresent();
+        }
 
         // ---- memory: requests = limits, and the limit holds the worker JVMs' heaps ----
         String limit = container.string("resources", "limits", "memory").orElse("0");
@@ -140,25 +148,30 @@ class DeployConsistencyTest {
         softly.assertThat(container.list("volumeMounts")).as("a writable volume at the JVM's temp directory /tmp")
                 .anySatisfy(m -> assertThat(m.string("mountPath")).contains("/tmp"));
         one(docs, "PodDisruptionBudget", DEPLOYMENT);
-        Manifest policy = one(docs, "NetworkPolicy", DEPLOYMENT);
-        String kafkaPort = worker.kafka().bootstrapServers().replaceAll(".*:", "");
-        softly.assertThat(policy.list("spec", "egress").stream().flatMap(e -> e.list("ports").stream())
-                .map(p -> p.string("port").orElse(""))).as("egress to Kafka's port").contains(kafkaPort);
+        softly.assertThat(all(docs, "ServiceAccount").stream().map(Manifest::name))
+                .as("the ServiceAccount the pods run as").contains(pod.string("serviceAccountName").orElse("default"));
+        for (Manifest policy : all(docs, "NetworkPolicy")) {
+            Egress.of(policy).check(softly, overlay, worker, env);
+        }
 
         // ---- topics and scaling: never more consumers than partitions ----
         Map<String, Integer> partitions = new HashMap<>();
         for (Manifest t : all(docs, "KafkaTopic")) {
             partitions.put(t.string("spec", "topicName").orElse(t.name()), Integer.parseInt(t.string("spec", "partitions").orElse("0")));
         }
-        softly.assertThat(partitions).as("KafkaTopics").containsKeys(worker.topics().jobs(), worker.topics().results(),
-                worker.topics().dlq());
-        int jobsPartitions = partitions.getOrDefault(worker.topics().jobs(), 0);
+        if (!partitions.isEmpty()) {
+            softly.assertThat(partitions).as("KafkaTopics").containsKeys(worker.topics().jobs(), worker.topics().results(),
+                    worker.topics().dlq());
+        }
+        // Without KafkaTopics (a cluster without Strimzi), the topics are made by hand: nothing to compare with.
+        int jobsPartitions = partitions.getOrDefault(worker.topics().jobs(), Integer.MAX_VALUE);
         for (Manifest scaler : all(docs, "ScaledObject")) {
             int max = Integer.parseInt(scaler.string("spec", "maxReplicaCount").orElse("100"));
             softly.assertThat(max).as("KEDA maxReplicaCount <= partitions of %s", worker.topics().jobs())
                     .isLessThanOrEqualTo(jobsPartitions);
-            softly.assertThat(max * supervisor.processes()).as("KEDA maxReplicaCount x IMAGEFLEET_PROCESSES <= partitions")
+            softly.assertThat((long) max * supervisor.processes()).as("KEDA maxReplicaCount x IMAGEFLEET_PROCESSES <= partitions")
                     .isLessThanOrEqualTo(jobsPartitions);
+            checkScaling(softly, overlay, scaler, max);
             softly.assertThat(scaler.string("spec", "scaleTargetRef", "name")).contains(DEPLOYMENT);
             Manifest trigger = scaler.get("spec", "triggers", 0, "metadata");
             softly.assertThat(trigger.string("topic")).as("KEDA topic").contains(worker.topics().jobs());
@@ -174,14 +187,75 @@ class DeployConsistencyTest {
         }
         for (Manifest hpa : all(docs, "HorizontalPodAutoscaler")) {
             int max = Integer.parseInt(hpa.string("spec", "maxReplicas").orElse("100"));
-            softly.assertThat(max * supervisor.processes()).as("HPA maxReplicas x IMAGEFLEET_PROCESSES <= partitions")
+            softly.assertThat((long) max * supervisor.processes()).as("HPA maxReplicas x IMAGEFLEET_PROCESSES <= partitions")
                     .isLessThanOrEqualTo(jobsPartitions);
             softly.assertThat(hpa.string("spec", "scaleTargetRef", "name")).contains(DEPLOYMENT);
             softly.assertThat(container.string("resources", "requests", "cpu")).as("a CPU request, for the HPA").isPresent();
         }
-        softly.assertThat(all(docs, "ScaledObject").size() + all(docs, "HorizontalPodAutoscaler").size())
-                .as("at most one autoscaler").isLessThanOrEqualTo(1);
+        int autoscalers = all(docs, "ScaledObject").size() + all(docs, "HorizontalPodAutoscaler").size();
+        softly.assertThat(autoscalers).as("at most one autoscaler").isLessThanOrEqualTo(1);
+        if (autoscalers > 0) {
+            softly.assertThat(deployment.at("spec", "replicas")).as("%s: the Deployment sets spec.replicas under an "
+                    + "autoscaler, so every kubectl apply would snap the fleet back to that count", overlay).isEmpty();
+        }
+        for (Manifest user : all(docs, "KafkaUser")) {
+            KafkaAcls.of(user).check(softly, overlay, worker, container);
+        }
         softly.assertAll();
+    }
+
+    /**
+     * KEDA's settings make sense together: a minimum, a fallback within the bounds for when the
+     * lag cannot be read, and, for a fleet that scales to zero, activation on the first job and a
+     * cooldown before the last pod goes.
+     */
+    private static void checkScaling(SoftAssertions softly, String overlay, Manifest scaler, int max) {
+        Optional<String> min = scaler.string("spec", "minReplicaCount");
+        softly.assertThat(min).as("%s: KEDA minReplicaCount is set (its default, 0, scales to zero)", overlay).isPresent();
+        int minimum = Integer.parseInt(min.orElse("0"));
+        softly.assertThat(scaler.string("spec", "fallback", "failureThreshold")).as("%s: KEDA fallback", overlay).isPresent();
+        int fallback = Integer.parseInt(scaler.string("spec", "fallback", "replicas").orElse("0"));
+        softly.assertThat(fallback).as("%s: KEDA fallback replicas within [max(1, minReplicaCount), maxReplicaCount]", overlay)
+                .isBetween(Math.max(1, minimum), max);
+        if (minimum == 0) {
+            softly.assertThat(scaler.string("spec", "triggers", 0, "metadata", "activationLagThreshold"))
+                    .as("%s: scaled to zero, the first waiting job wakes the fleet", overlay).contains("0");
+            softly.assertThat(Integer.parseInt(scaler.string("spec", "cooldownPeriod").orElse("300")))
+                    .as("%s: cooldownPeriod before the last pod goes", overlay).isGreaterThanOrEqualTo(300);
+        }
+    }
+
+    @Test
+    void kustomize_scaleToZero_hasNoMinimumAndProductionKeepsOnePod() throws Exception {
+        Manifest zero = one(render(DEPLOY.resolve("k8s/overlays/scale-to-zero")), "ScaledObject", DEPLOYMENT);
+        Manifest production = one(render(DEPLOY.resolve("k8s/overlays/production")), "ScaledObject", DEPLOYMENT);
+
+        assertThat(zero.string("spec", "minReplicaCount")).contains("0");
+        assertThat(production.string("spec", "minReplicaCount")).contains("1");
+    }
+
+    /** API groups that need an operator or CRDs a plain cluster does not have. */
+    private static final Set<String> OPERATOR_GROUPS = Set.of("keda.sh", "kafka.strimzi.io", "monitoring.coreos.com");
+
+    @ParameterizedTest(name = "deploy/k8s/{0}")
+    @ValueSource(strings = {"base", "overlays/hpa", "overlays/dev"})
+    void kustomize_overlayForAPlainCluster_needsNoOperator(String overlay) throws Exception {
+        List<String> needing = render(DEPLOY.resolve("k8s").resolve(overlay)).stream()
+                .filter(d -> OPERATOR_GROUPS.contains(d.string("apiVersion").orElse("").replaceAll("/.*", "")))
+                .map(d -> d.kind() + " " + d.name()).toList();
+
+        assertThat(needing).as("%s renders resources only an operator understands", overlay).isEmpty();
+    }
+
+    @Test
+    void kustomize_components_holdTheOperatorsResources() throws IOException {
+        try (var dirs = Files.list(DEPLOY.resolve("k8s/components"))) {
+            List<Path> components = dirs.filter(Files::isDirectory).toList();
+            assertThat(components).isNotEmpty().allSatisfy(dir -> assertThat(
+                    Files.readString(dir.resolve("kustomization.yaml"))).as("%s is a kustomize Component", dir)
+                    .contains("kind: Component"));
+        }
+        assertThat(Files.readString(DEPLOY.resolve("monitoring/kustomization.yaml"))).contains("kind: Component");
     }
 
     @Test
@@ -235,6 +309,25 @@ class DeployConsistencyTest {
         softly.assertThat(grace).as("stop_grace_period > IMAGEFLEET_SHUTDOWN_GRACE").isGreaterThan(supervisor.shutdownGrace().toSeconds());
         String host = WorkerConfig.fromEnv(env).kafka().bootstrapServers().replaceAll(":.*", "");
         softly.assertThat(compose.map("services")).as("the Kafka service the workers name").containsKey(host);
+        S3Settings s3 = WorkerConfig.fromEnv(env).s3();
+        softly.assertThat(s3.endpoint()).as("the workers' S3 endpoint").isPresent();
+        s3.endpoint().ifPresent(endpoint -> {
+            Map<String, Object> store = compose.map("services", endpoint.getHost());
+            softly.assertThat(store).as("the S3 store service the workers name (%s)", endpoint).isNotEmpty();
+            Map<String, Object> storeEnv = compose.map("services", endpoint.getHost(), "environment");
+            softly.assertThat(String.valueOf(storeEnv.get("S3PROXY_ENDPOINT"))).as("the store listens on the endpoint's port")
+                    .endsWith(":" + endpoint.getPort());
+            softly.assertThat(String.valueOf(storeEnv.get("S3PROXY_IDENTITY"))).as("the store's identity is the workers' key")
+                    .isEqualTo(env.get("AWS_ACCESS_KEY_ID"));
+            softly.assertThat(String.valueOf(storeEnv.get("S3PROXY_CREDENTIAL"))).as("the store's credential is the workers' secret")
+                    .isEqualTo(env.get("AWS_SECRET_ACCESS_KEY"));
+        });
+        List<String> submit = compose.list("services", "submit", "command").stream().map(c -> String.valueOf(c.root())).toList();
+        String target = submit.get(submit.indexOf("--target") + 1);
+        if (target.startsWith("s3://")) {
+            softly.assertThat(s3.allows(target.substring(5, target.indexOf('/', 5)))).as("IMAGEFLEET_S3_BUCKETS allows the "
+                    + "submitted target %s", target).isTrue();
+        }
         long limit = quantity(compose.string("services", "worker", "mem_limit").orElse("0"));
         softly.assertThat(ChildHeap.needed(supervisor.processes(), ChildHeap.derive(limit, supervisor.processes())))
                 .as("mem_limit holds the worker JVMs").isLessThanOrEqualTo(limit);
@@ -254,11 +347,15 @@ class DeployConsistencyTest {
         return keys;
     }
 
-    /** A name the code reads, or a Kafka client property passed through. */
+    /** A name the code reads, a Kafka client property passed through, or one the AWS SDK's default chain reads. */
     static boolean isSetting(String name, Set<String> known) {
-        return known.contains(name)
+        return known.contains(name) || AWS_SDK_ENV.contains(name)
                 || (name.startsWith(KafkaSettings.PASSTHROUGH_PREFIX) && name.length() > KafkaSettings.PASSTHROUGH_PREFIX.length());
     }
+
+    /** What the AWS SDK's default credentials and region chain reads from the environment (S3 credentials). */
+    static final Set<String> AWS_SDK_ENV = Set.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+            "AWS_REGION", "AWS_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE");
 
     static List<Manifest> render(Path dir) throws IOException, InterruptedException {
         Path kubectl = onPath("kubectl");

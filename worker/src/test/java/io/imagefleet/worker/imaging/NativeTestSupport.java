@@ -14,6 +14,11 @@ final class NativeTestSupport {
                 + NATIVES.report());
     }
 
+    static void assumeHeif() {
+        Assumptions.assumeTrue(NATIVES.hasHeif(), () -> "libheif is not installed here (apt-get install libheif1): "
+                + NATIVES.report());
+    }
+
     static void assumeWebp() {
         Assumptions.assumeTrue(NATIVES.hasWebp(), () -> "libwebp is not installed here (apt-get install libwebp7): "
                 + NATIVES.report());

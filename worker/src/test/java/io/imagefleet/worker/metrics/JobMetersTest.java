@@ -42,6 +42,28 @@ class JobMetersTest {
     }
 
     @Test
+    void jobRetried_retryableFailure_countedByCode() {
+        TopicPartition tp = new TopicPartition("jobs", 0);
+        meters.jobRetried(tp, 3, "a", ErrorCode.SOURCE_UNAVAILABLE, 1);
+        meters.jobRetried(tp, 3, "a", ErrorCode.SOURCE_UNAVAILABLE, 2);
+        meters.jobRetried(tp, 4, "b", ErrorCode.OUTPUT_FAILED, 1);
+
+        assertThat(registry.get("imagefleet.retries").tag("code", "SOURCE_UNAVAILABLE").counter().count()).isEqualTo(2);
+        assertThat(registry.get("imagefleet.retries").tag("code", "OUTPUT_FAILED").counter().count()).isEqualTo(1);
+        assertThat(registry.get("imagefleet.retries").tag("code", "TIMEOUT").counter().count()).isZero();
+    }
+
+    @Test
+    void bindPool_threadsAndBusy_readAtEachScrape() {
+        int[] busy = {1};
+        meters.bindPool(4, () -> busy[0]);
+        busy[0] = 3;
+
+        assertThat(registry.get("imagefleet.threads").gauge().value()).isEqualTo(4);
+        assertThat(registry.get("imagefleet.threads.busy").gauge().value()).isEqualTo(3);
+    }
+
+    @Test
     void deadLetter_counted_byCode() {
         meters.deadLetter(record, ErrorCode.INVALID_JOB, 1);
 

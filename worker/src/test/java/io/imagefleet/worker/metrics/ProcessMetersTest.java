@@ -1,5 +1,6 @@
 package io.imagefleet.worker.metrics;
 
+import io.imagefleet.worker.version.WorkerVersion;
 import io.micrometer.core.instrument.Gauge;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,16 @@ class ProcessMetersTest {
             assertThat(text).contains("jvm_memory_used_bytes{", "jvm_gc_", "jvm_threads_live_threads{",
                     "process_cpu_usage{", "imagefleet_memory_resident_bytes{slot=\"supervisor\"}");
             assertThat(PrometheusSamples.parse(text).all()).allSatisfy(s -> assertThat(s.label("slot")).isEqualTo("supervisor"));
+        }
+    }
+
+    @Test
+    void create_anyJvm_servesBuildInfoWithTheVersion() {
+        try (ProcessMeters meters = ProcessMeters.create("0", List.of())) {
+            PrometheusSamples samples = PrometheusSamples.parse(meters.scrape());
+
+            assertThat(samples.find("imagefleet_build_info", java.util.Map.of("version", WorkerVersion.current())))
+                    .singleElement().satisfies(s -> assertThat(s.value()).isEqualTo(1.0));
         }
     }
 

@@ -23,8 +23,14 @@ import java.util.function.Function;
  * and answers each with what the test's handler returns. One thread per connection.
  */
 public final class CountingHttpServer implements AutoCloseable {
-    /** A request as received. */
-    public record Request(String method, String target, String host, byte[] body) {
+    /** A request as received, with its header lines. */
+    public record Request(String method, String target, String host, byte[] body, List<String> headerLines) {
+        /** The value of the first header of this name, or null. */
+        public String header(String name) {
+            String prefix = name.toLowerCase(Locale.ROOT) + ":";
+            return headerLines.stream().filter(l -> l.toLowerCase(Locale.ROOT).startsWith(prefix))
+                    .map(l -> l.substring(prefix.length()).trim()).findFirst().orElse(null);
+        }
     }
 
     /** A response to send: status, extra header lines, body; {@code stallAfterHead} sends the head and then nothing. */
@@ -100,7 +106,7 @@ public final class CountingHttpServer implements AutoCloseable {
                 }
             }
             byte[] body = in.readNBytes(length);
-            Request request = new Request(first[0], first[1], host, body);
+            Request request = new Request(first[0], first[1], host, body, List.of(lines).subList(1, lines.length));
             requests.add(request);
             write(s.getOutputStream(), handler.apply(request));
         } catch (IOException | RuntimeException | InterruptedException e) {

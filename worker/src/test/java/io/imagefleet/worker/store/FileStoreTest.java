@@ -32,13 +32,13 @@ class FileStoreTest {
     }
 
     private JobFailure failure(String target) {
-        return catchThrowableOfType(JobFailure.class, () -> store.store(URI.create(target), "a-thumb.jpg", new byte[] {1, 2},
+        return catchThrowableOfType(JobFailure.class, () -> store.store(URI.create(target), new StoredOutput("job", "a-thumb.jpg", new byte[] {1, 2}),
                 JobDeadline.after(Duration.ofSeconds(5))));
     }
 
     @Test
     void store_newSubdirectoryOfAMissingRoot_createsItAndWritesAtomically() throws Exception {
-        URI uri = store.store(URI.create("file://" + root + "/2024/06/"), "a-thumb.jpg", new byte[] {1, 2, 3},
+        URI uri = store.store(URI.create("file://" + root + "/2024/06/"), new StoredOutput("job", "a-thumb.jpg", new byte[] {1, 2, 3}),
                 JobDeadline.after(Duration.ofSeconds(5)));
 
         Path file = Path.of(uri);
@@ -52,8 +52,8 @@ class FileStoreTest {
     @Test
     void store_sameNameTwice_replacesTheFile() throws Exception {
         JobDeadline d = JobDeadline.after(Duration.ofSeconds(5));
-        store.store(root.toUri(), "a.png", new byte[] {1}, d);
-        URI uri = store.store(root.toUri(), "a.png", new byte[] {2, 2}, d);
+        store.store(root.toUri(), new StoredOutput("job", "a.png", new byte[] {1}), d);
+        URI uri = store.store(root.toUri(), new StoredOutput("job", "a.png", new byte[] {2, 2}), d);
 
         assertThat(Path.of(uri)).hasBinaryContent(new byte[] {2, 2});
     }
@@ -85,7 +85,7 @@ class FileStoreTest {
         Path victim = Files.writeString(outside.resolve("victim.txt"), "keep");
         Files.createSymbolicLink(root.resolve("a-thumb.jpg"), victim);
 
-        URI uri = store.store(root.toUri(), "a-thumb.jpg", new byte[] {9}, JobDeadline.after(Duration.ofSeconds(5)));
+        URI uri = store.store(root.toUri(), new StoredOutput("job", "a-thumb.jpg", new byte[] {9}), JobDeadline.after(Duration.ofSeconds(5)));
 
         assertThat(victim).hasContent("keep");
         assertThat(Files.isSymbolicLink(Path.of(uri))).isFalse();

@@ -41,7 +41,7 @@ class HttpStoreTest {
             URI target = URI.create("https://127.0.0.1:" + server.port() + "/bucket/thumbs?X-Sig=s3cr3t&exp=1");
 
             URI stored = store(new AddressPolicy(List.of(), true), tls.client().getSocketFactory())
-                    .store(target, "p1-thumb.jpg", OUTPUT, deadline());
+                    .store(target, new StoredOutput("job", "p1-thumb.jpg", OUTPUT), deadline());
 
             assertThat(stored.toString()).isEqualTo("https://127.0.0.1:" + server.port() + "/bucket/thumbs/p1-thumb.jpg");
             assertThat(server.requests()).singleElement().satisfies(r -> {
@@ -59,7 +59,7 @@ class HttpStoreTest {
 
             for (String host : List.of("127.0.0.1", "localhost", "[::ffff:127.0.0.1]", "2130706433")) {
                 JobFailure f = catchThrowableOfType(JobFailure.class, () -> s.store(
-                        URI.create("http://" + host + ":" + server.port() + "/out/?sig=x"), "a.png", OUTPUT, deadline()));
+                        URI.create("http://" + host + ":" + server.port() + "/out/?sig=x"), new StoredOutput("job", "a.png", OUTPUT), deadline()));
                 assertThat(f.code()).as(host).isEqualTo(ErrorCode.OUTPUT_FORBIDDEN);
                 assertThat(f.getMessage()).doesNotContain("sig=x");
             }
@@ -75,14 +75,57 @@ class HttpStoreTest {
             String base = "http://127.0.0.1:" + server.port();
 
             JobFailure busy = catchThrowableOfType(JobFailure.class,
-                    () -> s.store(URI.create(base + "/busy/"), "a.png", OUTPUT, deadline()));
+                    () -> s.store(URI.create(base + "/busy/"), new StoredOutput("job", "a.png", OUTPUT), deadline()));
             JobFailure refused = catchThrowableOfType(JobFailure.class,
-                    () -> s.store(URI.create(base + "/expired/"), "a.png", OUTPUT, deadline()));
+                    () -> s.store(URI.create(base + "/expired/"), new StoredOutput("job", "a.png", OUTPUT), deadline()));
 
             assertThat(busy.code()).isEqualTo(ErrorCode.OUTPUT_FAILED);
             assertThat(busy.retryable()).isTrue();
             assertThat(refused.code()).isEqualTo(ErrorCode.OUTPUT_FORBIDDEN);
             assertThat(refused.getMessage()).contains("answered 403");
         }
+    }
+
+    @Test
+    void storeExact_presignedObjectUrl_putsToExactlyThatUrlAddingNothing() throws Exception {
+        try (CountingHttpServer server = new CountingHttpServer(r -> CountingHttpServer.Response.status(200))) {
+            URI exact = URI.create("http://127.0.0.1:" + server.port()
+                    + "/photos/thumbs/p1-thumb.jpg?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc%2Fdef");
+
+            URI stored = store(new AddressPolicy(List.of(), true), (SSLSocketFactory) SSLSocketFactory.getDefault())
+                    .storeExact(exact, new StoredOutput("p1", "p1-thumb.jpg", OUTPUT), deadline());
+
+            assertThat(stored.toString()).isEqualTo("http://127.0.0.1:" + server.port() + "/photos/thumbs/p1-thumb.jpg");
+            assertThat(server.requests()).singleElement().satisfies(r -> {
+                assertThat(r.method()).isEqualTo("PUT");
+                assertThat(r.target()).isEqualTo(exact.getRawPath() + "?" + exact.getRawQuery());
+                assertThat(r.header("Content-Type")).isEqualTo("image/jpeg");
+                assertThat(r.header("x-ms-blob-type")).isNull();
+                assertThat(r.body()).isEqualTo(OUTPUT);
+            });
+        }
+    }
+
+    @Test
+    void storeExact_loopbackWithoutOptIn_isForbiddenWithoutConnecting() throws Exception {
+        try (CountingHttpServer server = new CountingHttpServer(r -> CountingHttpServer.Response.status(200))) {
+            JobFailure f = catchThrowableOfType(JobFailure.class, () -> store(AddressPolicy.publicOnly(),
+                    (SSLSocketFactory) SSLSocketFactory.getDefault()).storeExact(
+                    URI.create("http://127.0.0.1:" + server.port() + "/b/k.jpg?sig=x"),
+                    new StoredOutput("p1", "p1-thumb.jpg", OUTPUT), deadline()));
+
+            assertThat(f.code()).isEqualTo(ErrorCode.OUTPUT_FORBIDDEN);
+            assertThat(server.connections()).isZero();
+        }
+    }
+
+    @Test
+    void headersFor_azureBlobHost_sendsBlockBlobTypeAndOthersNothing() {
+        assertThat(HttpStore.headersFor(URI.create("https://acct.blob.core.windows.net/c/p1-thumb.jpg?sv=2024&sig=x")))
+                .containsExactly(java.util.Map.entry("x-ms-blob-type", "BlockBlob"));
+        assertThat(HttpStore.headersFor(URI.create("https://ACCT.Blob.Core.Windows.Net/c/a.jpg"))).hasSize(1);
+        assertThat(HttpStore.headersFor(URI.create("https://photos.s3.us-east-1.amazonaws.com/a.jpg?X-Amz-Signature=x")))
+                .isEmpty();
+        assertThat(HttpStore.headersFor(URI.create("https://blob.core.windows.net.evil.example/a.jpg"))).isEmpty();
     }
 }

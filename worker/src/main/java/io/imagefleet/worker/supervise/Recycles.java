@@ -1,0 +1,143 @@
+package io.imagefleet.worker.supervise;
+
+import io.imagefleet.worker.control.ControlMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/**
+ * The supervisor's recycles, from a slot's ask to its new JVM's first job: queues the ask, lets
+ * one slot go at a time when its successor is ready, times the drain, the rejoin and the gap
+ * between the slot's jobs, and reports each finished recycle to the listener (and in a log line
+ * the bench reads). Touched only by the supervisor's thread.
+ */
+final class Recycles {
+    private static final Logger log = LoggerFactory.getLogger(Recycles.class);
+    /** How long a recycle waits for its successor to be built before letting the old JVM go anyway. */
+    static final Duration SUCCESSOR_WAIT = Duration.ofSeconds(60);
+
+    private final RecycleQueue queue;
+    private final SupervisorListener listener;
+    private final Clock clock;
+
+    Recycles(RecycleQueue queue, SupervisorListener listener, Clock clock) {
+        this.queue = queue;
+        this.listener = listener;
+        this.clock = clock;
+    }
+
+    /** The slot's JVM asks to recycle: it keeps working, queued, until it is let go. */
+    void asked(Slot slot, ControlMessage.RecycleRequest m, long now) {
+        if (slot.recycle != null) {
+            finish(slot, null);
+        }
+        slot.recycleAsked(new SlotRecycle(m.reason(), m.detail(), now));
+        queue.add(slot);
+        log.info("slot-{} asks to recycle: {} ({})", slot.index, m.reason(), m.detail());
+    }
+
+    /** Lets the next queued slot go, if one may go now and its successor is {@code ready}. */
+    void maybeGrant(long now, Predicate<Slot> ready) {
+        Slot slot = queue.next(now, ready);
+        if (slot == null) {
+            return;
+        }
+        queue.begin(slot);
+        slot.recycle.granted(now, clock.instant());
+        slot.granted();
+        log.info("slot-{} recycles now: {}", slot.index, slot.recycle.reason);
+        slot.current().send(new ControlMessage.RecycleGrant());
+        listener.recycling(slot.index, slot.recycle.reason, slot.recycle.detail);
+    }
+
+    /** Whether a slot's successor is built, or has been awaited long enough that the slot goes without it. */
+    static boolean successorWaitOver(Slot slot, long now) {
+        if (now - slot.recycle.askedNanos > SUCCESSOR_WAIT.toNanos()) {
+            log.warn("slot-{} successor said nothing within {} s; recycling without waiting for it", slot.index,
+                    SUCCESSOR_WAIT.toSeconds());
+            return true;
+        }
+        return false;
+    }
+
+    /** The slot's JVM exited with a clean code (before its successor takes over); true when that was its recycle. */
+    boolean exitedClean(Slot slot, long now) {
+        if (slot.state() == SlotState.DRAINING) {
+            slot.recycle.oldExited(now, slot.answered, slot.lastAnsweredNanos);
+            return true;
+        }
+        dropUnfinished(slot, now);
+        return false;
+    }
+
+    /** The slot's new JVM has its go after a recycle: the rejoin starts. */
+    void replaced(Slot slot, long now) {
+        queue.oldGone(slot, now);
+    }
+
+    /** The slot's JVM reported partitions: after a recycle, the rejoin is over. */
+    void assigned(Slot slot, long now) {
+        if (queue.underWay(slot) && slot.recycle != null && slot.recycle.oldGone()) {
+            slot.recycle.rejoined(now);
+            queue.end(slot, now);
+        }
+    }
+
+    /** The slot's JVM started a job: after a recycle, the gap between the slot's jobs is closed. */
+    void jobStarted(Slot slot, long now) {
+        SlotRecycle r = slot.recycle;
+        if (r != null && r.oldGone()) {
+            // Past the rejoin wait the slot was idle rather than recycling: no gap to speak of.
+            boolean busy = now - r.exitNanos() < RecycleQueue.REJOIN_WAIT.toNanos();
+            finish(slot, busy ? Duration.ofNanos(now - r.lastJobNanos()) : null);
+        }
+    }
+
+    /** The slot's JVM crashed: its recycle, if any, is over. */
+    void crashed(Slot slot, long now) {
+        dropUnfinished(slot, now);
+    }
+
+    /** Ends a recycle whose new JVM got no partitions in time, so that the next may go. */
+    void maintain(long now) {
+        Slot overdue = queue.rejoinOverdue(now);
+        if (overdue != null) {
+            log.warn("slot-{} got no partitions within {} s of its recycle; letting the next one go", overdue.index,
+                    RecycleQueue.REJOIN_WAIT.toSeconds());
+            queue.end(overdue, now);
+        }
+    }
+
+    boolean underWay() {
+        return queue.busy();
+    }
+
+    /** The supervisor stopped: a recycle whose new JVM never started a job is reported without a gap. */
+    void stopped(Slot slot) {
+        if (slot.recycle != null && slot.recycle.oldGone()) {
+            finish(slot, null);
+        }
+    }
+
+    private void dropUnfinished(Slot slot, long now) {
+        queue.end(slot, now);
+        queue.remove(slot);
+        if (slot.recycle != null && slot.recycle.oldGone()) {
+            finish(slot, null);
+        }
+        slot.recycle = null;
+    }
+
+    private void finish(Slot slot, Duration gap) {
+        RecycleRecord record = slot.recycle.record(slot.index, gap);
+        slot.recycle = null;
+        // The bench reads this line (RecycleLog): keep its words.
+        log.info("slot-{} recycled ({}): drained in {} ms, rejoined in {} ms, gap between jobs {} ms", slot.index,
+                record.reason(), record.drain().toMillis(), record.rejoin() == null ? "?" : record.rejoin().toMillis(),
+                record.gap() == null ? "?" : record.gap().toMillis());
+        listener.recycled(record);
+    }
+}
