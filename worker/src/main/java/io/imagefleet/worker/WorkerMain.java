@@ -122,6 +122,7 @@ public final class WorkerMain {
         MemoryBudget budget = MemoryBudget.ofHeap(config.memoryBudget());
         try (WorkerTelemetry telemetry = new WorkerTelemetry(config.observability(),
                 link == null ? Integer.toString(slot) : null, config.topics(), budget)) {
+            telemetry.residentLimit(config.recycle().rssBytes());
             if (link == null) {
                 // Before anything slow, so that the probes answer (not ready yet) while the worker starts.
                 telemetry.serve();
@@ -214,7 +215,7 @@ public final class WorkerMain {
         TopicCheck topics = TopicCheck.describing(admin, KafkaClients.TOPIC_CHECK_TIMEOUT);
         // The supervisor hears on a thread of its own: a pipe write never blocks the poll thread.
         QueuedListener toSupervisor = p.link() == null ? null
-                : new QueuedListener(p.link(), 10_000, "imagefleet-supervisor-news");
+                : new QueuedListener(p.link(), 10_000, "imagefleet-supervisor-news", Duration.ofSeconds(1));
         LoopHooks hooks = p.link() == null ? new LoopHooks(seen, Suspicions.NONE, topics)
                 : new LoopHooks(LoopListener.all(toSupervisor, seen), p.link(), topics);
         LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout(),
@@ -234,6 +235,7 @@ public final class WorkerMain {
                         KafkaClients.maxRecordBytes(config), p.telemetry().replyListener()),
                 settings, Clock.systemUTC(), hooks);
         p.telemetry().attach(loop, consumer);
+        p.telemetry().poll().stallAfter(stallLimit(config));
         if (p.link() != null) {
             p.telemetry().reportTo(p.link());
         }
@@ -252,6 +254,16 @@ public final class WorkerMain {
             }
         }
         return exit(recycler, p.budget(), p.link());
+    }
+
+    /**
+     * The longest a loop may hold jobs without starting or finishing one before it counts as
+     * stalled (not live): every attempt of a job running to its deadline and past it until it is
+     * reported stuck, the retry waits between them, and a margin.
+     */
+    static Duration stallLimit(WorkerConfig config) {
+        return config.jobTimeout().plus(config.jobStuckAfter()).multipliedBy(config.retry().maxAttempts())
+                .plus(config.retry().worstCaseWait()).plusSeconds(30);
     }
 
     /**

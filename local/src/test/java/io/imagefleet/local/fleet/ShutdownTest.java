@@ -113,4 +113,58 @@ class ShutdownTest {
             return e.toString();
         }
     }
+
+    /**
+     * Issue 19: a SIGTERM while jobs that ignore every abort are running. The drain cannot finish;
+     * each worker commits what finished (the jobs behind a hung one on its partition included, in
+     * the commit's metadata), leaves the running jobs for redelivery and exits within the grace.
+     * A fresh fleet then answers the rest, re-running no more jobs than were in flight.
+     */
+    @Test
+    void stop_jobsThatNeverFinish_exitsCleanlyWithinTheGraceAndReRunsOnlyWhatWasInFlight() throws Exception {
+        Topics topics = SharedKafka.freshTopics("stopload", 4);
+        List<Path> images = SampleImages.generate(dir.resolve("in"), 2, 0.01, 0.02, 23);
+        List<Job> jobs = new ArrayList<>();
+        for (int i = 0; i < 48; i++) {
+            String source = i == 6 || i == 13 ? "test://hang" + images.get(0) : "test://slow" + images.get(i % 2) + "?ms=50";
+            jobs.add(FleetJobs.thumbnail(String.format("h-%02d", i), source, dir.resolve("out")));
+        }
+        Duration drain = Duration.ofSeconds(8);
+        TestFleet fleet = TestFleet.start(dir.resolve("first"), topics, TestFleet.Spec.of(2, 2)
+                .withEnv(Map.of("IMAGEFLEET_DRAIN_TIMEOUT", drain.toSeconds() + "s")), SupervisorListener.NONE);
+        int inFlight;
+        long tookMs;
+        boolean clean;
+        try (fleet; ResultReader reader = new ResultReader(SharedKafka.kafka(), topics.results(), new ResultReader.Start.Beginning())) {
+            fleet.awaitEverySlotAssigned();
+            FleetJobs.publish(topics, jobs);
+            Set<String> seen = new HashSet<>();
+            await().atMost(Duration.ofMinutes(2)).until(() -> {
+                reader.poll(Duration.ofMillis(100)).forEach(r -> seen.add(r.result().jobId()));
+                return seen.size() >= jobs.size() - 8;
+            });
+            inFlight = fleet.supervisor.slots().stream().mapToInt(s -> s.inFlight()).sum();
+            long start = System.nanoTime();
+            clean = fleet.stop();
+            tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        }
+        assertThat(clean).as(fleet::logTail).isTrue();
+        assertThat(tookMs).as("stopped within the drain timeout and the close, well inside the grace")
+                .isLessThan(drain.plusSeconds(8).toMillis());
+        int before = FleetJobs.allResults(topics).size();
+
+        TestFleet rest = TestFleet.start(dir.resolve("rest"), topics, TestFleet.Spec.of(1, 2)
+                .withEnv(Map.of("IMAGEFLEET_JOB_TIMEOUT", "2s", "IMAGEFLEET_JOB_STUCK_AFTER", "1s")), SupervisorListener.NONE);
+        try (rest; ResultReader reader = new ResultReader(SharedKafka.kafka(), topics.results(), new ResultReader.Start.Beginning())) {
+            Map<String, ReceivedResult> all = new ResultAwaiter(reader).await(jobs.stream().map(Job::id).toList(),
+                    Duration.ofMinutes(2), r -> { });
+            assertThat(all).as(rest::logTail).hasSize(jobs.size());
+        }
+        Map<String, List<ReceivedResult>> results = FleetJobs.allResults(topics);
+        Map<String, Integer> duplicates = FleetJobs.duplicates(results);
+        System.out.printf("stop under load: exited cleanly %d ms after the stop with %d jobs in flight and %d answered; "
+                + "%d answered twice: %s%n", tookMs, inFlight, before, duplicates.size(), duplicates.keySet());
+        assertThat(results).hasSize(jobs.size());
+        assertThat(duplicates.size()).as("no more re-runs than jobs in flight at the stop").isLessThanOrEqualTo(inFlight);
+    }
 }

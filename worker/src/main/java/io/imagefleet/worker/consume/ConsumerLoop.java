@@ -61,9 +61,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class ConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-    /** How long after the drain deadline a stopping loop may still try to commit. */
-    private static final Duration COMMIT_GRACE = Duration.ofSeconds(3);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
+    /**
+     * What a drain keeps of its timeout for committing and closing (at most a quarter of it), so
+     * a stopping worker exits within the drain timeout plus the consumer's bounded close.
+     */
+    private static final Duration CLOSING = Duration.ofSeconds(5);
 
     /** The lifecycle of a loop. */
     public enum State { STARTING, RUNNING, DRAINING, STOPPED }
@@ -305,6 +308,7 @@ public final class ConsumerLoop implements Runnable {
         running.put(Thread.currentThread(), t);
         JobLogContext.enter(t.job.id(), t.tp + "@" + t.offset());
         try {
+            listener.jobRunning(t.tp, t.offset());
             result = handler.process(t.job, ctx);
         } catch (RuntimeException e) {
             log.error("job {} failed unexpectedly", t, e);
@@ -381,7 +385,9 @@ public final class ConsumerLoop implements Runnable {
         ready.clear();
         int notStarted = answers.abandon(book.all().stream()
                 .filter(e -> e.state == InFlight.State.WAITING || e.state == InFlight.State.RETRY_WAIT).toList());
-        long deadline = clock.millis() + settings.drainTimeout().toMillis();
+        long end = clock.millis() + settings.drainTimeout().toMillis();
+        // The wait for jobs ends early enough to commit and close within the drain timeout.
+        long deadline = end - Math.min(CLOSING.toMillis(), settings.drainTimeout().toMillis() / 4);
         log.info("draining: {} in flight, {} not started (left for redelivery)", book.size(), notStarted);
         try {
             consumer.pause(consumer.assignment());
@@ -394,7 +400,7 @@ public final class ConsumerLoop implements Runnable {
                         settings.drainTimeout(), book.size());
                 answers.abandon(book.all());
             }
-            commitBeforeClosing(Math.max(deadline, clock.millis()) + COMMIT_GRACE.toMillis());
+            commitBeforeClosing(Math.max(end, clock.millis() + 1_000));
         } catch (RuntimeException e) {
             log.error("drain failed; uncommitted jobs will be delivered again", e);
         }

@@ -31,6 +31,17 @@ public interface LoopListener {
     default void jobStarted(TopicPartition tp, long offset, String jobId) {
     }
 
+    /**
+     * A pool thread is about to run the job (called on that thread, not the poll thread): a
+     * listener that must have told someone of the start before the job can crash the JVM waits here.
+     */
+    default void jobRunning(TopicPartition tp, long offset) {
+    }
+
+    /** A job failed with a retryable {@code code} on this attempt and will be tried again after a backoff. */
+    default void jobRetried(TopicPartition tp, long offset, String jobId, io.imagefleet.wire.ErrorCode code, int attempt) {
+    }
+
     /** A record started earlier left the loop. */
     default void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
     }
@@ -59,6 +70,17 @@ public interface LoopListener {
             @Override
             public void jobStarted(TopicPartition tp, long offset, String jobId) {
                 list.forEach(l -> l.jobStarted(tp, offset, jobId));
+            }
+
+            @Override
+            public void jobRunning(TopicPartition tp, long offset) {
+                list.forEach(l -> l.jobRunning(tp, offset));
+            }
+
+            @Override
+            public void jobRetried(TopicPartition tp, long offset, String jobId, io.imagefleet.wire.ErrorCode code,
+                                   int attempt) {
+                list.forEach(l -> l.jobRetried(tp, offset, jobId, code, attempt));
             }
 
             @Override

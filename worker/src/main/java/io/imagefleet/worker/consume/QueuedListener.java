@@ -27,9 +27,17 @@ public final class QueuedListener implements LoopListener, AutoCloseable {
     private final BlockingQueue<Runnable> queue;
     private final Thread thread;
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong queued = new AtomicLong();
+    private final AtomicLong told = new AtomicLong();
+    private final long waitNanos;
 
-    public QueuedListener(LoopListener slow, int capacity, String threadName) {
+    /**
+     * @param runWait how long a pool thread about to run a job waits for the news queued before it
+     *                (its job's start) to be told: a job that kills the JVM must not go unreported
+     */
+    public QueuedListener(LoopListener slow, int capacity, String threadName, java.time.Duration runWait) {
         this.slow = slow;
+        this.waitNanos = runWait.toNanos();
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.thread = new Thread(this::tell, threadName);
         thread.setDaemon(true);
@@ -51,16 +59,30 @@ public final class QueuedListener implements LoopListener, AutoCloseable {
                 r.run();
             } catch (RuntimeException e) {
                 log.warn("a loop listener failed: {}", e.toString());
+            } finally {
+                told.incrementAndGet();
             }
         }
     }
 
-    private void queue(Runnable r) {
-        if (!queue.offer(r)) {
+    private synchronized void queue(Runnable r) {
+        if (queue.offer(r)) {
+            queued.incrementAndGet();
+        } else {
             long n = dropped.incrementAndGet();
             if (n == 1 || n % 1000 == 0) {
                 log.warn("{} news of the consumer loop dropped: its listener has not kept up", n);
             }
+        }
+    }
+
+    /** On a pool thread: waits (bounded) until everything queued so far, its job's start included, was told. */
+    @Override
+    public void jobRunning(TopicPartition tp, long offset) {
+        long target = queued.get();
+        long deadline = System.nanoTime() + waitNanos;
+        while (told.get() < target && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
         }
     }
 

@@ -49,7 +49,11 @@ public final class WorkerHealth implements HealthCheck {
         ConsumerLoop.State s = state.get();
         long age = poll.ageNanos().orElse(nanos.getAsLong() - startNanos);
         List<String> problems = new ArrayList<>();
-        if ((s == ConsumerLoop.State.STARTING || s == ConsumerLoop.State.RUNNING) && age > timeout.toNanos()) {
+        long stalled = poll.stalledNanos();
+        if (s == ConsumerLoop.State.RUNNING && stalled > 0) {
+            problems.add("the consumer loop holds " + poll.inFlight() + " job(s) and has started or finished none for "
+                    + Duration.ofNanos(stalled).toSeconds() + " s, longer than any job may take");
+        } else if ((s == ConsumerLoop.State.STARTING || s == ConsumerLoop.State.RUNNING) && age > timeout.toNanos()) {
             problems.add("the consumer loop has not " + (poll.ageNanos().isPresent() ? "turned" : "started") + " for "
                     + Duration.ofNanos(age).toSeconds() + " s (limit " + timeout.toSeconds()
                     + " s, IMAGEFLEET_LIVENESS_TIMEOUT)");

@@ -37,6 +37,31 @@ class WorkerHealthTest {
         assertThat(health.live().up()).isTrue();
     }
 
+    /**
+     * Issue 19: four jobs whose answers never landed paused every partition of a JVM; its loop
+     * kept turning, so /health/live said 200 while it served nothing for 90 s.
+     */
+    @Test
+    void live_loopTurnsButHoldsJobsWithoutProgressPastTheLimit_isDown() {
+        state.set(ConsumerLoop.State.RUNNING);
+        poll.stallAfter(Duration.ofSeconds(60));
+        poll.jobStarted(new org.apache.kafka.common.TopicPartition("jobs", 0), 4, "stalled");
+        advance(Duration.ofSeconds(59));
+        poll.turned();
+        assertThat(health.live().up()).isTrue();
+
+        advance(Duration.ofSeconds(2));
+        poll.turned();
+        Health down = health.live();
+
+        assertThat(down.up()).isFalse();
+        assertThat(down.problems()).singleElement().asString().contains("holds 1 job(s)").contains("none for 61 s");
+        assertThat(poll.ageNanos()).as("what the supervisor's heartbeat reports").hasValue(Duration.ofSeconds(61).toNanos());
+        poll.jobEnded(new org.apache.kafka.common.TopicPartition("jobs", 0), 4, "stalled",
+                io.imagefleet.worker.consume.LoopListener.Outcome.ANSWERED);
+        assertThat(health.live().up()).isTrue();
+    }
+
     @Test
     void live_drainingLoop_isNotJudged() {
         state.set(ConsumerLoop.State.DRAINING);
