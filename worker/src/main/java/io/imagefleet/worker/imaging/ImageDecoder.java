@@ -99,9 +99,12 @@ public final class ImageDecoder {
     /**
      * The subsampling a decode of this image will actually use, given the plan's factor: the
      * native JPEG path decodes at the nearest DCT scale at or above the plan's size, which can
-     * be larger. Admission reserves memory by this.
+     * be larger, and libheif always decodes at full size. Admission reserves memory by this.
      */
     public int subsamplingFor(ProbeResult header, int plannedFactor) {
+        if (Formats.isHeif(header.format())) {
+            return 1; // libheif decodes HEVC and AV1 at full size only
+        }
         if (header.format().equals("jpeg") && nativeJpeg.isPresent()) {
             return nativeJpeg.get().effectiveFactor(plannedFactor);
         }

@@ -246,6 +246,13 @@ class HeifDecodeTest {
     }
 
     @Test
+    void subsamplingFor_heif_isFullSizeWhateverThePlan() throws Exception {
+        byte[] bytes = Files.readAllBytes(avifEnc(write("photo.jpg", TolerantColourTest.resource(PHOTO)), dir.resolve("p.avif")));
+
+        assertThat(decoder.subsamplingFor(probe.probe(bytes), 4)).as("admission reserves the full decode").isEqualTo(1);
+    }
+
+    @Test
     void decode_truncatedHeic_failsDecodeNotInternal() throws Exception {
         byte[] bytes = Files.readAllBytes(heifEnc(write("photo.jpg", TolerantColourTest.resource(PHOTO)), dir.resolve("p.heic")));
         byte[] cut = Arrays.copyOf(bytes, bytes.length / 2);
