@@ -118,8 +118,8 @@ final class DemoCommand implements Callable<Integer> {
             err.println("starting the supervisor: " + processes + " worker JVMs (" + threads + " thread(s) each) "
                     + "and a spare" + (recycleAfter == null ? "" : ", each recycling after about " + recycleAfter + " jobs")
                     + "; logs in " + work);
-            DemoMonitor watch = monitor ? closer.register(DemoMonitor.create(processes, work.resolve("prometheus"), err)) : null;
-            try (DemoFleet fleet = DemoFleet.start(env, work, Progress.onTerminal() ? null : err,
+            try (DemoMonitor watch = monitor ? DemoMonitor.create(processes, work.resolve("prometheus"), err) : null;
+                 DemoFleet fleet = DemoFleet.start(env, work, Progress.onTerminal() ? null : err,
                     watch == null ? SupervisorListener.NONE : watch.listener());
                  ResultReader reader = new ResultReader(kafka, topics.results(), new ResultReader.Start.End())) {
                 if (watch != null) {
