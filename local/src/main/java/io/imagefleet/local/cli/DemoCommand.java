@@ -18,6 +18,7 @@ import io.imagefleet.wire.Format;
 import io.imagefleet.wire.Job;
 import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.worker.DecodePath;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,11 +81,13 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        DecodePath.detect(System.getenv()).lines().forEach(err::println);
         Path work = Files.createTempDirectory("imagefleet-demo-");
         Path outDir = Files.createDirectories(out.toAbsolutePath().normalize());
         DemoStorage.Kind storageKind = DemoStorage.Kind.parse(storage);
+        Path imageRoot = images != null ? images.toAbsolutePath().normalize() : work.resolve("images");
         try (EmbeddedBroker broker = new EmbeddedBroker(work.resolve("broker"), 0, 6);
-             Closer closer = new Closer()) {
+             DemoStorage store = DemoStorage.start(storageKind, work, imageRoot, outDir, err)) {
             err.println("starting an embedded Kafka broker...");
             broker.start();
             KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers());
@@ -93,11 +96,6 @@ final class DemoCommand implements Callable<Integer> {
             err.println("broker ready on " + broker.bootstrapServers());
 
             List<Path> files = sources(work.resolve("images"), err);
-            Path imageRoot = images != null ? images.toAbsolutePath().normalize() : work.resolve("images");
-            if (storageKind == DemoStorage.Kind.S3) {
-                err.println("starting the embedded S3 server...");
-            }
-            DemoStorage store = closer.register(DemoStorage.start(storageKind, work, imageRoot, outDir));
             Map<Path, String> sourceUris = store.sources(files);
             err.println("storage: " + store.describe());
             Map<String, String> env = new HashMap<>(store.workerEnv());
@@ -203,23 +201,6 @@ final class DemoCommand implements Callable<Integer> {
             err.println("timed out: " + (ids.size() - got.size()) + " jobs have no result after " + timeoutSeconds + " s");
         }
         return new DemoReport(got.values(), publishedAt, last - start, ids.size(), awaiter.duplicates());
-    }
-
-    /** Closes what it was given, last first (the storage outlives the fleet, which the try block stops first). */
-    private static final class Closer implements AutoCloseable {
-        private final List<AutoCloseable> open = new ArrayList<>();
-
-        <T extends AutoCloseable> T register(T c) {
-            open.add(c);
-            return c;
-        }
-
-        @Override
-        public void close() throws Exception {
-            for (int i = open.size() - 1; i >= 0; i--) {
-                open.get(i).close();
-            }
-        }
     }
 
     private static void deleteTree(Path dir) {

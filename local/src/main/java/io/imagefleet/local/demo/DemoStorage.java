@@ -57,10 +57,11 @@ public final class DemoStorage implements AutoCloseable {
      * Storage of this kind: for {@code s3}, an embedded S3 server on a free port with its objects
      * under {@code work}.
      */
-    public static DemoStorage start(Kind kind, Path work, Path imageRoot, Path outDir) {
+    public static DemoStorage start(Kind kind, Path work, Path imageRoot, Path outDir, java.io.PrintStream log) {
         if (kind == Kind.FILE) {
             return new DemoStorage(null, imageRoot, outDir);
         }
+        log.println("starting the embedded S3 server...");
         return new DemoStorage(EmbeddedStorage.onFreePort(work.resolve("storage"), List.of(BUCKET)).start(),
                 imageRoot, outDir);
     }
