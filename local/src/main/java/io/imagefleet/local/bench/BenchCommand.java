@@ -2,6 +2,7 @@ package io.imagefleet.local.bench;
 
 import io.imagefleet.local.bench.BenchSettings.Part;
 import io.imagefleet.local.bench.BenchSettings.Shape;
+import io.imagefleet.worker.DecodePath;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -137,6 +138,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid options:\n  " + String.join("\n  ", problems));
         }
+        DecodePath.detect(System.getenv()).lines().forEach(System.err::println);
         String command = "./imagefleet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         List<SourceServers.Kind> kinds = sources == null ? List.of(SourceServers.Kind.FILE)
                 : sources.stream().map(SourceServers.Kind::parse).distinct().toList();

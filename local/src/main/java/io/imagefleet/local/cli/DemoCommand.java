@@ -18,6 +18,7 @@ import io.imagefleet.wire.Format;
 import io.imagefleet.wire.Job;
 import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.worker.DecodePath;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,6 +81,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        DecodePath.detect(System.getenv()).lines().forEach(err::println);
         Path work = Files.createTempDirectory("imagefleet-demo-");
         Path outDir = Files.createDirectories(out.toAbsolutePath().normalize());
         DemoStorage.Kind storageKind = DemoStorage.Kind.parse(storage);

@@ -83,9 +83,11 @@ class FuzzTest {
         String target = Files.createDirectories(dir.resolve("out")).toUri().toString();
         TestFleet.Spec spec = TestFleet.Spec.of(1, 2).withHeap(256L << 20, List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"))
                 .withEnv(Map.of("IMAGEFLEET_JOB_TIMEOUT", "3s"));
+        long start = System.nanoTime();
         TestFleet fleet = TestFleet.start(dir, topics, spec, SupervisorListener.NONE);
         try (fleet) {
             fleet.awaitEverySlotAssigned();
+            System.out.printf("fuzz: worker consuming after %d ms%n", (System.nanoTime() - start) / 1_000_000);
             long pid = fleet.supervisor.slots().get(0).pid();
 
             int limit = maxMessageBytes(topics.jobs());
@@ -107,6 +109,7 @@ class FuzzTest {
                     return results.keySet().containsAll(byId.keySet());
                 });
             }
+            System.out.printf("fuzz: every readable job answered after %d ms%n", (System.nanoTime() - start) / 1_000_000);
             dead.addAll(DeadLetters.read(topics.dlq(), idless.size()));
 
             // One outcome per record.
@@ -143,6 +146,7 @@ class FuzzTest {
             assertThat(fleet.recycles()).as(fleet::logTail).isEmpty();
             assertThat(fleet.supervisor.slots()).extracting(SlotStatus::pid).containsExactly(pid);
             awaitCommittedToTheEnd(fleet, topics.jobs());
+            System.out.printf("fuzz: committed to the end after %d ms%n", (System.nanoTime() - start) / 1_000_000);
         }
     }
 
@@ -160,7 +164,8 @@ class FuzzTest {
                 output("o", "{\"op\":\"resize\",\"width\":65500,\"upscale\":true}", target)));
         StringBuilder many = new StringBuilder();
         for (int o = 0; o < 16; o++) {
-            many.append(o == 0 ? "" : ",").append(output("o" + o, String.format(big, 2000, 2000), target));
+            // Each 2500x1875 (4.7 MP) is allowed; the 16 together (75 MP) are not.
+            many.append(o == 0 ? "" : ",").append(output("o" + o, String.format(big, 2500, 2500), target));
         }
         out.add(job("too-large-together", "h-" + n++, small, many.toString()));
         out.add(job("max-crop", "h-" + n++, small, output("o",

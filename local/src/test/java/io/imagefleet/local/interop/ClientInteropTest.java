@@ -3,16 +3,27 @@ package io.imagefleet.local.interop;
 import io.imagefleet.client.ClientConfig;
 import io.imagefleet.client.FleetClient;
 import io.imagefleet.config.Topics;
+import io.imagefleet.local.DeadLetters;
 import io.imagefleet.local.SharedKafka;
 import io.imagefleet.local.demo.SampleImages;
 import io.imagefleet.local.demo.WorkerProcesses;
+import io.imagefleet.producer.ReceivedResult;
+import io.imagefleet.producer.ResultAwaiter;
+import io.imagefleet.producer.ResultReader;
 import io.imagefleet.sample.ThumbnailService;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Format;
+import io.imagefleet.wire.Headers;
 import io.imagefleet.wire.Job;
+import io.imagefleet.wire.JobCodec;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.Status;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.AppInfoParser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +35,7 @@ import java.awt.image.BufferedImage;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +43,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -129,6 +142,39 @@ class ClientInteropTest {
                     .cause().isInstanceOf(TimeoutException.class)
                     .hasMessageContaining("unanswered").hasMessageContaining(idle.results());
         }
+    }
+
+    /**
+     * What Confluent's JSON Schema serializer writes (magic byte 0, a 4-byte schema id, the JSON) is
+     * read as the job; what an Avro serializer writes under the same frame is dead-lettered saying so.
+     */
+    @Test
+    void registryFramedValues_jsonIsProcessed_avroIsDeadLetteredSayingWhy() throws Exception {
+        Job job = Job.builder("framed-1", image.toUri().toString())
+                .output(OutputSpec.builder("t").resize(32, 32).format(Format.PNG).target(out.toUri().toString()).build())
+                .build();
+        byte[] json = new JobCodec().encode(job);
+        byte[] framed = ByteBuffer.allocate(5 + json.length).put((byte) 0).putInt(100042).put(json).array();
+        byte[] avro = {0, 0, 1, -122, -94, 0x12, 'f', 'r', 'a', 'm', 'e', 'd', '-', '2'};
+        Properties p = SharedKafka.kafka().clientProperties();
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+
+        try (ResultReader results = new ResultReader(SharedKafka.kafka(), topics.results(), new ResultReader.Start.End());
+             KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(p)) {
+            raw.send(new ProducerRecord<>(topics.jobs(), "framed-1".getBytes(StandardCharsets.UTF_8), framed)).get();
+            raw.send(new ProducerRecord<>(topics.jobs(), "framed-2".getBytes(StandardCharsets.UTF_8), avro)).get();
+
+            Map<String, ReceivedResult> got = new ResultAwaiter(results).await(List.of("framed-1"), Duration.ofSeconds(150), r -> { });
+            assertThat(got).containsKey("framed-1");
+            assertThat(got.get("framed-1").result().status()).as("%s", got.get("framed-1").result().error())
+                    .isEqualTo(Status.SUCCEEDED);
+        }
+        List<ConsumerRecord<byte[], byte[]>> dead = DeadLetters.read(topics.dlq(), 1);
+        assertThat(dead.get(0).value()).isEqualTo(avro);
+        assertThat(DeadLetters.header(dead.get(0), Headers.ERROR_CODE)).isEqualTo("INVALID_JOB");
+        assertThat(DeadLetters.header(dead.get(0), Headers.ERROR_MESSAGE))
+                .contains("magic byte a schema-registry serializer (Confluent, Apicurio)").contains("Avro or Protobuf?");
     }
 
     @Test

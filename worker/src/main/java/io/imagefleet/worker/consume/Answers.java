@@ -121,6 +121,7 @@ final class Answers {
             case AnswerPolicy.Decision.Retry r -> {
                 log.info("job {} failed {} on attempt {}: {}; trying again in {} ms", t, result.error().code(), t.attempt,
                         result.error().message(), r.delay().toMillis());
+                listener.jobRetried(e.tp, e.offset, e.jobId, result.error().code(), t.attempt);
                 Taken next = t.next();
                 e.job = next;
                 e.state = InFlight.State.RETRY_WAIT;

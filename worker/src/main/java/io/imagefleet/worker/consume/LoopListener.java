@@ -38,6 +38,10 @@ public interface LoopListener {
     default void jobRunning(TopicPartition tp, long offset) {
     }
 
+    /** A job failed with a retryable {@code code} on this attempt and will be tried again after a backoff. */
+    default void jobRetried(TopicPartition tp, long offset, String jobId, io.imagefleet.wire.ErrorCode code, int attempt) {
+    }
+
     /** A record started earlier left the loop. */
     default void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
     }
@@ -71,6 +75,12 @@ public interface LoopListener {
             @Override
             public void jobRunning(TopicPartition tp, long offset) {
                 list.forEach(l -> l.jobRunning(tp, offset));
+            }
+
+            @Override
+            public void jobRetried(TopicPartition tp, long offset, String jobId, io.imagefleet.wire.ErrorCode code,
+                                   int attempt) {
+                list.forEach(l -> l.jobRetried(tp, offset, jobId, code, attempt));
             }
 
             @Override

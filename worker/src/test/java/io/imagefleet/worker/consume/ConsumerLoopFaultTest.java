@@ -70,6 +70,13 @@ class ConsumerLoopFaultTest {
     private final ResultCodec results = new ResultCodec();
     private DirectExecutor pool = new DirectExecutor(true);
     private TopicCheck topics = TopicCheck.TRUST;
+    private final List<String> retried = new CopyOnWriteArrayList<>();
+    private final LoopListener heard = new LoopListener() {
+        @Override
+        public void jobRetried(TopicPartition tp, long offset, String jobId, ErrorCode code, int attempt) {
+            retried.add(jobId + " " + code + " " + attempt);
+        }
+    };
     private final List<String> ran = new CopyOnWriteArrayList<>();
 
     private JobHandler handler = (job, ctx) -> {
@@ -85,7 +92,7 @@ class ConsumerLoopFaultTest {
         LoopSettings settings = new LoopSettings(JOBS, "host/slot-0", 2, 4, Duration.ZERO, Duration.ZERO,
                 Duration.ofSeconds(5), Duration.ofSeconds(2), new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(400)));
         ConsumerLoop loop = new ConsumerLoop(consumer, outbox, handler, pool, timer, new Replies("results", "dlq"),
-                settings, clock, new LoopHooks(LoopListener.NONE, Suspicions.NONE, topics));
+                settings, clock, new LoopHooks(heard, Suspicions.NONE, topics));
         loop.subscribe();
         consumer.rebalance(List.of(P0));
         consumer.updateBeginningOffsets(Map.of(P0, 0L));
@@ -178,6 +185,7 @@ class ConsumerLoopFaultTest {
         pool.runHeld();
         loop.runOnce();
         assertThat(timer.pending()).as("the retry is waiting").isEqualTo(1);
+        assertThat(retried).containsExactly("flaky SOURCE_UNAVAILABLE 1");
 
         consumer.rebalance(List.of());
         timer.runAll();
