@@ -41,7 +41,7 @@ final class Exits {
      */
     void handOver(Slot slot, Child child, long now) {
         clean(slot, child, ExitCodes.RECYCLE, now);
-        slot.leaving = child;
+        slot.leaving.add(child);
     }
 
     private void clean(Slot slot, Child child, int code, long now) {
