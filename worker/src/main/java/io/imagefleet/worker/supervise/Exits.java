@@ -40,6 +40,7 @@ final class Exits {
      * its successor goes now; the old JVM is the slot's leaving one until it exits.
      */
     void handOver(Slot slot, Child child, long now) {
+        log.info("slot-{} {} has committed and closed its clients; its successor goes now", slot.index, child);
         clean(slot, child, ExitCodes.RECYCLE, now);
         slot.leaving.add(child);
     }
