@@ -164,19 +164,7 @@ class ShutdownTest {
         Map<String, Integer> duplicates = FleetJobs.duplicates(results);
         System.out.printf("stop under load: exited cleanly %d ms after the stop with %d jobs in flight and %d answered; "
                 + "%d answered twice: %s%n", tookMs, inFlight, before, duplicates.size(), duplicates.keySet());
-        copyLogsForDebug();
         assertThat(results).hasSize(jobs.size());
         assertThat(duplicates.size()).as("no more re-runs than jobs in flight at the stop").isLessThanOrEqualTo(inFlight);
-    }
-
-    private void copyLogsForDebug() throws IOException {
-        Path to = Path.of("/tmp/core/stopload");
-        try (var files = Files.walk(dir)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".log")).toList()) {
-                Path target = to.resolve(dir.relativize(f).toString().replace('/', '_'));
-                Files.createDirectories(to);
-                Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
     }
 }
