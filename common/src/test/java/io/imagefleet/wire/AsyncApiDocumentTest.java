@@ -7,6 +7,7 @@ import org.yaml.snakeyaml.Yaml;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,6 +19,12 @@ class AsyncApiDocumentTest {
     @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Object o) {
         return (Map<String, Object>) o;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> list(Object o) {
+        assertThat(o).isInstanceOf(List.class);
+        return (List<Object>) o;
     }
 
     private static Object at(Map<String, Object> doc, String... path) {
@@ -63,7 +70,10 @@ class AsyncApiDocumentTest {
         assertThat(map(at(doc, "components", "messages", "result", "headers", "properties")))
                 .containsKeys(Headers.CORRELATION_ID, Headers.TRACEPARENT);
         assertThat(map(at(doc, "components", "messages", "deadLetter", "headers", "properties")))
-                .containsOnlyKeys(Headers.ERROR_CODE, Headers.ERROR_MESSAGE, Headers.ORIGINAL_TOPIC,
+                .containsKeys(Headers.ERROR_CODE, Headers.ERROR_MESSAGE, Headers.ORIGINAL_TOPIC,
+                        Headers.ORIGINAL_PARTITION, Headers.ORIGINAL_OFFSET, Headers.ATTEMPTS, Headers.FAILED_AT);
+        assertThat(list(at(doc, "components", "messages", "deadLetter", "headers", "required")))
+                .containsExactlyInAnyOrder(Headers.ERROR_CODE, Headers.ERROR_MESSAGE, Headers.ORIGINAL_TOPIC,
                         Headers.ORIGINAL_PARTITION, Headers.ORIGINAL_OFFSET, Headers.ATTEMPTS, Headers.FAILED_AT);
     }
 }

@@ -5,6 +5,8 @@ import io.imagefleet.worker.control.ExitCodes;
 import io.imagefleet.worker.imaging.NativeCodecs;
 import io.imagefleet.worker.source.Source;
 import io.imagefleet.worker.supervise.SupervisorMain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -61,6 +63,9 @@ public final class WorkerCommand implements Callable<Integer> {
             if (check) {
                 return WorkerMain.check(env, System.out);
             }
+            if (!supervised) {
+                announce(DecodePath.detect(env));
+            }
             if (!supervised && env.containsKey("IMAGEFLEET_PROCESSES")) {
                 return SupervisorMain.run(env);
             }
@@ -71,6 +76,18 @@ public final class WorkerCommand implements Callable<Integer> {
         } catch (NativeCodecs.Missing e) {
             System.err.println(e.getMessage());
             return 1;
+        }
+    }
+
+    /** The first lines of a worker or a pod: which decode path its worker JVMs run, and how to get the faster one. */
+    private static void announce(DecodePath path) {
+        Logger log = LoggerFactory.getLogger(WorkerCommand.class);
+        for (String line : path.lines()) {
+            if (path.nativeJpeg() || path.off()) {
+                log.info(line.strip());
+            } else {
+                log.warn(line.strip());
+            }
         }
     }
 

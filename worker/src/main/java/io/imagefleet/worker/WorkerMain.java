@@ -122,6 +122,7 @@ public final class WorkerMain {
         MemoryBudget budget = MemoryBudget.ofHeap(config.memoryBudget());
         try (WorkerTelemetry telemetry = new WorkerTelemetry(config.observability(),
                 link == null ? Integer.toString(slot) : null, config.topics(), budget)) {
+            telemetry.residentLimit(config.recycle().rssBytes());
             if (link == null) {
                 // Before anything slow, so that the probes answer (not ready yet) while the worker starts.
                 telemetry.serve();

@@ -82,6 +82,11 @@ final class WorkerTelemetry implements AutoCloseable {
         FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasHeif() ? 1 : 0, "libheif");
     }
 
+    /** Exports the resident set at which this JVM recycles (its share of the pod under a supervisor); 0 for none. */
+    void residentLimit(long bytes) {
+        FleetMeter.RESIDENT_LIMIT.gauge(meters.registry(), bytes, Long::doubleValue);
+    }
+
     /** Exports the job pool's capacity: its threads and how many are busy. */
     void pool(int threads, IntSupplier busy) {
         jobs.bindPool(threads, busy);

@@ -32,6 +32,8 @@ final class Bench {
     private final String command;
     private final String searchPath;
     private final PrintStream log;
+    private final List<SourceServers.Kind> sources;
+    private final Duration sourceLatency;
     private String codecs = "not recorded (the in-process part did not run)";
 
     /**
@@ -39,6 +41,18 @@ final class Bench {
      * @param searchPath the PATH in which to look for the reference tools
      */
     Bench(BenchSettings settings, String command, String searchPath, PrintStream log) {
+        this(settings, List.of(SourceServers.Kind.FILE), Duration.ZERO, command, searchPath, log);
+    }
+
+    /**
+     * @param sources       the sources of the fleet runs: file, and for the widest fleet shape once
+     *                      more each of http (with {@code sourceLatency} per request) and s3
+     * @param sourceLatency the latency of the http source's server, per request
+     */
+    Bench(BenchSettings settings, List<SourceServers.Kind> sources, Duration sourceLatency, String command,
+          String searchPath, PrintStream log) {
+        this.sources = List.copyOf(sources);
+        this.sourceLatency = sourceLatency;
         this.settings = settings;
         this.command = command;
         this.searchPath = searchPath;
@@ -67,6 +81,7 @@ final class Bench {
             List<Run> openLoops = new ArrayList<>();
             List<FleetRun.Outcome> recycling = new ArrayList<>();
             List<Run> reference = new ArrayList<>();
+            List<Run> remote = new ArrayList<>();
             Map<String, String> versions = new LinkedHashMap<>();
             for (int rep = 1; rep <= settings.repeat(); rep++) {
                 if (settings.repeat() > 1) {
@@ -78,9 +93,13 @@ final class Bench {
                 if (settings.runs(Part.FLEET) && !settings.fleet().isEmpty()) {
                     FleetRun.Jvms jvms = new FleetRun.Jvms(settings.heap(), settings.jvmOptions(),
                             List.of("-Xmx" + settings.supervisorHeap()));
-                    withKafka(tmp.resolve("broker-" + rep), (kafka, brokerPids) -> fleet(new FleetRun(kafka, brokerPids,
-                            images, spec, jvms, settings.partitions(), logs, settings.runTimeout(), log), length, fleet,
-                            openLoops, recycling));
+                    Path sourcesDir = tmp.resolve("sources-" + rep);
+                    withKafka(tmp.resolve("broker-" + rep), (kafka, brokerPids) -> {
+                        FleetRun runner = new FleetRun(kafka, brokerPids, images, spec, jvms, settings.partitions(), logs,
+                                settings.runTimeout(), log);
+                        fleet(runner, length, fleet, openLoops, recycling);
+                        remote.addAll(remoteSources(runner, images, sourcesDir, length));
+                    });
                 }
                 if (settings.runs(Part.REFERENCE)) {
                     reference(new ReferenceRun(images, spec, logs, settings.runTimeout(), log), length, reference, versions);
@@ -96,7 +115,8 @@ final class Bench {
                     quietest(openLoops), best(reference), recycling.stream().max(Comparator.comparingDouble(
                     o -> o.saturation().imagesPerSecond())).orElse(null), settings.recycleAfter(), settings.rssLimitBytes(),
                     settings.supervisorHeap(),
-                    settings.repeat() > 1 ? every : List.of(), versions, codecs, loadBefore, Machine.loadAverage());
+                    settings.repeat() > 1 ? every : List.of(), versions, codecs, loadBefore, Machine.loadAverage(),
+                    best(remote));
         } finally {
             deleteTree(tmp);
         }
@@ -137,6 +157,31 @@ final class Bench {
                     o.recycling().recycles().size(), o.recycling().gaps().percentile(50), o.recycling().gaps().max());
             recycling.add(o);
         }
+    }
+
+    /**
+     * The widest fleet shape again with each remote source asked for (http with a set latency, s3),
+     * beside its file run, with the same length and warm-up.
+     */
+    private List<Run> remoteSources(FleetRun runner, ImageSet images, Path work, RunLength length)
+            throws IOException, InterruptedException {
+        List<SourceServers.Kind> remote = sources.stream().filter(k -> k != SourceServers.Kind.FILE).toList();
+        if (remote.isEmpty()) {
+            return List.of();
+        }
+        Shape widest = settings.fleet().stream()
+                .max(Comparator.comparingInt(Shape::cores).thenComparingInt(Shape::processes)).orElseThrow();
+        List<Run> runs = new ArrayList<>();
+        try (SourceServers servers = SourceServers.start(remote, sourceLatency, images, work, log)) {
+            for (RemoteSource source : servers.sources()) {
+                log.printf("sources from %s: %s%n", source.name(), source.served());
+                runs.add(report(runner.readingFrom(source).run(widest.processes(), widest.threads(),
+                        settings.warmupLength(), length, null, 0).saturation()));
+            }
+        } finally {
+            runner.readingFrom(null);
+        }
+        return runs;
     }
 
     private void reference(ReferenceRun runner, RunLength length, List<Run> runs, Map<String, String> versions)

@@ -2,6 +2,7 @@ package io.imagefleet.local.bench;
 
 import io.imagefleet.local.bench.BenchSettings.Part;
 import io.imagefleet.local.bench.BenchSettings.Shape;
+import io.imagefleet.worker.DecodePath;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -117,6 +118,16 @@ public final class BenchCommand implements Callable<Integer> {
             + "larger; the supervisor recycles a worker JVM that grows past it).")
     String rssLimit;
 
+    @Option(names = "--source", split = ",", paramLabel = "KIND",
+            description = "Sources of the fleet runs: file (always), and for the widest fleet once more each of "
+                    + "http (a local HTTP server with --source-latency per request) and s3 (the embedded S3 server, "
+                    + "outputs to it too); the report gives each against file:// (default: file).")
+    List<String> sources;
+
+    @Option(names = "--source-latency", description = "Latency of the http source's server per request, such as 100ms "
+            + "(default ${DEFAULT-VALUE}).")
+    String sourceLatency = "100ms";
+
     @Option(names = "--run-timeout", description = "Seconds one run may take (default ${DEFAULT-VALUE}).")
     int runTimeoutSeconds = 1800;
 
@@ -127,8 +138,12 @@ public final class BenchCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("invalid options:\n  " + String.join("\n  ", problems));
         }
+        DecodePath.detect(System.getenv()).lines().forEach(System.err::println);
         String command = "./imagefleet " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-        BenchResults results = new Bench(settings, command.strip(), System.getenv("PATH"), System.err).run();
+        List<SourceServers.Kind> kinds = sources == null ? List.of(SourceServers.Kind.FILE)
+                : sources.stream().map(SourceServers.Kind::parse).distinct().toList();
+        java.time.Duration latency = io.imagefleet.config.Durations.parse(sourceLatency);
+        BenchResults results = new Bench(settings, kinds, latency, command.strip(), System.getenv("PATH"), System.err).run();
         Path report = BenchReport.write(results, settings.out());
         BenchReport.summary(results, report, System.out);
         return results.allSucceeded() ? 0 : 1;

@@ -96,6 +96,7 @@ final class BenchReport {
                 r.warmup().toSeconds()));
 
         throughputTable(r, md);
+        remoteSourcesTable(r, md);
         cpuTable(r, md);
         stageTable(r, md);
         threadTable(r, md);
@@ -163,6 +164,34 @@ final class BenchReport {
             }
         }
         md.append('\n');
+    }
+
+    /** The widest fleet with each remote source against the same fleet reading files, in the same run. */
+    private static void remoteSourcesTable(BenchResults r, StringBuilder md) {
+        if (r.remoteSources().isEmpty()) {
+            return;
+        }
+        md.append("## Remote sources\n\nThe widest fleet shape again, its sources served over the network instead of read "
+                + "from files, with the same length and warm-up, in the same run. `http +L`: a local HTTP server that "
+                + "answers each GET after L (an origin or a cross-region bucket); `s3`: the embedded S3 server on this "
+                + "machine (S3Proxy, its own JVM), sources read from a bucket and outputs written to it.\n\n"
+                + "| source | fleet | images/s | / file:// | mean fetch ms | mean store ms | other processes (cores) |\n"
+                + "|---|---|---|---|---|---|---|\n");
+        for (Run run : r.remoteSources()) {
+            Optional<Run> file = r.fileRunLike(run);
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %.0f | %.0f | %.2f |%n",
+                    run.system().substring("fleet ".length()), run.shape(), run.imagesPerSecond(),
+                    file.map(f -> String.format(Locale.ROOT, "%.2f", run.imagesPerSecond() / f.imagesPerSecond()))
+                            .orElse("-"), run.stageMs().getOrDefault("fetch", 0.0), run.stageMs().getOrDefault("store", 0.0),
+                    run.otherCores()));
+        }
+        r.remoteSources().stream().findFirst().flatMap(r::fileRunLike).ifPresent(f -> md.append(String.format(Locale.ROOT,
+                "%nfile:// on the same fleet: %.2f images/s, mean fetch %.0f ms, store %.0f ms.%n",
+                f.imagesPerSecond(), f.stageMs().getOrDefault("fetch", 0.0), f.stageMs().getOrDefault("store", 0.0))));
+        md.append("\nWhat limits them: a job thread that fetches its source waits for the network with its core idle "
+                + "unless fetching overlaps decoding (the consumer loop's stages), so the latency of each fetch is lost "
+                + "throughput; the embedded S3 server also runs on the same cores as the fleet (its CPU is counted under "
+                + "other processes), which an S3 service in production does not.\n\n");
     }
 
     private static void cpuTable(BenchResults r, StringBuilder md) {
@@ -454,6 +483,9 @@ final class BenchReport {
                     out.printf(Locale.ROOT, "  supervisor peak RSS: %d MiB (-Xmx%s)%n", m.peakBytes() / MIB,
                             r.supervisorHeap()));
         });
+        r.remoteSources().forEach(run -> r.fileRunLike(run).ifPresent(f -> out.printf(Locale.ROOT,
+                "  %s %s: %.2f images/s = %.2f of file:// (%.2f)%n", run.system(), run.shape(), run.imagesPerSecond(),
+                run.imagesPerSecond() / f.imagesPerSecond(), f.imagesPerSecond())));
         if (r.recycling() != null) {
             RecycleFigures f = r.recycling().recycling();
             out.printf(Locale.ROOT, "  recycling: %d recycles, gap between jobs p50 %d ms, worst %d ms; throughput "

@@ -33,11 +33,14 @@ import java.util.stream.Stream;
  * @param codecs     the codecs the pipeline used (native libraries or ImageIO)
  * @param loadBefore the 1-minute load average before the bench
  * @param loadAfter  the 1-minute load average after it
+ * @param remoteSources the widest fleet shape's runs with remote sources (http with a set latency, s3), beside
+ *                   its file run in {@code fleet}; empty when none was asked for
  */
 record BenchResults(Machine machine, String command, Instant started, Duration took, ImageSet images, JobSpec spec,
                     RunLength length, Duration warmup, String jvm, List<Run> inProcess, List<Run> fleet, Run openLoop,
                     List<Run> reference, FleetRun.Outcome recycling, int recycleAfter,
-                    long rssLimit, String supervisorHeap, List<Run> every, Map<String, String> versions, String codecs, double loadBefore, double loadAfter) {
+                    long rssLimit, String supervisorHeap, List<Run> every, Map<String, String> versions, String codecs, double loadBefore, double loadAfter,
+                    List<Run> remoteSources) {
 
     BenchResults {
         inProcess = List.copyOf(inProcess);
@@ -45,6 +48,12 @@ record BenchResults(Machine machine, String command, Instant started, Duration t
         reference = List.copyOf(reference);
         every = List.copyOf(every);
         versions = Map.copyOf(versions);
+        remoteSources = List.copyOf(remoteSources);
+    }
+
+    /** The fleet run at file:// of the same shape as a remote-source run. */
+    Optional<Run> fileRunLike(Run remote) {
+        return fleet.stream().filter(f -> f.shape().equals(remote.shape())).findFirst();
     }
 
     Optional<Run> recyclingRun() {

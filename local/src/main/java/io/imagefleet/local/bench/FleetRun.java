@@ -70,6 +70,7 @@ final class FleetRun {
     private final Path work;
     private final Duration timeout;
     private final PrintStream log;
+    private RemoteSource source;
 
     /** @param brokerPids the embedded broker's pid, so its CPU is counted; empty for an outside broker */
     FleetRun(KafkaSettings kafka, List<Long> brokerPids, ImageSet images, JobSpec spec, Jvms jvms, int partitions,
@@ -85,6 +86,12 @@ final class FleetRun {
         this.log = log;
     }
 
+    /** From now on, read sources from (and write outputs where it says) this remote source; null for files. */
+    FleetRun readingFrom(RemoteSource remote) {
+        this.source = remote;
+        return this;
+    }
+
     /**
      * Measures a fleet of {@code processes} worker JVMs with {@code threads} threads each, run by
      * a supervisor. Recycling is off unless {@code recycleAfter} asks for it.
@@ -95,7 +102,8 @@ final class FleetRun {
     Outcome run(int processes, int threads, RunLength warmup, RunLength length, OpenLoop openLoop, int recycleAfter)
             throws IOException, InterruptedException {
         String shape = processes + "x" + threads;
-        String id = "bench-" + shape + (recycleAfter > 0 ? "-recycling" : "") + "-"
+        String id = "bench-" + shape + (recycleAfter > 0 ? "-recycling" : "") + (source == null ? "" : "-"
+                + source.name().replaceAll("[^a-z0-9]+", "")) + "-"
                 + UUID.randomUUID().toString().substring(0, 8);
         Topics topics = new Topics(id + ".jobs", id + ".results", id + ".dlq");
         TopicSetup.ensure(kafka, topics, partitions, (short) 1);
@@ -110,7 +118,8 @@ final class FleetRun {
              ResultReader reader = new ResultReader(kafka, topics.results(), new ResultReader.Start.End());
              JobPublisher publisher = new JobPublisher(kafka, topics.jobs())) {
             awaitGroup(id, processes, supervisor, logs);
-            LoadDriver driver = new LoadDriver(publisher, reader, images, spec, partitions);
+            LoadDriver driver = new LoadDriver(publisher, reader, images, source == null ? spec : spec.from(source),
+                    partitions);
             driver.saturate("warm-" + shape, warmup, perPartition, timeout);
             log.printf("fleet %s: %s, %d job(s) without a result in each of %d partitions...%n", shape,
                     length.describe(), perPartition, partitions);
@@ -140,7 +149,7 @@ final class FleetRun {
                         .map(RecycleLog.Recycle::reason).distinct().toList() + ") during the run");
             }
             writeJobs(logs.resolve("jobs-saturation.tsv"), sat.done());
-            Run saturation = toRun(recycleAfter > 0 ? "fleet recycling" : "fleet", processes, threads, sat.done(),
+            Run saturation = toRun(source != null ? "fleet " + source.name() : recycleAfter > 0 ? "fleet recycling" : "fleet", processes, threads, sat.done(),
                     memory, 0, sat.others(), sat.cpu());
             Run openRun = null;
             if (open != null) {
@@ -169,6 +178,9 @@ final class FleetRun {
         // Throughput runs do not recycle on a schedule (a recycle run asks for it); heap and RSS triggers stay as set.
         env.put("IMAGEFLEET_RECYCLE_MAX_JOBS", Integer.toString(recycleAfter));
         env.put("IMAGEFLEET_RECYCLE_MAX_AGE", "0s");
+        if (source != null) {
+            env.putAll(source.env());
+        }
         return env;
     }
 

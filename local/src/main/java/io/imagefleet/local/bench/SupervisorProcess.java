@@ -1,6 +1,7 @@
 package io.imagefleet.local.bench;
 
 import io.imagefleet.local.cli.Main;
+import io.imagefleet.worker.supervise.Fleet;
 import io.imagefleet.worker.supervise.JvmCommand;
 
 import java.io.ByteArrayOutputStream;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A fleet as a user runs it: {@code imagefleet worker --processes P} in a JVM of its own, the
- * supervisor, which keeps P worker JVMs (and a spare) going. Its output (its log and its
+ * supervisor, which keeps P worker JVMs (and a spare) going (the {@link Fleet} the worker command
+ * assembles), with their AOT cache as in a pod. Its output (its log and its
  * children's, prefixed) goes to a file that a thread follows, noting as they come the recycles
  * the supervisor logs with its own figures. Stopping sends SIGTERM (the supervisor
  * drains its workers), then kills what is left after the grace period. Not thread-safe, apart
@@ -55,6 +57,8 @@ final class SupervisorProcess implements AutoCloseable {
         pb.environment().putAll(env);
         // The pod's /metrics and /health on a free port, so the bench never collides with a running fleet.
         pb.environment().putIfAbsent("IMAGEFLEET_METRICS_PORT", "0");
+        // Worker JVMs as a pod's image starts them: from an AOT cache (trained by the first run when missing).
+        pb.environment().putIfAbsent("IMAGEFLEET_AOT_CACHE", Fleet.localAotCache().toString());
         return new SupervisorProcess(pb.start(), logFile);
     }
 

@@ -5,6 +5,7 @@ import io.imagefleet.config.Topics;
 import io.imagefleet.local.broker.EmbeddedBroker;
 import io.imagefleet.local.broker.TopicSetup;
 import io.imagefleet.local.demo.DemoReport;
+import io.imagefleet.local.demo.DemoStorage;
 import io.imagefleet.local.demo.SampleImages;
 import io.imagefleet.local.demo.DemoFleet;
 import io.imagefleet.producer.JobPublisher;
@@ -17,6 +18,7 @@ import io.imagefleet.wire.Format;
 import io.imagefleet.wire.Job;
 import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.worker.DecodePath;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,7 +39,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * {@code imagefleet demo}: the whole fleet on one machine. An embedded broker in a temporary
+ * {@code imagefleet demo}: the whole fleet on one machine. An embedded broker and (unless
+ * {@code --storage file}) an embedded S3 server holding the images and outputs, in a temporary
  * directory, the supervisor with its worker JVMs, a sample set (generated, or {@code --images}),
  * one job per image with two outputs (or more jobs going round the images), live progress with
  * recycles and crashes, a summary and an HTML contact sheet; then everything is stopped.
@@ -60,6 +63,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Where outputs and index.html go (default ${DEFAULT-VALUE}).")
     Path out = Path.of("imagefleet-demo-out");
 
+    @Option(names = "--storage", description = "Where images and outputs live: s3 (default: the embedded S3 server, "
+            + "images uploaded to a bucket, s3:// jobs) or file (file:// sources and targets).")
+    String storage = "s3";
+
     @Option(names = "--timeout", description = "How long to wait for all results, in seconds (default ${DEFAULT-VALUE}).")
     int timeoutSeconds = 600;
 
@@ -74,9 +81,13 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
+        DecodePath.detect(System.getenv()).lines().forEach(err::println);
         Path work = Files.createTempDirectory("imagefleet-demo-");
         Path outDir = Files.createDirectories(out.toAbsolutePath().normalize());
-        try (EmbeddedBroker broker = new EmbeddedBroker(work.resolve("broker"), 0, 6)) {
+        DemoStorage.Kind storageKind = DemoStorage.Kind.parse(storage);
+        Path imageRoot = images != null ? images.toAbsolutePath().normalize() : work.resolve("images");
+        try (EmbeddedBroker broker = new EmbeddedBroker(work.resolve("broker"), 0, 6);
+             DemoStorage store = DemoStorage.start(storageKind, work, imageRoot, outDir, err)) {
             err.println("starting an embedded Kafka broker...");
             broker.start();
             KafkaSettings kafka = KafkaSettings.of(broker.bootstrapServers());
@@ -85,11 +96,11 @@ final class DemoCommand implements Callable<Integer> {
             err.println("broker ready on " + broker.bootstrapServers());
 
             List<Path> files = sources(work.resolve("images"), err);
-            Path imageRoot = images != null ? images.toAbsolutePath().normalize() : work.resolve("images");
-            Map<String, String> env = new HashMap<>(Map.of(
+            Map<Path, String> sourceUris = store.sources(files);
+            err.println("storage: " + store.describe());
+            Map<String, String> env = new HashMap<>(store.workerEnv());
+            env.putAll(Map.of(
                     "IMAGEFLEET_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-                    "IMAGEFLEET_FILE_ROOTS", imageRoot.toString(),
-                    "IMAGEFLEET_OUTPUT_ROOTS", outDir.toString(),
                     "IMAGEFLEET_THREADS", Integer.toString(threads),
                     "IMAGEFLEET_PROCESSES", Integer.toString(processes),
                     "IMAGEFLEET_CHILD_HEAP", "256m"));
@@ -103,12 +114,12 @@ final class DemoCommand implements Callable<Integer> {
                     + "; logs in " + work);
             try (DemoFleet fleet = DemoFleet.start(env, work, Progress.onTerminal() ? null : err);
                  ResultReader reader = new ResultReader(kafka, topics.results(), new ResultReader.Start.End())) {
-                DemoReport report = run(files, kafka, topics, reader, outDir, fleet, err);
+                DemoReport report = run(files, sourceUris, store.target(), kafka, topics, reader, fleet, err);
                 err.println("stopping workers and broker...");
                 boolean clean = fleet.stop();
                 report.print(System.out);
                 fleet.print(System.out);
-                Path index = report.writeContactSheet(outDir);
+                Path index = report.writeContactSheet(outDir, store.readBack(report.results()));
                 System.out.println("contact sheet: " + index.toUri());
                 if (!clean) {
                     err.println("not every worker JVM stopped cleanly (logs in " + work + ")");
@@ -143,9 +154,8 @@ final class DemoCommand implements Callable<Integer> {
         return recycleAfter == null ? imageCount : Math.max(imageCount, 3 * processes * recycleAfter);
     }
 
-    private DemoReport run(List<Path> files, KafkaSettings kafka, Topics topics, ResultReader reader, Path outDir,
-                           DemoFleet fleet, PrintStream err) throws Exception {
-        String target = outDir.toUri().toString();
+    private DemoReport run(List<Path> files, Map<Path, String> sourceUris, String target, KafkaSettings kafka, Topics topics,
+                           ResultReader reader, DemoFleet fleet, PrintStream err) throws Exception {
         List<OutputSpec> outputs = List.of(
                 OutputSpec.of("thumb", List.of(Op.Resize.inside(256, 256)), Format.JPEG, 85, target),
                 new OutputSpec("preview", List.of(Op.Resize.inside(1024, 1024)), Format.JPEG, 80, target, true, null, null));
@@ -158,7 +168,7 @@ final class DemoCommand implements Callable<Integer> {
             int total = jobCount(files.size());
             for (int i = 0; i < total; i++) {
                 Path f = files.get(i % files.size());
-                String uri = f.toAbsolutePath().toUri().toString();
+                String uri = sourceUris.get(f);
                 // Ids from the path under the image root, so a rerun writes over the same outputs.
                 String id = SubmitCommand.jobId(root.relativize(f.toAbsolutePath().normalize()).toString());
                 int round = i / files.size();

@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
 @Command(name = "imagefleet", mixinStandardHelpOptions = true, version = "imagefleet 0.1.0",
         description = "A queue-driven image-processing fleet: Kafka in, isolated worker JVMs, results out.",
         subcommands = {DemoCommand.class, BrokerCommand.class, StorageCommand.class, WorkerCommand.class, SubmitCommand.class,
-                ResultsCommand.class, StatusCommand.class, DlqCommand.class, BenchCommand.class})
+                ResultsCommand.class, StatusCommand.class, DlqCommand.class, BenchCommand.class,
+                io.imagefleet.local.doctor.DoctorCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -52,14 +52,9 @@ public final class DemoFleet implements SupervisorListener, AutoCloseable {
         return demo;
     }
 
-    /**
-     * Where the demo keeps the worker JVMs' AOT cache between runs: in the temporary directory,
-     * named after this JDK and class path, so a rebuild or another JDK gets a cache of its own.
-     */
+    /** Where the demo keeps the worker JVMs' AOT cache between runs ({@link Fleet#localAotCache()}). */
     public static Path defaultAotCache() {
-        String key = Runtime.version() + "|" + System.getProperty("java.class.path");
-        return Path.of(System.getProperty("java.io.tmpdir"), "imagefleet-aot",
-                "worker-" + Integer.toHexString(key.hashCode()) + ".aot");
+        return Fleet.localAotCache();
     }
 
     @Override

@@ -85,6 +85,11 @@ public record DemoReport(Collection<ReceivedResult> results, Map<String, Long> p
 
     /** Writes index.html in {@code dir}: each job's first output as a picture, with its figures. */
     public Path writeContactSheet(Path dir) throws IOException {
+        return writeContactSheet(dir, Map.of());
+    }
+
+    /** The same, showing the local copy of each output URI that has one (outputs read back from a store). */
+    public Path writeContactSheet(Path dir, Map<String, Path> localCopies) throws IOException {
         Path index = dir.resolve("index.html");
         StringBuilder html = new StringBuilder();
         html.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>imagefleet demo</title><style>")
@@ -102,7 +107,7 @@ public record DemoReport(Collection<ReceivedResult> results, Map<String, Long> p
             html.append("<figure>");
             if (r.succeeded() && !r.outputs().isEmpty()) {
                 Result.OutputResult o = r.outputs().get(0);
-                html.append("<img loading=\"lazy\" src=\"").append(escape(relative(dir, o.uri()))).append("\" alt=\"")
+                html.append("<img loading=\"lazy\" src=\"").append(escape(relative(dir, localCopies.containsKey(o.uri()) ? localCopies.get(o.uri()).toUri().toString() : o.uri()))).append("\" alt=\"")
                         .append(escape(r.jobId())).append("\">");
                 html.append("<figcaption><b>").append(escape(r.jobId())).append("</b><br>");
                 if (r.source() != null) {
@@ -137,7 +142,7 @@ public record DemoReport(Collection<ReceivedResult> results, Map<String, Long> p
         try {
             Path p = Path.of(URI.create(uri));
             return dir.toRealPath().relativize(p).toString();
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
             return uri;
         }
     }

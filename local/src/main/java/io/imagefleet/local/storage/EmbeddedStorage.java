@@ -11,7 +11,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,6 +108,11 @@ public final class EmbeddedStorage implements AutoCloseable {
         return dataDir.resolve("storage.log");
     }
 
+    /** The server JVM's pid, while it runs. */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isRunning() {
         return process != null && process.isAlive();
     }
@@ -199,8 +204,10 @@ public final class EmbeddedStorage implements AutoCloseable {
             for (String bucket : buckets) {
                 try {
                     s3.createBucket(b -> b.bucket(bucket));
-                } catch (BucketAlreadyOwnedByYouException e) {
-                    // kept from an earlier run on the same data directory
+                } catch (S3Exception e) {
+                    if (e.statusCode() != 409) { // 409: kept from an earlier run on the same data directory
+                        throw e;
+                    }
                 }
             }
         } catch (InterruptedException e) {

@@ -5,6 +5,7 @@ import io.imagefleet.local.SharedKafka;
 import io.imagefleet.producer.ReceivedResult;
 import io.imagefleet.producer.ResultAwaiter;
 import io.imagefleet.producer.ResultReader;
+import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Format;
 import io.imagefleet.wire.Job;
 import io.imagefleet.wire.Op;
@@ -24,12 +25,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Memory-aware admission in real worker JVMs with a small heap, fed large images at full concurrency. */
+/**
+ * Memory-aware admission in real worker JVMs with a small heap, fed large images at full
+ * concurrency, and one job that needs more than the whole budget (refused, not run alone).
+ */
 class AdmissionTest {
     private static final long HEAP = 256L << 20;
 
@@ -40,8 +45,10 @@ class AdmissionTest {
     void admission_burstOfLargeImagesAt256m_noOutOfMemoryAndReservedNeverOverBudget() throws Exception {
         Topics topics = SharedKafka.freshTopics("admit", 4);
         Path in = Files.createDirectories(dir.resolve("in"));
-        // 24 MP made into a 2048 px output: every pixel decoded (about 170 MiB at the peak, so two at once cannot fit).
-        Path big = write(in.resolve("24mp.jpg"), 6000, 4000);
+        // 15 MP made into a 2048 px output: every pixel decoded (about 117 MiB at the peak, so two at once cannot fit).
+        Path big = write(in.resolve("15mp.jpg"), 4800, 3200);
+        // 24 MP kept at 4000 px: about 183 MiB at the peak, more than the whole 153.6 MiB budget, so it can never run.
+        Path never = write(in.resolve("24mp.jpg"), 6000, 4000);
         // 48 MP made into thumbnails: decoded at a third of the size.
         Path huge = write(in.resolve("48mp.jpg"), 8000, 6000);
         String target = dir.resolve("out").toUri().toString();
@@ -53,14 +60,22 @@ class AdmissionTest {
                     OutputSpec.of("large", List.of(Op.Resize.inside(full ? 2048 : 1024, full ? 2048 : 1024)), Format.JPEG,
                             80, target))));
         }
+        Job tooBig = Job.of("a-never", never.toUri().toString(), List.of(
+                OutputSpec.of("large", List.of(Op.Resize.inside(4000, 4000)), Format.JPEG, 80, target)));
+        jobs.add(6, tooBig);
         TestFleet.Spec spec = new TestFleet.Spec(2, 2, HEAP, List.of(), Duration.ZERO, 2, Map.of());
         TestFleet fleet = TestFleet.start(dir, topics, spec, SupervisorListener.NONE);
         try (fleet; ResultReader reader = new ResultReader(SharedKafka.kafka(), topics.results(), new ResultReader.Start.Beginning())) {
             fleet.awaitEverySlotAssigned();
             FleetJobs.publish(topics, jobs);
-            Map<String, ReceivedResult> got = new ResultAwaiter(reader).await(jobs.stream().map(Job::id).toList(),
-                    Duration.ofMinutes(5), r -> { });
+            Map<String, ReceivedResult> got = new HashMap<>(new ResultAwaiter(reader).await(jobs.stream().map(Job::id).toList(),
+                    Duration.ofMinutes(5), r -> { }));
             assertThat(got).as(fleet::logTail).hasSize(jobs.size());
+            assertThat(got.get(tooBig.id()).result().error().code()).as(got.get(tooBig.id()).json())
+                    .isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
+            assertThat(got.get(tooBig.id()).result().error().message())
+                    .contains("more than the 153.6 MiB a worker JVM admits at once", "6000x4000 (24.0 MP) jpeg");
+            got.remove(tooBig.id());
             assertThat(got.values()).allSatisfy(r -> assertThat(r.result().succeeded()).as(r.json()).isTrue());
             assertThat(fleet.stop()).isTrue();
         }
@@ -71,7 +86,8 @@ class AdmissionTest {
             assertThat(e.admissionCapacity()).isEqualTo((long) (HEAP * 0.6)).isGreaterThan(0);
             assertThat(e.admissionHighWater()).isLessThanOrEqualTo(e.admissionCapacity());
         });
-        assertThat(exits).anySatisfy(e -> assertThat(e.admissionHighWater()).isEqualTo(e.admissionCapacity()));
+        // A 15 MP full decode and another job at once come close to the budget; two full decodes never fit together.
+        assertThat(exits).anySatisfy(e -> assertThat(e.admissionHighWater()).isGreaterThan(e.admissionCapacity() / 2));
         exits.forEach(e -> System.out.printf("admission test: slot-%d answered %d jobs, peak RSS %d MiB, "
                         + "budget high water %d of %d MiB%n", e.slot(), e.answered(), e.peakRssBytes() >> 20,
                 e.admissionHighWater() >> 20, e.admissionCapacity() >> 20));

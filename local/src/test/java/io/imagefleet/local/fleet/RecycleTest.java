@@ -23,19 +23,24 @@ import java.util.Objects;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Heap recycling through the supervisor: real broker, real worker JVMs. */
+/**
+ * Recycling end to end: real broker, real worker JVMs, several recycles per slot, and nothing lost,
+ * answered twice or rebalanced. The supervisor's decisions (one recycle at a time, the gap, each
+ * trigger's reason, a successor that never says hello) are SupervisorTest's; this proves that the
+ * real JVMs hand their partitions over as those decisions assume.
+ */
 class RecycleTest {
     @TempDir
     Path dir;
 
     @Test
-    void recycleMaxJobs_200JobsRecycleAfter10_manyRecyclesEveryJobAnsweredOnceNoRebalance() throws Exception {
+    void recycleMaxJobs_120JobsRecycleAfter10_severalRecyclesEveryJobAnsweredOnceNoRebalance() throws Exception {
         Topics topics = SharedKafka.freshTopics("recycle", 4);
         TestFleet.Spec spec = TestFleet.Spec.of(2, 1).withEnv(Map.of(
                 "IMAGEFLEET_RECYCLE_MAX_JOBS", "10", "IMAGEFLEET_RECYCLE_JITTER", "0", "IMAGEFLEET_KAFKA_GROUP_PROTOCOL", System.getProperty("imagefleet.groupProtocol", "classic")));
         List<Path> images = SampleImages.generate(dir.resolve("in"), 4, 0.01, 0.02, 11);
         List<Job> jobs = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 120; i++) {
             // Slow enough that a child waiting for its turn to recycle does not run far past its 10 jobs.
             String source = "test://slow" + images.get(i % images.size()) + "?ms=350";
             jobs.add(FleetJobs.thumbnail(String.format("r-%03d", i), source, dir.resolve("out")));
@@ -47,7 +52,7 @@ class RecycleTest {
             fleet.awaitEverySlotAssigned();
             FleetJobs.publish(topics, jobs);
             first = new ResultAwaiter(reader).await(jobs.stream().map(Job::id).toList(), Duration.ofMinutes(5), r -> { });
-            assertThat(first).as(fleet::logTail).hasSize(200);
+            assertThat(first).as(fleet::logTail).hasSize(120);
             assertThat(fleet.stop()).as("every child drained and exited cleanly").isTrue();
         }
 
@@ -56,14 +61,14 @@ class RecycleTest {
         assertThat(FleetJobs.duplicates(all)).as("jobs with more than one result").isEmpty();
         assertThat(all.values()).allSatisfy(rs -> assertThat(rs.get(0).result().succeeded()).as(rs.get(0).json()).isTrue());
         List<RecycleRecord> recycles = fleet.recycles();
-        // 20 recycles if each JVM stopped at exactly 10 jobs; one waiting for its turn to recycle runs
-        // on (17 here), and more so on a loaded machine, so the count is bounded loosely and the
-        // trigger itself exactly: no JVM recycled before its 10th job.
-        assertThat(recycles).hasSizeGreaterThanOrEqualTo(10).allSatisfy(r -> {
+        // 12 recycles if each JVM stopped at exactly 10 jobs; one waiting for its turn to recycle runs
+        // on, and more so on a loaded machine, so the count is bounded loosely and the trigger itself
+        // exactly: no JVM recycled before its 10th job.
+        assertThat(recycles).hasSizeGreaterThanOrEqualTo(3).allSatisfy(r -> {
             assertThat(r.reason()).isEqualTo("max-jobs");
             assertThat(r.jobs()).as("jobs the recycled JVM answered").isGreaterThanOrEqualTo(10);
         });
-        assertThat(recycles.stream().mapToLong(RecycleRecord::jobs).sum()).isLessThanOrEqualTo(200);
+        assertThat(recycles.stream().mapToLong(RecycleRecord::jobs).sum()).isLessThanOrEqualTo(120);
         Instant firstGrant = recycles.get(0).grantedAt();
         List<AssignmentChange> rebalances = fleet.assignmentChanges().stream()
                 .filter(c -> c.rebalance() && !c.at().isBefore(firstGrant)).toList();

@@ -50,7 +50,10 @@ public final class ImageDecoder {
     static final List<String> COLOUR_NOTICES = List.of(
             "Image contains an ICC color profile that is incompatible", // JPEG: a profile for other components
             "Embedded ICC color profile is incompatible with image data",
-            "'ICC_PROFILE' chunk");                                    // JPEG: a bad, truncated or unlinkable profile
+            "'ICC_PROFILE' chunk",                                     // JPEG: a bad, truncated or unlinkable profile
+            "Ignoring broken/incompatible ICC profile",                // TIFF: LCMS cannot link it
+            "Ignoring embedded ICC color profile for Bi-level/Gray TIFF",
+            "Encountered non-RGB ICC Profile, ignoring color profile"); // WebP: a grey profile on RGB pixels
 
     /**
      * What to decode and how.

@@ -1,21 +1,36 @@
 package io.imagefleet.worker.imaging;
 
+import com.twelvemonkeys.imageio.metadata.CompoundDirectory;
+import com.twelvemonkeys.imageio.metadata.Directory;
+import com.twelvemonkeys.imageio.metadata.Entry;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEG;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegment;
+import com.twelvemonkeys.imageio.metadata.jpeg.JPEGSegmentUtil;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
+import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+
+import javax.imageio.stream.ImageInputStream;
 import java.awt.Graphics2D;
 import java.awt.geom.AffineTransform;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * The EXIF orientation of an image (TIFF tag 274, values 1-8): how the stored pixels must be
- * turned to be seen upright. Read from the bytes of a JPEG (APP1 Exif), PNG (eXIf), WebP (EXIF
- * chunk) or TIFF (IFD0) without decoding pixels; every read is bounds-checked and gives up
- * quietly (orientation 1) on anything malformed. Stateless.
+ * turned to be seen upright. The EXIF structure is found in a JPEG's APP1 segments (TwelveMonkeys'
+ * {@link JPEGSegmentUtil}), a PNG's {@code eXIf} chunk, a WebP's {@code EXIF} chunk, a TIFF's own
+ * first IFD, or a HEIF file's EXIF item (read by libheif), and parsed by TwelveMonkeys'
+ * {@link TIFFReader}, without decoding pixels. Anything malformed gives up quietly (orientation
+ * 1). Stateless.
  */
 public final class Orientation {
     /** Stored upright: nothing to do. */
     public static final int NORMAL = 1;
-    private static final int TAG_ORIENTATION = 0x0112;
-    private static final int MAX_IFD_ENTRIES = 1000;
 
     private Orientation() {
     }
@@ -27,119 +42,89 @@ public final class Orientation {
 
     /** The orientation recorded in the image's bytes, or {@link #NORMAL} when there is none or it is unreadable. */
     public static int read(byte[] b, String format) {
-        int o = switch (format) {
+        byte[] tiff = switch (format) {
             case "jpeg" -> fromJpeg(b);
             case "png" -> fromPng(b);
             case "webp" -> fromWebp(b);
-            case "tiff" -> fromTiff(b, 0, b.length);
-            default -> NORMAL;
+            case "tiff" -> b;
+            default -> null;
         };
-        return o >= 1 && o <= 8 ? o : NORMAL;
+        return tiff == null ? NORMAL : fromExif(tiff);
     }
 
-    /** The orientation in an EXIF block's TIFF structure (starting "II" or "MM"), or {@link #NORMAL}. */
+    /** The orientation in IFD0 of an EXIF block's TIFF structure (starting "II" or "MM"), or {@link #NORMAL}. */
     static int fromExif(byte[] tiff) {
-        int o = fromTiff(tiff, 0, tiff.length);
+        Directory ifd0 = ifd0(tiff);
+        Entry entry = ifd0 == null ? null : ifd0.getEntryById(TIFF.TAG_ORIENTATION);
+        int o = entry != null && entry.getValue() instanceof Number n ? n.intValue() : NORMAL;
         return o >= 1 && o <= 8 ? o : NORMAL;
     }
 
-    private static int fromJpeg(byte[] b) {
-        int p = 2;
-        while (p + 4 <= b.length && (b[p] & 0xff) == 0xff) {
-            int marker = b[p + 1] & 0xff;
-            if (marker == 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker == 0x01 || marker == 0xff) {
-                p += marker == 0xff ? 1 : 2; // standalone markers and fill bytes
-                continue;
-            }
-            if (marker == 0xda || marker == 0xd9) {
-                return NORMAL; // image data or the end: no EXIF before it
-            }
-            int len = u16be(b, p + 2);
-            if (len < 2 || p + 2 + len > b.length) {
-                return NORMAL;
-            }
-            if (marker == 0xe1 && len >= 8 && startsWith(b, p + 4, "Exif\0\0")) {
-                return fromTiff(b, p + 10, p + 2 + len);
-            }
-            p += 2 + len;
+    /** IFD0 of the TIFF structure, or null when it cannot be read. */
+    static Directory ifd0(byte[] tiff) {
+        if (tiff.length < 8) {
+            return null;
         }
-        return NORMAL;
+        try (ImageInputStream in = new ByteArrayImageInputStream(tiff)) {
+            Directory dir = new TIFFReader().read(in);
+            return dir instanceof CompoundDirectory c ? (c.directoryCount() > 0 ? c.getDirectory(0) : null) : dir;
+        } catch (IOException | RuntimeException e) {
+            return null; // malformed EXIF: no orientation, as viewers do
+        }
     }
 
-    private static int fromPng(byte[] b) {
+    /** The TIFF structure of the first APP1 "Exif" segment, or null. */
+    private static byte[] fromJpeg(byte[] b) {
+        try (ImageInputStream in = new ByteArrayImageInputStream(b)) {
+            List<JPEGSegment> exif = JPEGSegmentUtil.readSegments(in, JPEG.APP1, "Exif");
+            if (exif.isEmpty()) {
+                return null;
+            }
+            try (InputStream data = exif.get(0).data()) {
+                data.read(); // the pad byte after "Exif\0"
+                return data.readAllBytes();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static byte[] fromPng(byte[] b) {
         int p = 8;
         while (p + 12 <= b.length) {
             long len = u32be(b, p);
             if (len > b.length - p - 12) {
-                return NORMAL;
+                return null;
             }
             if (startsWith(b, p + 4, "eXIf")) {
-                return fromTiff(b, p + 8, p + 8 + (int) len);
+                return Arrays.copyOfRange(b, p + 8, p + 8 + (int) len);
             }
             if (startsWith(b, p + 4, "IDAT") || startsWith(b, p + 4, "IEND")) {
-                return NORMAL;
+                return null;
             }
             p += 12 + (int) len;
         }
-        return NORMAL;
+        return null;
     }
 
-    private static int fromWebp(byte[] b) {
+    private static byte[] fromWebp(byte[] b) {
         if (b.length < 12 || !startsWith(b, 0, "RIFF") || !startsWith(b, 8, "WEBP")) {
-            return NORMAL;
+            return null;
         }
         int p = 12;
         while (p + 8 <= b.length) {
             long len = u32le(b, p + 4);
             if (len > b.length - p - 8) {
-                return NORMAL;
+                return null;
             }
             if (startsWith(b, p, "EXIF")) {
                 int start = p + 8;
                 // Some writers keep the JPEG "Exif\0\0" prefix in the chunk.
-                return fromTiff(b, startsWith(b, start, "Exif\0\0") ? start + 6 : start, start + (int) len);
+                return Arrays.copyOfRange(b, startsWith(b, start, "Exif\0\0") ? start + 6 : start, start + (int) len);
             }
             p += 8 + (int) (len + (len & 1));
         }
-        return NORMAL;
-    }
-
-    /** Reads the orientation from IFD0 of the TIFF structure in {@code b[start, end)}. */
-    private static int fromTiff(byte[] b, int start, int end) {
-        if (end - start < 8) {
-            return NORMAL;
-        }
-        boolean little;
-        if (b[start] == 'I' && b[start + 1] == 'I') {
-            little = true;
-        } else if (b[start] == 'M' && b[start + 1] == 'M') {
-            little = false;
-        } else {
-            return NORMAL;
-        }
-        if (u16(b, start + 2, little) != 42) {
-            return NORMAL; // BigTIFF (43) keeps orientation elsewhere; treated as upright
-        }
-        long ifd = u32(b, start + 4, little);
-        if (ifd < 8 || ifd > end - start - 2) {
-            return NORMAL;
-        }
-        int p = start + (int) ifd;
-        int count = u16(b, p, little);
-        if (count > MAX_IFD_ENTRIES) {
-            return NORMAL;
-        }
-        for (int i = 0; i < count; i++) {
-            int e = p + 2 + i * 12;
-            if (e + 12 > end) {
-                return NORMAL;
-            }
-            if (u16(b, e, little) == TAG_ORIENTATION) {
-                int type = u16(b, e + 2, little);
-                return type == 3 ? u16(b, e + 8, little) : type == 4 ? (int) u32(b, e + 8, little) : NORMAL;
-            }
-        }
-        return NORMAL;
+        return null;
     }
 
     /** The image turned upright; a new image unless the orientation is {@link #NORMAL}. */
@@ -181,18 +166,6 @@ public final class Orientation {
             }
         }
         return true;
-    }
-
-    private static int u16(byte[] b, int p, boolean little) {
-        return little ? (b[p] & 0xff) | ((b[p + 1] & 0xff) << 8) : u16be(b, p);
-    }
-
-    private static int u16be(byte[] b, int p) {
-        return ((b[p] & 0xff) << 8) | (b[p + 1] & 0xff);
-    }
-
-    private static long u32(byte[] b, int p, boolean little) {
-        return little ? u32le(b, p) : u32be(b, p);
     }
 
     private static long u32be(byte[] b, int p) {

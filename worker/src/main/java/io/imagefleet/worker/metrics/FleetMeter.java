@@ -54,6 +54,9 @@ public enum FleetMeter {
                     + "WebP output), 0 when it could not load it (IMAGEFLEET_NATIVE)", "library"),
     RESIDENT_MEMORY("imagefleet.memory.resident", "bytes",
             "Resident set of the process (VmRSS: heap, native decoder buffers, metaspace, threads)"),
+    RESIDENT_LIMIT("imagefleet.memory.resident.limit", "bytes",
+            "The resident set at which this worker JVM recycles (IMAGEFLEET_RECYCLE_RSS_BYTES; under a supervisor, its "
+                    + "share of the pod's memory unless that is set); 0 for no limit"),
     THREADS("imagefleet.threads", null,
             "Pool threads that run jobs (IMAGEFLEET_THREADS): the worker JVM's capacity"),
     THREADS_BUSY("imagefleet.threads.busy", null, "Pool threads running a job now"),

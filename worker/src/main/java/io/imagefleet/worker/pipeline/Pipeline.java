@@ -29,7 +29,7 @@ import java.util.List;
  * The job runs on the calling thread under a deadline watched by the {@link JobWatchdog}: past
  * it the job fails TIMEOUT at the next check, and a thread that stays stuck is reported to the
  * {@link StuckJobListener}. Never throws for a bad job: every failure becomes a failed result
- * with its code. Thread-safe: one instance serves every pool thread.
+ * with its code, listing the outputs already written (they are not removed). Thread-safe: one instance serves every pool thread.
  */
 public final class Pipeline {
     private final Sources sources;
@@ -61,6 +61,7 @@ public final class Pipeline {
     public Result process(Job job, JobContext context) {
         StageClock clock = new StageClock(watchdog.nanos());
         Result.SourceInfo sourceInfo = null;
+        List<Result.OutputResult> outputs = new ArrayList<>();
         try (JobWatchdog.Watch watch = watchdog.watch(job.id(), stuck)) {
             JobDeadline deadline = watch.deadline();
             job = presets.expand(job);
@@ -83,7 +84,6 @@ public final class Pipeline {
                 BufferedImage decoded = imaging.decoder().decode(src.bytes(), header,
                         new ImageDecoder.Request(factor, job.allowDecodeWarnings(), upright, deadline, warnings));
                 clock.lap(Stage.DECODE);
-                List<Result.OutputResult> outputs = new ArrayList<>(job.outputs().size());
                 for (OutputSpec out : job.outputs()) {
                     outputs.add(produce(job, out, decoded, size, deadline, clock));
                 }
@@ -96,10 +96,10 @@ public final class Pipeline {
             return failed(job, context, sourceInfo, clock, ErrorCode.INTERNAL, "interrupted while waiting for memory");
         } catch (JobFailure f) {
             clock.fail(failedStage(clock));
-            return failed(job, context, sourceInfo, clock, f.code(), f.getMessage());
+            return failed(job, context, sourceInfo, clock, f.code(), f.getMessage(), outputs);
         } catch (RuntimeException e) {
             clock.fail(failedStage(clock));
-            return failed(job, context, sourceInfo, clock, ErrorCode.INTERNAL, "unexpected " + e);
+            return failed(job, context, sourceInfo, clock, ErrorCode.INTERNAL, "unexpected " + e, outputs);
         }
     }
 
@@ -127,6 +127,20 @@ public final class Pipeline {
         return new Result(Job.VERSION, job.id(), Status.FAILED, List.of(), source,
                 clock == null ? null : clock.timings(context.queuedMs()), context.workerInfo(),
                 Result.ErrorInfo.of(code, message), job.metadata());
+    }
+
+    /**
+     * A failed result that lists the outputs already written before the failure: they stay where
+     * they are (a re-run overwrites them, as output names are deterministic), and the result says so.
+     */
+    private static Result failed(Job job, JobContext context, Result.SourceInfo source, StageClock clock,
+                                 ErrorCode code, String message, List<Result.OutputResult> written) {
+        if (written.isEmpty()) {
+            return failed(job, context, source, clock, code, message);
+        }
+        return new Result(Job.VERSION, job.id(), Status.FAILED, written, source, clock.timings(context.queuedMs()),
+                context.workerInfo(), Result.ErrorInfo.of(code, message + " (" + written.size() + " of the job's "
+                + job.outputs().size() + " outputs were written before this and are listed)"), job.metadata());
     }
 
     private static String sha256(byte[] bytes) {

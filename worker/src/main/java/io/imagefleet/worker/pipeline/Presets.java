@@ -41,7 +41,7 @@ public final class Presets {
      * @throws JobFailure INVALID_JOB for an unknown preset, or an output of its own under {@code IMAGEFLEET_PRESETS_ONLY}
      */
     public Job expand(Job job) throws JobFailure {
-        if (specs.isEmpty() && !only) {
+        if (!only && job.outputs().stream().allMatch(o -> o.preset() == null)) {
             return job;
         }
         List<OutputSpec> outputs = new ArrayList<>(job.outputs().size());

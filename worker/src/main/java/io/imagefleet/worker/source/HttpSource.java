@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 
 /**
@@ -22,7 +24,8 @@ import java.util.Locale;
  *
  * <p>Answers: refused hosts and addresses, 401 and 403 are SOURCE_FORBIDDEN; 404, 410 and other
  * 4xx are SOURCE_NOT_FOUND; 5xx, 408, 429, network errors and timeouts are SOURCE_UNAVAILABLE
- * (retryable); too many bytes is SOURCE_TOO_LARGE.
+ * (retryable); too many bytes is SOURCE_TOO_LARGE. A 429 or 503 whose {@code Retry-After} fits in
+ * the job's deadline is waited out and asked again ({@link RetryAfter}).
  */
 public final class HttpSource implements Source {
     static final int MAX_REDIRECTS = 3;
@@ -30,31 +33,42 @@ public final class HttpSource implements Source {
 
     private final HttpConnector connector;
     private final long maxBytes;
+    private final Clock clock;
 
     public HttpSource(HttpConnector connector, long maxBytes) {
+        this(connector, maxBytes, Clock.systemUTC());
+    }
+
+    /** @param clock the wall clock, for a Retry-After given as a date */
+    HttpSource(HttpConnector connector, long maxBytes, Clock clock) {
         this.connector = connector;
         this.maxBytes = maxBytes;
+        this.clock = clock;
     }
 
     @Override
     public SourceBytes fetch(URI uri, JobDeadline deadline) throws JobFailure {
         URI current = uri;
-        for (int hop = 0; ; hop++) {
+        for (int hop = 0, waits = 0; ; ) {
             checkTarget(current, uri);
+            Duration pause;
             try (HttpConnector.Response response = connector.exchange("GET", current, null, null, deadline)) {
                 int status = response.status();
                 if (isRedirect(status)) {
-                    if (hop == MAX_REDIRECTS) {
+                    if (hop++ == MAX_REDIRECTS) {
                         throw new JobFailure(ErrorCode.SOURCE_FORBIDDEN, "source " + redact(uri) + " redirects more than "
                                 + MAX_REDIRECTS + " times");
                     }
                     current = nextHop(current, response, uri);
                     continue;
                 }
-                if (status != 200) {
-                    throw statusFailure(current, status, response.reason());
+                if (status == 200) {
+                    return new SourceBytes(readCapped(current, response, deadline), redact(current));
                 }
-                return new SourceBytes(readCapped(current, response, deadline), redact(current));
+                pause = waits < RetryAfter.MAX_WAITS ? RetryAfter.pause(status, response.header("Retry-After"), deadline, clock) : null;
+                if (pause == null) {
+                    throw statusFailure(current, status, response.reason(), RetryAfter.parse(status, response.header("Retry-After"), clock));
+                }
             } catch (AddressPolicy.Refused e) {
                 throw new JobFailure(ErrorCode.SOURCE_FORBIDDEN, "source " + redact(current) + " is refused: " + e.getMessage());
             } catch (UnknownHostException e) {
@@ -65,6 +79,12 @@ public final class HttpSource implements Source {
             } catch (IOException e) {
                 deadline.check("fetching " + redact(current));
                 throw new JobFailure(ErrorCode.SOURCE_UNAVAILABLE, "source " + redact(current) + " cannot be read: " + e);
+            }
+            // The origin asked for a pause (Retry-After) that fits in the job's deadline: wait, then ask again.
+            waits++;
+            if (!RetryAfter.sleep(pause)) {
+                throw new JobFailure(ErrorCode.SOURCE_UNAVAILABLE, "source " + redact(current) + ": interrupted while "
+                        + "waiting out its Retry-After");
             }
         }
     }
@@ -103,8 +123,10 @@ public final class HttpSource implements Source {
         return next;
     }
 
-    private JobFailure statusFailure(URI uri, int status, String reason) {
-        String what = "source " + redact(uri) + " answered " + status + (reason.isEmpty() ? "" : " " + reason);
+    private JobFailure statusFailure(URI uri, int status, String reason, Duration retryAfter) {
+        String what = "source " + redact(uri) + " answered " + status + (reason.isEmpty() ? "" : " " + reason)
+                + (retryAfter == null ? "" : "; its Retry-After of " + retryAfter.toSeconds() + " s does not fit in what is "
+                + "left of the job's deadline");
         if (status == 401 || status == 403) {
             return new JobFailure(ErrorCode.SOURCE_FORBIDDEN, what);
         }

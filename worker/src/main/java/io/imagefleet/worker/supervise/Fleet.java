@@ -27,6 +27,17 @@ public final class Fleet implements AutoCloseable {
         return new Builder(config, env);
     }
 
+    /**
+     * Where a fleet on one machine (the demo, the bench) keeps its worker JVMs' AOT cache between
+     * runs: in the temporary directory, named after this JDK and class path, so a rebuild or
+     * another JDK gets a cache of its own. A pod's image has its own, trained at build time.
+     */
+    public static Path localAotCache() {
+        String key = Runtime.version() + "|" + System.getProperty("java.class.path");
+        return Path.of(System.getProperty("java.io.tmpdir"), "imagefleet-aot",
+                "worker-" + Integer.toHexString(key.hashCode()) + ".aot");
+    }
+
     public Supervisor supervisor() {
         return supervisor;
     }

@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  * children's options, {@code --supervised}), the environment, a reader of each child's control
  * messages and a reader of its log lines. A child learns its slot from its go. Thread-safe.
  */
-public final class JvmLauncher implements ChildLauncher {
+final class JvmLauncher implements ChildLauncher {
     static final String MALLOC_ARENAS = "2";
 
     private final String mainClass;
@@ -37,13 +37,13 @@ public final class JvmLauncher implements ChildLauncher {
      * @param environment added to this process's environment for the children
      * @param logs        where the children's log lines go
      */
-    public JvmLauncher(String mainClass, List<String> jvmOptions, List<String> extraArgs, Map<String, String> environment,
+    JvmLauncher(String mainClass, List<String> jvmOptions, List<String> extraArgs, Map<String, String> environment,
                          ChildLogs logs, LongSupplier nanos) {
         this(mainClass, jvmOptions, extraArgs, environment, logs, nanos, null);
     }
 
     /** A launcher whose children use (and the first of them trains) a JDK AOT cache at {@code aotCache}. */
-    public JvmLauncher(String mainClass, List<String> jvmOptions, List<String> extraArgs, Map<String, String> environment,
+    JvmLauncher(String mainClass, List<String> jvmOptions, List<String> extraArgs, Map<String, String> environment,
                          ChildLogs logs, LongSupplier nanos, Path aotCache) {
         this.aot = AotCache.of(aotCache);
         this.mainClass = mainClass;

@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * wait for a JVM to start. A JVM that crashes is replaced at once the first time, and with
  * exponential backoff while it keeps crashing. The records a crashed JVM had in flight become
  * suspects, pushed to every child: they run alone, and after {@code maxCrashes} they are answered
- * {@code WORKER_CRASHED} ({@link Crashes}).
+ * {@code WORKER_CRASHED} ({@link Crashes}); {@link Exits} decides what follows an exit.
  * {@link #stop()} (SIGTERM) sends SIGTERM to every child, waits up to the grace period, kills
  * what is left, and ends when the children are gone ({@link Children}).
  *
@@ -46,6 +46,7 @@ public final class Supervisor {
     private final Crashes crashes;
     private final Recycles recycles;
     private final Children children;
+    private final Exits exits;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private long stopDeadlineNanos;
     private boolean uncleanStop;
@@ -80,6 +81,7 @@ public final class Supervisor {
             }
         };
         this.children = new Children(config.processes(), launcher, events, listener, crashPolicy, nanos);
+        this.exits = new Exits(children, recycles, crashes, this::broadcastSuspects);
         this.lastTickNanos = now;
     }
 
@@ -223,8 +225,7 @@ public final class Supervisor {
                 m.admissionHighWater(), m.admissionCapacity()));
         if (m.exitCode() == ExitCodes.RECYCLE && slot.state() == SlotState.DRAINING && state == State.RUNNING) {
             childMetrics.remove(slot.index);
-            onCleanExit(slot, child, m.exitCode(), now);
-            slot.leaving = child;
+            exits.handOver(slot, child, now);
         }
     }
 
@@ -251,41 +252,8 @@ public final class Supervisor {
             log.info("slot-{} {} exited {}", slot.index, child, ExitCodes.describe(code));
             slot.exited(now);
             checkStopped();
-        } else if (code == ExitCodes.RECYCLE || code == ExitCodes.OK) {
-            onCleanExit(slot, child, code, now);
         } else {
-            onCrash(slot, child, code, now);
-        }
-    }
-
-    private void onCleanExit(Slot slot, Child child, int code, long now) {
-        if (!slot.inFlight.isEmpty()) {
-            log.warn("slot-{} exited {} with {} records unfinished; they were not committed and will be delivered again",
-                    slot.index, ExitCodes.describe(code), slot.inFlight.size());
-        }
-        boolean recycled = recycles.exitedClean(slot, now);
-        if (!recycled) {
-            log.warn("slot-{} {} exited {} on its own; starting another", slot.index, child, ExitCodes.describe(code));
-        }
-        slot.exited(now);
-        children.replace(slot, crashes.suspects());
-        if (recycled) {
-            recycles.replaced(slot, now);
-        }
-    }
-
-    private void onCrash(Slot slot, Child child, int code, long now) {
-        CrashRecord crash = crashes.crashed(slot, child, code, now);
-        if (!crash.inFlight().isEmpty()) {
-            broadcastSuspects();
-        }
-        recycles.crashed(slot, now);
-        slot.exited(now);
-        if (crash.respawn().isZero()) {
-            children.replace(slot, crashes.suspects());
-        } else {
-            children.dropSuccessor(slot);
-            slot.respawnAt(now + crash.respawn().toNanos());
+            exits.exited(slot, child, code, now);
         }
     }
 

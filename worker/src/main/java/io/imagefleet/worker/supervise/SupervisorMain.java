@@ -77,7 +77,7 @@ public final class SupervisorMain {
      * is set (0 turns it off): a JVM that grows past its share drains and is replaced, rather than
      * letting the pod reach its memory limit and the kernel kill a JVM mid-job.
      */
-    public static Map<String, String> childEnvironment(Map<String, String> env, long heap) {
+    static Map<String, String> childEnvironment(Map<String, String> env, long heap) {
         Map<String, String> child = new HashMap<>(env);
         child.putIfAbsent(RECYCLE_RSS, Long.toString(ChildHeap.share(heap)));
         return child;
@@ -87,7 +87,7 @@ public final class SupervisorMain {
      * Every worker JVM's options: its heap, exit on OutOfMemoryError (the JVM's state cannot be
      * trusted after one, and a supervisor respawns it), then the user's options.
      */
-    public static List<String> childJvmOptions(SupervisorConfig config, long heap) {
+    static List<String> childJvmOptions(SupervisorConfig config, long heap) {
         List<String> opts = new ArrayList<>();
         opts.add("-Xmx" + (heap >> 20) + "m");
         opts.add("-XX:+ExitOnOutOfMemoryError");

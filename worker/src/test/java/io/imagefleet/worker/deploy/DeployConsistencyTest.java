@@ -5,6 +5,7 @@ import io.imagefleet.config.ByteSize;
 import io.imagefleet.config.Env;
 import io.imagefleet.config.KafkaSettings;
 import io.imagefleet.worker.WorkerCommand;
+import io.imagefleet.worker.config.S3Settings;
 import io.imagefleet.worker.config.WorkerConfig;
 import io.imagefleet.worker.health.HealthServer;
 import io.imagefleet.worker.supervise.ChildHeap;
@@ -86,6 +87,9 @@ class DeployConsistencyTest {
         SupervisorConfig supervisor = SupervisorConfig.fromEnv(env);
         WorkerConfig worker = WorkerConfig.fromEnv(env);
         softly.assertThat(env).as("IMAGEFLEET_PROCESSES makes `worker` the supervisor").containsKey("IMAGEFLEET_PROCESSES");
+        softly.assertThat(env).as("%s: the object store's settings, for an operator to fill in", overlay).containsKeys(
+                "IMAGEFLEET_S3_ENDPOINT", "IMAGEFLEET_S3_REGION", "IMAGEFLEET_S3_PATH_STYLE", "IMAGEFLEET_S3_BUCKETS",
+                "IMAGEFLEET_S3_CACHE_CONTROL");
         softly.assertThat(container.list("envFrom")).as("Kafka credentials from an optional Secret")
                 .anySatisfy(e -> assertThat(e.string("secretRef", "optional")).contains("true"));
 
@@ -305,6 +309,25 @@ class DeployConsistencyTest {
         softly.assertThat(grace).as("stop_grace_period > IMAGEFLEET_SHUTDOWN_GRACE").isGreaterThan(supervisor.shutdownGrace().toSeconds());
         String host = WorkerConfig.fromEnv(env).kafka().bootstrapServers().replaceAll(":.*", "");
         softly.assertThat(compose.map("services")).as("the Kafka service the workers name").containsKey(host);
+        S3Settings s3 = WorkerConfig.fromEnv(env).s3();
+        softly.assertThat(s3.endpoint()).as("the workers' S3 endpoint").isPresent();
+        s3.endpoint().ifPresent(endpoint -> {
+            Map<String, Object> store = compose.map("services", endpoint.getHost());
+            softly.assertThat(store).as("the S3 store service the workers name (%s)", endpoint).isNotEmpty();
+            Map<String, Object> storeEnv = compose.map("services", endpoint.getHost(), "environment");
+            softly.assertThat(String.valueOf(storeEnv.get("S3PROXY_ENDPOINT"))).as("the store listens on the endpoint's port")
+                    .endsWith(":" + endpoint.getPort());
+            softly.assertThat(String.valueOf(storeEnv.get("S3PROXY_IDENTITY"))).as("the store's identity is the workers' key")
+                    .isEqualTo(env.get("AWS_ACCESS_KEY_ID"));
+            softly.assertThat(String.valueOf(storeEnv.get("S3PROXY_CREDENTIAL"))).as("the store's credential is the workers' secret")
+                    .isEqualTo(env.get("AWS_SECRET_ACCESS_KEY"));
+        });
+        List<String> submit = compose.list("services", "submit", "command").stream().map(c -> String.valueOf(c.root())).toList();
+        String target = submit.get(submit.indexOf("--target") + 1);
+        if (target.startsWith("s3://")) {
+            softly.assertThat(s3.allows(target.substring(5, target.indexOf('/', 5)))).as("IMAGEFLEET_S3_BUCKETS allows the "
+                    + "submitted target %s", target).isTrue();
+        }
         long limit = quantity(compose.string("services", "worker", "mem_limit").orElse("0"));
         softly.assertThat(ChildHeap.needed(supervisor.processes(), ChildHeap.derive(limit, supervisor.processes())))
                 .as("mem_limit holds the worker JVMs").isLessThanOrEqualTo(limit);
@@ -324,11 +347,15 @@ class DeployConsistencyTest {
         return keys;
     }
 
-    /** A name the code reads, or a Kafka client property passed through. */
+    /** A name the code reads, a Kafka client property passed through, or one the AWS SDK's default chain reads. */
     static boolean isSetting(String name, Set<String> known) {
-        return known.contains(name)
+        return known.contains(name) || AWS_SDK_ENV.contains(name)
                 || (name.startsWith(KafkaSettings.PASSTHROUGH_PREFIX) && name.length() > KafkaSettings.PASSTHROUGH_PREFIX.length());
     }
+
+    /** What the AWS SDK's default credentials and region chain reads from the environment (S3 credentials). */
+    static final Set<String> AWS_SDK_ENV = Set.of("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+            "AWS_REGION", "AWS_PROFILE", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE");
 
     static List<Manifest> render(Path dir) throws IOException, InterruptedException {
         Path kubectl = onPath("kubectl");

@@ -76,13 +76,23 @@ public final class TestImages {
 
     /** A JPEG whose APP1 Exif segment (after APP0) records the orientation, in big- or little-endian TIFF. */
     public static byte[] jpegWithOrientation(BufferedImage img, int orientation, boolean littleEndian) throws IOException {
+        byte[] payload = concat("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), exifOrientation(orientation, littleEndian));
+        return insertJpegSegment(encode(img, "jpeg"), 0xe1, payload);
+    }
+
+    /** A PNG with an eXIf chunk (after IHDR) recording the orientation. */
+    public static byte[] pngWithOrientation(BufferedImage img, int orientation) throws IOException {
+        return insertPngChunk(encode(img, "png"), 33, "eXIf", exifOrientation(orientation, false));
+    }
+
+    /** A TIFF structure whose IFD0 holds only the orientation tag. */
+    static byte[] exifOrientation(int orientation, boolean littleEndian) {
         ByteBuffer tiff = ByteBuffer.allocate(26).order(littleEndian ? java.nio.ByteOrder.LITTLE_ENDIAN : java.nio.ByteOrder.BIG_ENDIAN);
         tiff.put((byte) (littleEndian ? 'I' : 'M')).put((byte) (littleEndian ? 'I' : 'M')).putShort((short) 42).putInt(8);
         tiff.putShort((short) 1);
         tiff.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
         tiff.putInt(0);
-        byte[] payload = concat("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), tiff.array());
-        return insertJpegSegment(encode(img, "jpeg"), 0xe1, payload);
+        return tiff.array();
     }
 
     /** A JPEG with the profile embedded as an APP2 ICC_PROFILE segment (the pixels are taken to be in that space). */

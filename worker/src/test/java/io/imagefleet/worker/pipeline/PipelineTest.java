@@ -135,37 +135,18 @@ class PipelineTest {
         assertThat(r.error().code()).isEqualTo(ErrorCode.DECODE_FAILED);
     }
 
-    private Path truncatedResource(String name, String cutAfter) throws IOException {
-        byte[] bytes;
-        try (var res = PipelineTest.class.getResourceAsStream("/images/" + name)) {
-            bytes = res.readAllBytes();
+    @Test
+    void process_xbmAndXpm_areUnsupportedFormats() throws IOException {
+        // X bitmaps and pixmaps are C source that no maintained ImageIO plugin reads: not ours to own.
+        Path xbm = Files.writeString(in.resolve("i.xbm"), "#define i_width 2\n#define i_height 1\nstatic char i_bits[] = {0x01};\n");
+        Path xpm = Files.writeString(in.resolve("i.xpm"), "/* XPM */\nstatic char *i[] = {\"1 1 1 1\", \"a c #ff0000\", \"a\"};\n");
+
+        for (Path src : List.of(xbm, xpm)) {
+            Result r = pipeline.process(job("x", src,
+                    OutputSpec.of("t", List.of(Op.Resize.inside(50, 50)), Format.PNG, null, out.toUri().toString())), ctx);
+
+            assertThat(r.error().code()).as("%s", src.getFileName()).isEqualTo(ErrorCode.UNSUPPORTED_FORMAT);
         }
-        String text = new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
-        int cut = text.indexOf(cutAfter) + cutAfter.length();
-        return Files.write(in.resolve(name), java.util.Arrays.copyOf(bytes, cut));
-    }
-
-    @Test
-    void process_truncatedXpm_failsDecodeNamingTheRow() throws IOException {
-        Path src = truncatedResource("cpp2-4x3.xpm", "\"bbmm");
-
-        Result r = pipeline.process(job("x", src,
-                OutputSpec.of("t", List.of(Op.Resize.inside(50, 50)), Format.PNG, null, out.toUri().toString())), ctx);
-
-        assertThat(r.error().code()).isEqualTo(ErrorCode.DECODE_FAILED);
-        assertThat(r.error().message()).contains("XPM row 2 on line 16 is not closed");
-        assertThat(r.source().format()).isEqualTo("xpm");
-    }
-
-    @Test
-    void process_truncatedXbm_failsDecodeCountingTheValues() throws IOException {
-        Path src = truncatedResource("x11-10x3.xbm", "0xff,");
-
-        Result r = pipeline.process(job("x", src,
-                OutputSpec.of("t", List.of(Op.Resize.inside(50, 50)), Format.PNG, null, out.toUri().toString())), ctx);
-
-        assertThat(r.error().code()).isEqualTo(ErrorCode.DECODE_FAILED);
-        assertThat(r.error().message()).contains("XBM data ends after 3 of 6 values (at the end of the file, line 8)");
     }
 
     @Test

@@ -68,6 +68,16 @@ class PresetsTest {
     }
 
     @Test
+    void expand_presetNamedButNoneConfigured_invalidJobNotAnOutputWithoutFormat() {
+        JobFailure f = catchThrowableOfType(JobFailure.class,
+                () -> Presets.NONE.expand(Job.of("j", "file:///in/a.jpg", List.of(preset(null, "thumb")))));
+
+        assertThat(f.code()).isEqualTo(ErrorCode.INVALID_JOB);
+        assertThat(f.getMessage()).isEqualTo("outputs[0].preset 'thumb' is not a preset of this fleet; IMAGEFLEET_PRESETS has "
+                + "none (IMAGEFLEET_PRESETS is empty)");
+    }
+
+    @Test
     void expand_noPresetsConfigured_jobUnchanged() throws Exception {
         Job job = Job.of("j", "file:///in/a.jpg", List.of(OutputSpec.of("o", List.of(), Format.PNG, null, "file:///out/")));
 
