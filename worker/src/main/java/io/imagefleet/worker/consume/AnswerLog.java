@@ -5,7 +5,6 @@ import io.imagefleet.worker.pipeline.JobLogContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * One INFO line per job that succeeded, with its record and where its time went, so that a job's
@@ -22,9 +21,7 @@ public final class AnswerLog implements ReplyListener {
             return;
         }
         String where = record.topic() + "-" + record.partition() + "@" + record.offset();
-        try (MDC.MDCCloseable id = MDC.putCloseable(JobLogContext.JOB_ID, result.jobId());
-             MDC.MDCCloseable rec = MDC.putCloseable(JobLogContext.RECORD, where);
-             MDC.MDCCloseable stage = MDC.putCloseable(JobLogContext.STAGE, "answer")) {
+        try (JobLogContext.Scope scope = JobLogContext.scope(result.jobId(), where, "answer")) {
             logSucceeded(result, where);
         }
     }

@@ -213,7 +213,7 @@ public final class ConsumerLoop implements Runnable {
     private void hear(List<Event> events) {
         for (Event event : events) {
             switch (event) {
-                case Event.Processed p -> runner.processed(p.job(), p.result(), stopRequested);
+                case Event.Processed p -> runner.processed(p.job(), p.result(), p.stage(), stopRequested);
                 case Event.Stuck s -> answers.stuck(s.job(), s.message());
                 case Event.Sent s -> answers.sent(s);
                 case Event.Due d when d.what() instanceof Taken t -> runner.retryDue(t);

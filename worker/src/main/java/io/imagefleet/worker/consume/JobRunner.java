@@ -131,18 +131,20 @@ final class JobRunner {
         } finally {
             running.remove(Thread.currentThread());
         }
-        mailbox.post(new Event.Processed(t, result));
+        mailbox.post(new Event.Processed(t, result, JobLogContext.stage()));
     }
 
     /** An attempt came back: its thread is free; the policy decides, unless the fact is stale. */
-    void processed(Taken t, Result result, boolean stopping) {
+    void processed(Taken t, Result result, String stage, boolean stopping) {
         busy--;
-        Entry e = book.find(t, InFlight.State.RUNNING);
-        if (e == null) {
-            log.warn("job {} came back after it was answered or its partition went; this result is dropped", t);
-            return;
+        try (JobLogContext.Scope scope = JobLogContext.scope(t.job.id(), t.tp + "@" + t.offset(), stage)) {
+            Entry e = book.find(t, InFlight.State.RUNNING);
+            if (e == null) {
+                log.warn("job {} came back after it was answered or its partition went; this result is dropped", t);
+                return;
+            }
+            answers.decide(e, t, result, stopping);
         }
-        answers.decide(e, t, result, stopping);
     }
 
     /** A retry's wait is over: it goes first in line, unless its record left the book meanwhile. */
