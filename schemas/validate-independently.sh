@@ -37,14 +37,27 @@ function check(name, text, expect) {
   console.log(`${pass ? 'ok  ' : 'FAIL'} ${ok ? 'accepted' : 'rejected'} ${name}${why}`);
 }
 const pages = ['README.md', ...fs.readdirSync(path.join(root, 'docs')).filter(f => f.endsWith('.md')).sort().map(f => 'docs/' + f)];
+// Every JSON object starting {"v": (in a json block or inline, as in a kcat command) with an id, a source and outputs.
+function balanced(text, from) {
+  let depth = 0, inString = false;
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (inString) { if (c === '\\') i++; else if (c === '"') inString = false; }
+    else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) return text.slice(from, i + 1);
+  }
+  return null;
+}
+const seen = new Set();
 for (const page of pages) {
   const md = fs.readFileSync(path.join(root, page), 'utf8');
   let i = 0;
-  for (const m of md.matchAll(/```json\s*\n([\s\S]*?)```/g)) {
-    const text = m[1].trim();
-    if (!text.startsWith('{')) continue;
+  for (let at = md.indexOf('{"v":'); at >= 0; at = md.indexOf('{"v":', at + 1)) {
+    const text = balanced(md, at);
+    if (text === null || seen.has(text)) continue;
     const o = JSON.parse(text);
-    if ('id' in o && 'source' in o && 'outputs' in o) check(`${page} example job ${++i}`, text, true);
+    if ('id' in o && 'source' in o && 'outputs' in o) { seen.add(text); check(`${page} example job ${++i}`, text, true); }
   }
 }
 for (const [kind, expect] of [['valid', true], ['codec-only', true], ['invalid', false], ['tolerated', false]]) {
@@ -77,14 +90,15 @@ def check(name, text, expect):
         bad += 1
     print(f"{'ok  ' if ok == expect else 'FAIL'} {'accepted' if ok else 'rejected'} {name}{why}")
 pages = ['README.md'] + ['docs/' + f for f in sorted(os.listdir(os.path.join(root, 'docs'))) if f.endswith('.md')]
+# Every JSON object starting {"v": (in a json block or inline, as in a kcat command) with an id, a source and outputs.
+decoder, seen = json.JSONDecoder(), set()
 for page in pages:
-    i = 0
-    for m in re.finditer(r'```json\s*\n(.*?)```', open(os.path.join(root, page)).read(), re.S):
-        text = m.group(1).strip()
-        if not text.startswith('{'):
-            continue
-        o = json.loads(text)
-        if all(k in o for k in ('id', 'source', 'outputs')):
+    md, i = open(os.path.join(root, page)).read(), 0
+    for m in re.finditer(r'\{"v":', md):
+        o, end = decoder.raw_decode(md, m.start())
+        text = md[m.start():end]
+        if text not in seen and all(k in o for k in ('id', 'source', 'outputs')):
+            seen.add(text)
             i += 1
             check(f"{page} example job {i}", text, True)
 for kind, expect in (('valid', True), ('codec-only', True), ('invalid', False), ('tolerated', False)):

@@ -32,7 +32,7 @@ public final class DeadLetterReader {
     /** The headers the worker adds to a dead letter; the others are the job's own. */
     public static final Set<String> WORKER_HEADERS = Set.of(Headers.ERROR_CODE, Headers.ERROR_MESSAGE,
             Headers.ORIGINAL_TOPIC, Headers.ORIGINAL_PARTITION, Headers.ORIGINAL_OFFSET, Headers.ATTEMPTS,
-            Headers.FAILED_AT);
+            Headers.FAILED_AT, Headers.ORIGINAL_SIZE, Headers.ORIGINAL_SHA256);
 
     private final KafkaSettings kafka;
     private final String topic;

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param v        the schema version (1)
  * @param jobId    the job's id
  * @param status   succeeded or failed
- * @param outputs  one entry per output, in the job's order (empty when failed)
+ * @param outputs  one entry per output, in the job's order; when failed, the outputs written before the
+ *                 failure (left in place; a re-run overwrites them), often none
  * @param source   what the source turned out to be, when it was read that far
  * @param timings  milliseconds spent queued and in each stage
  * @param worker   which worker JVM answered and on which attempt

@@ -133,9 +133,9 @@ class SchemaContractTest {
 
     @Test
     void docsExampleJobs_schemaAndCodec_bothAccept() throws IOException {
-        List<String> jobs = docsExamples().stream().filter(SchemaContractTest::isJob).toList();
+        List<String> jobs = docsJobs();
 
-        assertThat(jobs).as("example jobs in README.md and docs/*.md").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(jobs).as("example jobs in README.md and docs/*.md").hasSizeGreaterThanOrEqualTo(5);
         for (String job : jobs) {
             byte[] json = job.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             assertThat(schemaErrors(JOB, json)).as("schema errors for %s", job).isEmpty();
@@ -238,17 +238,63 @@ class SchemaContractTest {
             JsonNode n = JSON.readTree(json);
             return n.has("id") && n.has("source") && n.has("outputs");
         } catch (IOException e) {
-            throw new UncheckedIOException("a ```json block in the docs is not JSON: " + json, e);
+            throw new UncheckedIOException("an example in the docs is not JSON: " + json, e);
         }
     }
 
-    /** Every ```json block of README.md and docs/*.md that is a JSON object. */
-    static List<String> docsExamples() throws IOException {
+    /**
+     * Every example job in README.md and docs/*.md: each JSON object that starts with {@code {"v":},
+     * in a ```json block or inline (a kcat command line), and has an id, a source and outputs.
+     */
+    static List<String> docsJobs() throws IOException {
+        List<String> out = new ArrayList<>();
+        for (Path page : pages()) {
+            String text = Files.readString(page);
+            for (int at = text.indexOf("{\"v\":"); at >= 0; at = text.indexOf("{\"v\":", at + 1)) {
+                String object = balancedObject(text, at);
+                if (object != null && isJob(object) && !out.contains(object)) {
+                    out.add(object);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The JSON object that starts at {@code from}, braces balanced outside strings; null if it never closes. */
+    private static String balancedObject(String text, int from) {
+        int depth = 0;
+        boolean inString = false;
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}' && --depth == 0) {
+                return text.substring(from, i + 1);
+            }
+        }
+        return null;
+    }
+
+    private static Set<Path> pages() throws IOException {
         Set<Path> pages = new LinkedHashSet<>();
         pages.add(ROOT.resolve("README.md"));
         try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
             docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(pages::add);
         }
+        return pages;
+    }
+
+    /** Every ```json block of README.md and docs/*.md that is a JSON object. */
+    static List<String> docsExamples() throws IOException {
+        Set<Path> pages = pages();
         Pattern block = Pattern.compile("```json\\s*\\n(.*?)```", Pattern.DOTALL);
         List<String> out = new ArrayList<>();
         for (Path page : pages) {

@@ -8,6 +8,7 @@ import io.imagefleet.local.demo.DemoReport;
 import io.imagefleet.local.demo.DemoStorage;
 import io.imagefleet.local.demo.SampleImages;
 import io.imagefleet.local.demo.DemoFleet;
+import io.imagefleet.local.monitor.DemoMonitor;
 import io.imagefleet.producer.JobPublisher;
 import io.imagefleet.producer.ReceivedResult;
 import io.imagefleet.producer.ResultAwaiter;
@@ -19,6 +20,7 @@ import io.imagefleet.wire.Job;
 import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.worker.DecodePath;
+import io.imagefleet.worker.supervise.SupervisorListener;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,6 +80,10 @@ final class DemoCommand implements Callable<Integer> {
             + "or with --recycle-after enough for every worker JVM to recycle a few times).")
     Integer jobs;
 
+    @Option(names = "--monitor", description = "Run Prometheus (/usr/bin/prometheus) on the fleet with the shipped "
+            + "alert rules and say in the summary which alerts fired.")
+    boolean monitor;
+
     @Override
     public Integer call() throws Exception {
         PrintStream err = System.err;
@@ -112,13 +118,21 @@ final class DemoCommand implements Callable<Integer> {
             err.println("starting the supervisor: " + processes + " worker JVMs (" + threads + " thread(s) each) "
                     + "and a spare" + (recycleAfter == null ? "" : ", each recycling after about " + recycleAfter + " jobs")
                     + "; logs in " + work);
-            try (DemoFleet fleet = DemoFleet.start(env, work, Progress.onTerminal() ? null : err);
+            try (DemoMonitor watch = monitor ? DemoMonitor.create(processes, work.resolve("prometheus"), err) : null;
+                 DemoFleet fleet = DemoFleet.start(env, work, Progress.onTerminal() ? null : err,
+                    watch == null ? SupervisorListener.NONE : watch.listener());
                  ResultReader reader = new ResultReader(kafka, topics.results(), new ResultReader.Start.End())) {
+                if (watch != null) {
+                    watch.watch(fleet.supervisor());
+                }
                 DemoReport report = run(files, sourceUris, store.target(), kafka, topics, reader, fleet, err);
                 err.println("stopping workers and broker...");
                 boolean clean = fleet.stop();
                 report.print(System.out);
                 fleet.print(System.out);
+                if (watch != null) {
+                    watch.print(System.out);
+                }
                 Path index = report.writeContactSheet(outDir, store.readBack(report.results()));
                 System.out.println("contact sheet: " + index.toUri());
                 if (!clean) {

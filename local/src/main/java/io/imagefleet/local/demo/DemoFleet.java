@@ -4,6 +4,7 @@ import io.imagefleet.worker.supervise.ChildLogs;
 import io.imagefleet.worker.supervise.CrashRecord;
 import io.imagefleet.worker.supervise.Fleet;
 import io.imagefleet.worker.supervise.RecycleRecord;
+import io.imagefleet.worker.supervise.Supervisor;
 import io.imagefleet.worker.supervise.SupervisorConfig;
 import io.imagefleet.worker.supervise.SupervisorListener;
 
@@ -32,9 +33,10 @@ public final class DemoFleet implements SupervisorListener, AutoCloseable {
     private final List<RecycleRecord> recycles = new CopyOnWriteArrayList<>();
     private final List<CrashRecord> crashes = new CopyOnWriteArrayList<>();
 
-    private DemoFleet(SupervisorConfig config, Map<String, String> env, Path logs, PrintStream live) {
+    private DemoFleet(SupervisorConfig config, Map<String, String> env, Path logs, PrintStream live,
+                      SupervisorListener also) {
         this.live = live;
-        this.fleet = Fleet.builder(config, env).logs(ChildLogs.files(logs)).listener(this).build();
+        this.fleet = Fleet.builder(config, env).logs(ChildLogs.files(logs)).listener(this).listener(also).build();
     }
 
     /**
@@ -45,11 +47,21 @@ public final class DemoFleet implements SupervisorListener, AutoCloseable {
      * @param live where to tell of recycles and crashes as they happen, or null to keep quiet
      */
     public static DemoFleet start(Map<String, String> env, Path logs, PrintStream live) {
+        return start(env, logs, live, SupervisorListener.NONE);
+    }
+
+    /** Starts the supervisor, which tells {@code also} what it does too (demo --monitor's meters). */
+    public static DemoFleet start(Map<String, String> env, Path logs, PrintStream live, SupervisorListener also) {
         Map<String, String> all = new HashMap<>(System.getenv());
         all.putAll(env);
-        DemoFleet demo = new DemoFleet(SupervisorConfig.fromEnv(all), all, logs, live);
+        DemoFleet demo = new DemoFleet(SupervisorConfig.fromEnv(all), all, logs, live, also);
         demo.fleet.start();
         return demo;
+    }
+
+    /** The running supervisor (its worker JVMs' meters, its state). */
+    public Supervisor supervisor() {
+        return fleet.supervisor();
     }
 
     /** Where the demo keeps the worker JVMs' AOT cache between runs ({@link Fleet#localAotCache()}). */

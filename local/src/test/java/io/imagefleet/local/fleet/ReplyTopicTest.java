@@ -124,6 +124,12 @@ class ReplyTopicTest {
         assertThat(dead).filteredOn(d -> new String(d.key(), StandardCharsets.UTF_8).equals("bad-huge")).singleElement()
                 .satisfies(d -> assertThat(DeadLetters.header(d, Headers.ORIGINAL_SIZE)).isNotNull());
 
+        try (Admin admin = Admin.create(SharedKafka.kafka().clientProperties())) {
+            assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+                    .as("the worker never makes Kafka create a topic a job names, even where auto-creation is on")
+                    .doesNotContain(missing, "payments.ledger");
+        }
+
         // A fresh worker in the same group finds nothing to do.
         TestFleet fresh = TestFleet.start(dir.resolve("fresh"), topics, TestFleet.Spec.of(1, 1)
                 .withEnv(Map.of("IMAGEFLEET_DELIVERY", delivery)), SupervisorListener.NONE);

@@ -101,12 +101,11 @@ final class Answers {
     }
 
     /** A record that is not a valid job: dead-lettered with its bytes, and answered INVALID_JOB when it has an id. */
-    void refuseInvalid(Entry e, ConsumerRecord<byte[], byte[]> record, Optional<String> id, String topic, String message,
-                       long queuedMs) {
+    void refuseInvalid(Entry e, ConsumerRecord<byte[], byte[]> record, Optional<String> id, String topic, String message) {
         log.warn("invalid job at {}@{}: {}", e.tp, e.offset, message);
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(2);
         out.add(replies.deadLetter(record, ErrorCode.INVALID_JOB, message, 1, clock.instant()));
-        Result failed = id.map(i -> Pipeline.failed(Job.of(i, "", List.of()), context(1, queuedMs), null, null,
+        Result failed = id.map(i -> Pipeline.failed(Job.of(i, "", List.of()), context(1, queuedMs(record)), null, null,
                 ErrorCode.INVALID_JOB, message)).orElse(null);
         if (failed != null) {
             out.add(replies.result(record, topic, failed));
@@ -133,30 +132,32 @@ final class Answers {
     }
 
     /** A job whose thread is stuck: answered TIMEOUT now; what the thread returns later is dropped. */
-    void stuck(Taken t, String message, long queuedMs) {
+    void stuck(Taken t, String message) {
         Entry e = book.find(t, InFlight.State.RUNNING);
         if (e == null) {
             return;
         }
         log.error("job {}: {}", t, message);
-        answer(e, t, Pipeline.failed(t.job, context(t.attempt, queuedMs), null, null, ErrorCode.TIMEOUT, message), false);
+        answer(e, t, Pipeline.failed(t.job, context(t.attempt, queuedMs(t.record)), null, null, ErrorCode.TIMEOUT, message),
+                false);
     }
 
     /** A job taken after its expiry: answered EXPIRED, nothing fetched. */
-    void expired(Entry e, Taken t, long queuedMs) {
+    void expired(Entry e, Taken t) {
         String message = "job expired at " + t.job.expiry() + " and was taken at " + clock.instant() + "; nothing was done";
         log.info("job {}: {}", t, message);
         begin(e);
-        answer(e, t, Pipeline.failed(t.job, context(t.attempt, queuedMs), null, null, ErrorCode.EXPIRED, message), false);
+        answer(e, t, Pipeline.failed(t.job, context(t.attempt, queuedMs(t.record)), null, null, ErrorCode.EXPIRED, message),
+                false);
     }
 
     /** A job that keeps killing worker JVMs: a WORKER_CRASHED result and a dead letter, without running it. */
-    void giveUp(Entry e, Taken t, Suspicions.Suspicion suspect, long queuedMs) {
+    void giveUp(Entry e, Taken t, Suspicions.Suspicion suspect) {
         String message = "job was in flight in " + suspect.crashes() + " worker JVMs that died (" + suspect.history()
                 + "); it is not run again";
         log.error("job {}: {}", t, message);
         begin(e);
-        Result failed = Pipeline.failed(t.job, context(suspect.crashes() + 1, queuedMs), null, null,
+        Result failed = Pipeline.failed(t.job, context(suspect.crashes() + 1, queuedMs(t.record)), null, null,
                 ErrorCode.WORKER_CRASHED, message);
         List<ProducerRecord<byte[], byte[]>> out = List.of(replies.result(t.record, t.replyTopic, failed),
                 replies.deadLetter(t.record, ErrorCode.WORKER_CRASHED, message, suspect.crashes(), clock.instant()));
@@ -398,6 +399,11 @@ final class Answers {
 
     private void later(Object what, Duration delay) {
         timer.schedule(() -> mailbox.post(new Event.Due(what)), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Milliseconds from the record's timestamp to now. */
+    long queuedMs(ConsumerRecord<byte[], byte[]> record) {
+        return record.timestamp() < 0 ? 0 : Math.max(0, clock.millis() - record.timestamp());
     }
 
     private JobContext context(int attempt, long queuedMs) {

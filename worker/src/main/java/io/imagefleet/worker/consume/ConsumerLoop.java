@@ -1,20 +1,12 @@
 package io.imagefleet.worker.consume;
 
-import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.InvalidJobException;
 import io.imagefleet.wire.Job;
 import io.imagefleet.wire.JobCodec;
-import io.imagefleet.wire.Result;
-import io.imagefleet.worker.consume.InFlight.Entry;
-import io.imagefleet.worker.consume.InFlight.State;
-import io.imagefleet.worker.pipeline.JobContext;
-import io.imagefleet.worker.pipeline.JobLogContext;
-import io.imagefleet.worker.pipeline.Pipeline;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -25,15 +17,12 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
@@ -72,27 +61,17 @@ public final class ConsumerLoop implements Runnable {
     public enum State { STARTING, RUNNING, DRAINING, STOPPED }
 
     private final Consumer<byte[], byte[]> consumer;
-    private final JobHandler handler;
-    private final ExecutorService pool;
     private final LoopSettings settings;
     private final Clock clock;
     private final LoopListener listener;
-    private final Suspicions suspicions;
     private final Mailbox mailbox = new Mailbox();
     private final InFlight book = new InFlight();
     private final OffsetTracker offsets = new OffsetTracker();
     private final Answers answers;
+    private final JobRunner runner;
     private final JobCodec codec = new JobCodec();
-    /** Jobs waiting for a thread, retries due first. */
-    private final Deque<Taken> ready = new ArrayDeque<>();
-    /** The job each pool thread runs now, so a stuck thread's job can be reported. */
-    private final Map<Thread, Taken> running = new ConcurrentHashMap<>();
     private final Set<TopicPartition> paused = new HashSet<>();
     private final Set<TopicPartition> assigned = new HashSet<>();
-    /** Pool threads taken by a job (a stuck one stays taken until its job returns). */
-    private int busy;
-    /** The suspect running alone, while one does: nothing else starts until it ends. */
-    private Entry isolated;
     private long lastCommitMillis;
     private volatile boolean stopRequested;
     private volatile boolean remainInGroup;
@@ -102,16 +81,14 @@ public final class ConsumerLoop implements Runnable {
                         ScheduledExecutorService timer, Replies replies, LoopSettings settings, Clock clock,
                         LoopHooks hooks) {
         this.consumer = consumer;
-        this.handler = handler;
-        this.pool = pool;
         this.settings = settings;
         this.clock = clock;
         this.listener = hooks.listener();
-        this.suspicions = hooks.suspicions();
         ReplyTopics topics = new ReplyTopics(hooks.topics(), mailbox, Set.of(replies.resultsTopic()), clock::millis);
         this.answers = new Answers(outbox, replies, topics, book, offsets, mailbox, timer,
                 new AnswerPolicy(settings.retry(), () -> ThreadLocalRandom.current().nextDouble()), clock, listener,
                 settings.workerId());
+        this.runner = new JobRunner(pool, handler, settings, clock, hooks, book, answers, mailbox);
     }
 
     public State state() {
@@ -168,7 +145,7 @@ public final class ConsumerLoop implements Runnable {
             take(record);
         }
         hearAll();
-        startReady();
+        startRunning();
         hearAll();
         applyBackpressure();
         maybeCommit();
@@ -176,13 +153,13 @@ public final class ConsumerLoop implements Runnable {
         if (holding()) {
             // Nothing a poll brings could start now: wait for news (a thread free, an answer taken) instead.
             hear(mailbox.drain(settings.pollTimeout()));
-            startReady();
+            startRunning();
         }
     }
 
     /** Whether jobs wait for a thread or the partitions are paused. */
     private boolean holding() {
-        return !ready.isEmpty() || !paused.isEmpty();
+        return runner.waiting() || !paused.isEmpty();
     }
 
     private void take(ConsumerRecord<byte[], byte[]> record) {
@@ -199,19 +176,26 @@ public final class ConsumerLoop implements Runnable {
         } catch (InvalidJobException e) {
             String topic = answers.allowedOrResults(e.replyTo().orElse(null));
             answers.refuseInvalid(book.add(tp, record.offset(), e.jobId().orElse(""), null), record, e.jobId(), topic,
-                    e.getMessage(), queuedMs(record));
+                    e.getMessage());
             return;
         }
         Replies.Route route = answers.route(record, job);
         if (route.problem() != null) {
             answers.refuseInvalid(book.add(tp, record.offset(), job.id(), null), record, Optional.of(job.id()),
-                    answers.resultsTopic(), route.problem(), queuedMs(record));
+                    answers.resultsTopic(), route.problem());
             return;
         }
         Taken t = new Taken(record, tp, job, route.topic(), 1);
         book.add(tp, record.offset(), job.id(), t);
-        ready.add(t);
+        runner.add(t);
         answers.prefetch(route.topic());
+    }
+
+    /** Starts waiting jobs on free threads, unless the loop is stopping. */
+    private void startRunning() {
+        if (state == State.RUNNING) {
+            runner.start();
+        }
     }
 
     /** Hears what is in the mailbox now, and what that brings at once (an answer acknowledged as it is sent). */
@@ -229,94 +213,14 @@ public final class ConsumerLoop implements Runnable {
     private void hear(List<Event> events) {
         for (Event event : events) {
             switch (event) {
-                case Event.Processed p -> processed(p.job(), p.result());
-                case Event.Stuck s -> answers.stuck(s.job(), s.message(), queuedMs(s.job().record));
+                case Event.Processed p -> runner.processed(p.job(), p.result(), p.stage(), stopRequested);
+                case Event.Stuck s -> answers.stuck(s.job(), s.message());
                 case Event.Sent s -> answers.sent(s);
-                case Event.Due d when d.what() instanceof Taken t -> retryDue(t);
+                case Event.Due d when d.what() instanceof Taken t -> runner.retryDue(t);
                 case Event.Due d -> answers.resendDue((Outgoing) d.what());
                 case Event.Checked c -> answers.checked(c.topic(), c.problem());
             }
         }
-        if (isolated != null && book.find(isolated.tp, isolated.offset) != isolated) {
-            isolated = null;
-        }
-    }
-
-    private void processed(Taken t, Result result) {
-        busy--;
-        Entry e = book.find(t, InFlight.State.RUNNING);
-        if (e == null) {
-            log.warn("job {} came back after it was answered or its partition went; this result is dropped", t);
-            return;
-        }
-        answers.decide(e, t, result, stopRequested);
-    }
-
-    private void retryDue(Taken next) {
-        Entry e = book.find(next, InFlight.State.RETRY_WAIT);
-        if (e != null) {
-            e.state = InFlight.State.WAITING;
-            ready.addFirst(next);
-        }
-    }
-
-    /**
-     * Starts jobs while the pool has room: retries that are due first, then waiting jobs. An
-     * expired job is answered EXPIRED without work; a suspect waits until nothing else is started
-     * and then runs alone; one that was in flight in too many crashes is answered instead of run.
-     */
-    private void startReady() {
-        while (state == State.RUNNING && !ready.isEmpty() && isolated == null && busy < settings.threads()) {
-            Taken t = ready.peek();
-            Entry e = book.find(t, InFlight.State.WAITING);
-            if (e == null) {
-                ready.poll();
-                continue;
-            }
-            if (t.job.expiry() != null && clock.instant().isAfter(t.job.expiry())) {
-                ready.poll();
-                answers.expired(e, t, queuedMs(t.record));
-                continue;
-            }
-            Optional<Suspicions.Suspicion> suspect = t.attempt > 1 ? Optional.empty() : suspicions.find(t.tp, t.offset());
-            if (suspect.isPresent() && suspect.get().giveUp()) {
-                ready.poll();
-                answers.giveUp(e, t, suspect.get(), queuedMs(t.record));
-                continue;
-            }
-            if (suspect.isPresent()) {
-                // Alone means nothing else even being published: a crash now must take nothing healthy with it.
-                if (busy > 0 || book.all().stream().anyMatch(o -> o != e && o.state != InFlight.State.WAITING)) {
-                    return;
-                }
-                isolated = e;
-                log.warn("job {} was in flight in {} crash(es) ({}); running it alone", t, suspect.get().crashes(),
-                        suspect.get().history());
-            }
-            ready.poll();
-            e.state = InFlight.State.RUNNING;
-            answers.begin(e);
-            busy++;
-            pool.execute(() -> process(t));
-        }
-    }
-
-    /** On a pool thread: runs the attempt and posts what came of it. Decides nothing. */
-    private void process(Taken t) {
-        Result result;
-        JobContext ctx = new JobContext(settings.workerId(), t.attempt, queuedMs(t.record));
-        running.put(Thread.currentThread(), t);
-        JobLogContext.enter(t.job.id(), t.tp + "@" + t.offset());
-        try {
-            listener.jobRunning(t.tp, t.offset());
-            result = handler.process(t.job, ctx);
-        } catch (RuntimeException e) {
-            log.error("job {} failed unexpectedly", t, e);
-            result = Pipeline.failed(t.job, ctx, null, null, ErrorCode.INTERNAL, "unexpected " + e);
-        } finally {
-            running.remove(Thread.currentThread());
-        }
-        mailbox.post(new Event.Processed(t, result));
     }
 
     /**
@@ -327,18 +231,7 @@ public final class ConsumerLoop implements Runnable {
      * @return whether this reported a job (false when the thread runs nothing of ours or it was reported already)
      */
     public boolean jobStuck(Thread thread, Duration timeout, Duration overdue) {
-        Taken t = running.get(thread);
-        if (t == null || !t.reportStuck()) {
-            return false;
-        }
-        mailbox.post(new Event.Stuck(t, "job ran past its deadline of " + timeout.toMillis() + " ms and its thread ("
-                + thread.getName() + ") is still stuck " + overdue.toMillis()
-                + " ms later; the worker JVM recycles to get the thread back"));
-        return true;
-    }
-
-    private long queuedMs(ConsumerRecord<byte[], byte[]> record) {
-        return record.timestamp() < 0 ? 0 : Math.max(0, clock.millis() - record.timestamp());
+        return runner.jobStuck(thread, timeout, overdue);
     }
 
     /** Pauses every assigned partition while the loop holds as much as it may, resumes when it has room. */
@@ -382,7 +275,7 @@ public final class ConsumerLoop implements Runnable {
 
     private void drain() {
         state = State.DRAINING;
-        ready.clear();
+        runner.forget(null);
         int notStarted = answers.abandon(book.all().stream()
                 .filter(e -> e.state == InFlight.State.WAITING || e.state == InFlight.State.RETRY_WAIT).toList());
         long end = clock.millis() + settings.drainTimeout().toMillis();
@@ -393,7 +286,7 @@ public final class ConsumerLoop implements Runnable {
             consumer.pause(consumer.assignment());
             while (book.size() > 0 && clock.millis() < deadline) {
                 pollWhileDraining();
-                hear(mailbox.drain(settings.pollTimeout()));
+                hear(mailbox.drain(Duration.ZERO));
             }
             if (book.size() > 0) {
                 log.warn("drain timed out after {} with {} jobs in flight; they stay uncommitted, for redelivery",
@@ -409,7 +302,7 @@ public final class ConsumerLoop implements Runnable {
     /** Polls (to stay in the group and let a rebalance finish) without taking anything. */
     private void pollWhileDraining() {
         try {
-            if (!consumer.poll(Duration.ZERO).isEmpty()) {
+            if (!consumer.poll(settings.pollTimeout()).isEmpty()) {
                 // Assigned during the drain: not taken, so not committed; redelivered.
                 consumer.pause(consumer.assignment());
             }
@@ -442,7 +335,7 @@ public final class ConsumerLoop implements Runnable {
     }
 
     private void close() {
-        pool.shutdownNow();
+        runner.close();
         answers.close();
         try {
             // Bounded: a close during a rebalance would otherwise wait the default 30 s for it.
@@ -467,7 +360,7 @@ public final class ConsumerLoop implements Runnable {
             long deadline = clock.millis() + settings.revokeTimeout().toMillis();
             while (book.holdsAny(revoked) && clock.millis() < deadline) {
                 hear(mailbox.drain(settings.pollTimeout()));
-                startReady();
+                startRunning();
             }
             try {
                 answers.commit(offsets.committable(revoked), true);
@@ -501,7 +394,7 @@ public final class ConsumerLoop implements Runnable {
 
         /** Whatever is still in flight in these partitions is abandoned: their next owner answers it. */
         private void forget(Collection<TopicPartition> partitions) {
-            ready.removeIf(t -> partitions.contains(t.tp));
+            runner.forget(partitions);
             answers.forget(partitions);
             paused.removeAll(partitions);
             assigned.removeAll(partitions);

@@ -10,8 +10,11 @@ import java.util.Map;
  * facts only. Every decision they lead to is taken on the poll thread. Immutable.
  */
 sealed interface Event {
-    /** A pool thread ran an attempt of a job; {@code result} is what the pipeline made of it. */
-    record Processed(Taken job, Result result) implements Event {
+    /**
+     * A pool thread ran an attempt of a job; {@code result} is what the pipeline made of it, and
+     * {@code stage} the stage it ended in (for the logs of what is decided), or null.
+     */
+    record Processed(Taken job, Result result, String stage) implements Event {
     }
 
     /** A job's thread is stuck past its deadline and will not give up. */

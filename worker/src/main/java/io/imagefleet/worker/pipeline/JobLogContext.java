@@ -3,6 +3,7 @@ package io.imagefleet.worker.pipeline;
 import org.slf4j.MDC;
 
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The job a thread is working on, in the logging context (SLF4J MDC), so that every line it logs
@@ -23,6 +24,40 @@ public final class JobLogContext {
         MDC.put(JOB_ID, jobId);
         MDC.put(RECORD, record);
         MDC.remove(STAGE);
+    }
+
+    /** The stage this thread's job is in (or ended in), or null when it has none. */
+    public static String stage() {
+        return MDC.get(STAGE);
+    }
+
+    /**
+     * Until {@link Scope#close()}, this thread logs for the job in the record {@code topic-partition@offset},
+     * at {@code stage}: for a thread that logs about a job it does not run (the poll thread deciding
+     * what a job's attempt comes to). Whatever context the thread had is restored on close.
+     */
+    public static Scope scope(String jobId, String record, String stage) {
+        Map<String, String> before = MDC.getCopyOfContextMap();
+        MDC.put(JOB_ID, jobId);
+        MDC.put(RECORD, record);
+        if (stage == null) {
+            MDC.remove(STAGE);
+        } else {
+            MDC.put(STAGE, stage);
+        }
+        return () -> {
+            if (before == null) {
+                MDC.clear();
+            } else {
+                MDC.setContextMap(before);
+            }
+        };
+    }
+
+    /** A job's logging context on a thread that does not run it; closing restores the thread's own. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /** This thread's job is done and its result is being sent. */

@@ -147,6 +147,11 @@ public final class S3Endpoint implements AutoCloseable {
                 T result = call.run(Duration.ofNanos(Math.max(1_000_000, deadline.remainingNanos())));
                 breaker.succeeded();
                 return result;
+            } catch (JobFailure f) {
+                if (f.code() != ErrorCode.TIMEOUT) {
+                    breaker.succeeded(); // the store answered; what it sent is the job's problem (too large, say)
+                }
+                throw f;
             } catch (SdkException | IOException e) {
                 if (!isStoreDown(e, deadline)) {
                     if (e instanceof AwsServiceException) {

@@ -106,8 +106,7 @@ final class Children {
             return null;
         }
         Slot slot = slots.get(i);
-        if (child == slot.leaving) {
-            slot.leaving = null;
+        if (slot.leaving.remove(child)) {
             if (code != ExitCodes.RECYCLE) {
                 log.warn("slot-{} {} exited {} after it had handed over (committed and closed)", slot.index, child,
                         ExitCodes.describe(code));
@@ -177,9 +176,7 @@ final class Children {
             if (s.successor != null) {
                 action.accept(s.successor);
             }
-            if (s.leaving != null) {
-                action.accept(s.leaving);
-            }
+            s.leaving.forEach(action);
         }
         if (spares.peek() != null) {
             action.accept(spares.peek());

@@ -40,8 +40,9 @@ final class Exits {
      * its successor goes now; the old JVM is the slot's leaving one until it exits.
      */
     void handOver(Slot slot, Child child, long now) {
+        log.info("slot-{} {} has committed and closed its clients; its successor goes now", slot.index, child);
         clean(slot, child, ExitCodes.RECYCLE, now);
-        slot.leaving = child;
+        slot.leaving.add(child);
     }
 
     private void clean(Slot slot, Child child, int code, long now) {

@@ -29,13 +29,19 @@ public final class Fleet implements AutoCloseable {
 
     /**
      * Where a fleet on one machine (the demo, the bench) keeps its worker JVMs' AOT cache between
-     * runs: in the temporary directory, named after this JDK and class path, so a rebuild or
-     * another JDK gets a cache of its own. A pod's image has its own, trained at build time.
+     * runs: in the temporary directory, named after this JDK and its class path entries with their
+     * sizes and modification times, so a rebuild (jars rewritten in place, which the JVM would refuse
+     * to map a cache for) or another JDK gets a cache of its own. A pod's image has its own, trained
+     * at build time.
      */
     public static Path localAotCache() {
-        String key = Runtime.version() + "|" + System.getProperty("java.class.path");
+        StringBuilder key = new StringBuilder(Runtime.version().toString());
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            java.io.File f = new java.io.File(entry);
+            key.append('|').append(entry).append(':').append(f.length()).append(':').append(f.lastModified());
+        }
         return Path.of(System.getProperty("java.io.tmpdir"), "imagefleet-aot",
-                "worker-" + Integer.toHexString(key.hashCode()) + ".aot");
+                "worker-" + Integer.toHexString(key.toString().hashCode()) + ".aot");
     }
 
     public Supervisor supervisor() {

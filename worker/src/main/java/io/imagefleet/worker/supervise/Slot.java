@@ -6,6 +6,7 @@ import io.imagefleet.worker.control.JobRef;
 import io.imagefleet.worker.control.PartitionChange;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,8 +29,8 @@ final class Slot {
     private Child current;
     /** The JVM that takes over when this one has drained: built while the current one works on. */
     Child successor;
-    /** The JVM that recycled and handed over, while it is tearing down (it holds no partitions any more). */
-    Child leaving;
+    /** The JVMs that recycled and handed over, while they tear down (they hold no partitions any more). */
+    final List<Child> leaving = new ArrayList<>();
     int generation;
     Set<String> partitions = new TreeSet<>();
     int consecutiveCrashes;

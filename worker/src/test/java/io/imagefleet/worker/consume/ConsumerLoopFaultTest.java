@@ -331,6 +331,23 @@ class ConsumerLoopFaultTest {
     }
 
     @Test
+    void runOnce_previousOwnerAnsweredOffsetsAboveItsPosition_skipsThemAndRunsTheRest() {
+        consumer.previous.put(P0, new OffsetAndMetadata(0, OffsetTracker.encode(0, List.of(1L, 2L))));
+        ConsumerLoop loop = atLeastOnce();
+        add(0, job("hung-before"));
+        add(1, job("answered-1"));
+        add(2, job("answered-2"));
+        add(3, job("new"));
+        loop.runOnce();
+        pool.runHeld();
+        loop.runOnce();
+        loop.runOnce();
+
+        assertThat(ran).containsExactlyInAnyOrder("hung-before", "new");
+        assertThat(committed()).hasValueSatisfying(om -> assertThat(om.offset()).isEqualTo(4));
+    }
+
+    @Test
     void runOnce_inFlightLimitReached_pausesUntilThereIsRoom() {
         ConsumerLoop loop = atLeastOnce();
         for (long o = 0; o < 4; o++) {
@@ -422,6 +439,8 @@ class ConsumerLoopFaultTest {
     /** A mock consumer that keeps its rebalance listener and where each partition was committed. */
     static final class ListeningConsumer extends MockConsumer<byte[], byte[]> {
         ConsumerRebalanceListener listener;
+        /** What a previous owner committed, as {@code committed} reports it to a newly assigned loop. */
+        final Map<TopicPartition, OffsetAndMetadata> previous = new java.util.HashMap<>();
 
         ListeningConsumer() {
             super(AutoOffsetResetStrategy.EARLIEST.name());
@@ -446,6 +465,18 @@ class ConsumerLoopFaultTest {
                                              org.apache.kafka.clients.consumer.OffsetCommitCallback callback) {
             super.commitAsync(offsets, callback);
             last.putAll(offsets);
+        }
+
+        @Override
+        public synchronized Map<TopicPartition, OffsetAndMetadata> committed(Set<TopicPartition> partitions,
+                                                                            Duration timeout) {
+            Map<TopicPartition, OffsetAndMetadata> out = new java.util.HashMap<>(super.committed(partitions, timeout));
+            partitions.forEach(tp -> {
+                if (previous.containsKey(tp)) {
+                    out.put(tp, previous.get(tp));
+                }
+            });
+            return out;
         }
 
         /** The last position committed for the partition, with its metadata (kept even after close). */

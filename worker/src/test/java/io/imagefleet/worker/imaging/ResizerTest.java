@@ -61,4 +61,27 @@ class ResizerTest {
         assertThat(b.getType()).isEqualTo(BufferedImage.TYPE_INT_ARGB);
         assertThat(b.getWidth()).isEqualTo(90);
     }
+
+    @Test
+    void scale_upscaleDrawnInBands_samePixelsAsOneDraw() throws Exception {
+        SplittableRandom random = new SplittableRandom(1);
+        for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB}) {
+            BufferedImage src = new BufferedImage(401, 99, type);
+            for (int y = 0; y < 99; y++) {
+                for (int x = 0; x < 401; x++) {
+                    src.setRGB(x, y, random.nextInt());
+                }
+            }
+            // 4003 wide: bands of 261 rows, so four clipped draws.
+            BufferedImage banded = Resizer.scale(src, 4003, 1001, JobDeadline.after(Duration.ofMinutes(1)));
+            BufferedImage whole = new BufferedImage(4003, 1001, type);
+            Graphics2D g = whole.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(src, 0, 0, 4003, 1001, null);
+            g.dispose();
+
+            assertThat(banded.getRGB(0, 0, 4003, 1001, null, 0, 4003)).isEqualTo(whole.getRGB(0, 0, 4003, 1001, null, 0, 4003));
+        }
+    }
 }
