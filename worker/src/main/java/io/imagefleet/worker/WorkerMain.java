@@ -7,6 +7,7 @@ import io.imagefleet.worker.config.Delivery;
 import io.imagefleet.worker.config.NativeMode;
 import io.imagefleet.worker.config.WorkerConfig;
 import io.imagefleet.worker.consume.ConsumerLoop;
+import io.imagefleet.worker.consume.JobHandler;
 import io.imagefleet.worker.consume.KafkaClients;
 import io.imagefleet.worker.consume.LoopHooks;
 import io.imagefleet.worker.consume.LoopListener;
@@ -218,8 +219,8 @@ public final class WorkerMain {
                 : new QueuedListener(p.link(), 10_000, "imagefleet-supervisor-news", Duration.ofSeconds(1));
         LoopHooks hooks = p.link() == null ? new LoopHooks(seen, Suspicions.NONE, topics)
                 : new LoopHooks(LoopListener.all(toSupervisor, seen), p.link(), topics);
-        LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.drainTimeout(),
-                config.retry());
+        LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.io().jobs(),
+                config.io().bytesFor(p.budget().capacity()), config.drainTimeout(), config.retry());
         // A stable member id per slot (static membership): a respawned JVM takes its partitions back without a rebalance.
         String instanceId = p.link() != null ? p.host() + "-slot-" + p.slot() : null;
         ThreadPoolExecutor pool = new ThreadPoolExecutor(config.threads(), config.threads(), 0, TimeUnit.MILLISECONDS,
@@ -230,7 +231,7 @@ public final class WorkerMain {
                 new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));
         ConsumerLoop loop = new ConsumerLoop(consumer,
                 outbox(config, clientId, p.host(), p.slot(), consumer, p.telemetry()),
-                p.pipeline()::process, pool, retries,
+                JobHandler.of(p.pipeline()), pool, retries,
                 new Replies(config.topics().results(), config.topics().dlq(), config.reply(),
                         KafkaClients.maxRecordBytes(config), p.telemetry().replyListener()),
                 settings, Clock.systemUTC(), hooks);

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -77,7 +78,23 @@ public final class ConsumerLoop implements Runnable {
     private volatile boolean remainInGroup;
     private volatile State state = State.STARTING;
 
+    /** A loop whose fetches and stores run on virtual threads of its own. */
     public ConsumerLoop(Consumer<byte[], byte[]> consumer, Outbox outbox, JobHandler handler, ExecutorService pool,
+                        ScheduledExecutorService timer, Replies replies, LoopSettings settings, Clock clock,
+                        LoopHooks hooks) {
+        this(consumer, outbox, handler, new Stages(pool, Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("imagefleet-io-", 1).factory())), timer, replies, settings, clock, hooks);
+    }
+
+    /**
+     * The threads a loop's stages run on: {@code cpu} runs the pixel work (sized to
+     * {@link LoopSettings#threads()}), {@code io} the fetches and stores (unbounded: the loop bounds them).
+     * The loop shuts both down when it stops.
+     */
+    public record Stages(ExecutorService cpu, ExecutorService io) {
+    }
+
+    public ConsumerLoop(Consumer<byte[], byte[]> consumer, Outbox outbox, JobHandler handler, Stages stages,
                         ScheduledExecutorService timer, Replies replies, LoopSettings settings, Clock clock,
                         LoopHooks hooks) {
         this.consumer = consumer;
@@ -88,7 +105,7 @@ public final class ConsumerLoop implements Runnable {
         this.answers = new Answers(outbox, replies, topics, book, offsets, mailbox, timer,
                 new AnswerPolicy(settings.retry(), () -> ThreadLocalRandom.current().nextDouble()), clock, listener,
                 settings.workerId());
-        this.runner = new JobRunner(pool, handler, settings, clock, hooks, book, answers, mailbox);
+        this.runner = new JobRunner(stages.cpu(), stages.io(), handler, settings, clock, hooks, book, answers, mailbox);
     }
 
     public State state() {
@@ -213,6 +230,7 @@ public final class ConsumerLoop implements Runnable {
     private void hear(List<Event> events) {
         for (Event event : events) {
             switch (event) {
+                case Event.Stepped s -> runner.stepped(s.job(), s.step());
                 case Event.Processed p -> runner.processed(p.job(), p.result(), p.stage(), stopRequested);
                 case Event.Stuck s -> answers.stuck(s.job(), s.message());
                 case Event.Sent s -> answers.sent(s);
@@ -234,13 +252,20 @@ public final class ConsumerLoop implements Runnable {
         return runner.jobStuck(thread, timeout, overdue);
     }
 
+    /** Whether an entry's pixel work has not begun: a stop or revocation leaves it for redelivery. */
+    private static boolean notComputed(InFlight.Entry e) {
+        return e.state == InFlight.State.WAITING || e.state == InFlight.State.FETCHING
+                || e.state == InFlight.State.RETRY_WAIT;
+    }
+
     /** Pauses every assigned partition while the loop holds as much as it may, resumes when it has room. */
     private void applyBackpressure() {
         Map<InFlight.State, Integer> counts = book.counts();
-        int working = counts.getOrDefault(InFlight.State.WAITING, 0) + counts.getOrDefault(InFlight.State.RUNNING, 0)
-                + counts.getOrDefault(InFlight.State.RETRY_WAIT, 0);
-        // Answers waiting on Kafka are small, but not free: bounded too, more loosely.
-        boolean full = working >= settings.maxInFlight() || book.size() >= settings.maxInFlight() * 4;
+        int working = counts.getOrDefault(InFlight.State.WAITING, 0) + counts.getOrDefault(InFlight.State.FETCHING, 0)
+                + counts.getOrDefault(InFlight.State.RUNNING, 0) + counts.getOrDefault(InFlight.State.RETRY_WAIT, 0);
+        // Answers waiting on Kafka are small, but not free: bounded too, more loosely. Held bytes stop fetches.
+        boolean full = working >= settings.maxInFlight() || book.size() >= settings.maxInFlight() * 4
+                || runner.held() >= settings.ioBytes();
         if (full) {
             Set<TopicPartition> toPause = new HashSet<>(consumer.assignment());
             toPause.removeAll(paused);
@@ -276,8 +301,7 @@ public final class ConsumerLoop implements Runnable {
     private void drain() {
         state = State.DRAINING;
         runner.forget(null);
-        int notStarted = answers.abandon(book.all().stream()
-                .filter(e -> e.state == InFlight.State.WAITING || e.state == InFlight.State.RETRY_WAIT).toList());
+        int notStarted = answers.abandon(book.all().stream().filter(ConsumerLoop::notComputed).toList());
         long end = clock.millis() + settings.drainTimeout().toMillis();
         // The wait for jobs ends early enough to commit and close within the drain timeout.
         long deadline = end - Math.min(CLOSING.toMillis(), settings.drainTimeout().toMillis() / 4);
@@ -355,8 +379,8 @@ public final class ConsumerLoop implements Runnable {
             if (revoked.isEmpty()) {
                 return;
             }
-            answers.abandon(book.all().stream().filter(e -> revoked.contains(e.tp)
-                    && (e.state == InFlight.State.WAITING || e.state == InFlight.State.RETRY_WAIT)).toList());
+            runner.forget(revoked);
+            answers.abandon(book.all().stream().filter(e -> revoked.contains(e.tp) && notComputed(e)).toList());
             long deadline = clock.millis() + settings.revokeTimeout().toMillis();
             while (book.holdsAny(revoked) && clock.millis() < deadline) {
                 hear(mailbox.drain(settings.pollTimeout()));
