@@ -100,7 +100,7 @@ final class JobRun implements StagedJob {
     private void compute() throws JobFailure, InterruptedException {
         watch.deadline().check("waiting for a thread");
         try {
-            encoded = pipeline.compute(job, source, sourceHold, watch.deadline(), clock, warnings, s -> sourceInfo = s);
+            encoded = pipeline.compute(job, source, this::release, watch.deadline(), clock, warnings, s -> sourceInfo = s);
         } finally {
             release();
         }
@@ -134,11 +134,12 @@ final class JobRun implements StagedJob {
         abandon();
     }
 
-    /** The source and its hold on the memory budget, once decoded (or failed). */
+    /** The source and its hold on the memory budget, once decoded (or failed); once only. */
     private void release() {
         source = null;
         if (sourceHold != null) {
             sourceHold.close();
+            sourceHold = null;
         }
     }
 
