@@ -109,7 +109,10 @@ public final class ConsumerLoop implements Runnable {
                         return state;
                     }
                 });
-        this.drain = new Drain(consumer, settings, clock, book, offsets, answers, runner, wait -> hear(mailbox.drain(wait)));
+        this.drain = new Drain(consumer, settings, clock, book, offsets, answers, runner, wait -> {
+            hear(mailbox.drain(wait));
+            hearAll();
+        });
     }
 
     public State state() {

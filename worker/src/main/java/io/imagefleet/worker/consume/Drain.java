@@ -74,6 +74,7 @@ final class Drain {
             while (book.size() > 0 && clock.millis() < deadline) {
                 pollWhileDraining();
                 loop.hear(Duration.ZERO);
+                commitWhatFinished();
             }
             if (book.size() > 0) {
                 log.warn("drain timed out after {} with {} jobs in flight; they stay uncommitted, for redelivery",
@@ -83,6 +84,20 @@ final class Drain {
             commitBeforeClosing(Math.max(end, clock.millis() + 1_000));
         } catch (RuntimeException e) {
             log.error("drain failed; uncommitted jobs will be delivered again", e);
+        }
+    }
+
+    /**
+     * Commits what finished so far, as it finishes. Left to the end, a commit can meet a
+     * rebalance that outlasts the drain (a sibling leaving the group as it stops): then every
+     * job answered during the drain would be run again by the next owner. A refusal here is
+     * tried again after the next poll, which rejoins the group.
+     */
+    private void commitWhatFinished() {
+        try {
+            answers.commit(offsets.committable(), true);
+        } catch (RebalanceInProgressException e) {
+            log.debug("a rebalance is in progress; committing after the next poll");
         }
     }
 

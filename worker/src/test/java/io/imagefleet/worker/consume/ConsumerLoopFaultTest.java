@@ -386,6 +386,39 @@ class ConsumerLoopFaultTest {
         assertThat(resultsOn("results")).extracting(Result::jobId).containsExactly("done");
     }
 
+    /**
+     * Issue 19, ShutdownTest's stop under load: a fleet of two re-ran 5 jobs the first fleet had
+     * answered, against 3 in flight. One worker JVM drained quickly and left the group; the other,
+     * still waiting for a job that never ends, committed only at the end of its drain, met the
+     * rebalance its sibling's leaving began, and gave up at its deadline: every job it had
+     * answered during the drain went uncommitted. The drain now commits as answers land.
+     */
+    @Test
+    void shutdown_rebalanceOutlastingTheDrain_jobsAnsweredDuringTheDrainAreCommitted() {
+        ConsumerLoop loop = atLeastOnce();
+        add(0, job("stuck"));
+        add(1, job("done"));
+        loop.runOnce();
+        assertThat(pool.heldCount()).isEqualTo(2);
+        consumer.onPoll = () -> {
+            if (pool.heldCount() == 2) {
+                pool.runHeldLast();
+            } else {
+                // The sibling left: the group rebalances until after this worker's deadline.
+                consumer.rebalancing = true;
+            }
+        };
+
+        loop.stop();
+        loop.shutdown();
+
+        assertThat(resultsOn("results")).extracting(Result::jobId).containsExactly("done");
+        assertThat(consumer.committedAt(P0)).hasValueSatisfying(om -> {
+            assertThat(om.offset()).isZero();
+            assertThat(OffsetTracker.decode(om)).containsExactly(1L);
+        });
+    }
+
     /** A clock that moves 50 ms each time it is read, so bounded waits end without sleeping. */
     static final class ManualClock extends Clock {
         private final AtomicLong millis = new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
@@ -453,9 +486,22 @@ class ConsumerLoopFaultTest {
         }
 
         private final Map<TopicPartition, OffsetAndMetadata> last = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Run at the start of each poll. */
+        Runnable onPoll = () -> { };
+        /** While set, commits are refused as by a group in the middle of a rebalance. */
+        boolean rebalancing;
+
+        @Override
+        public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+            onPoll.run();
+            return super.poll(timeout);
+        }
 
         @Override
         public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (rebalancing) {
+                throw new org.apache.kafka.common.errors.RebalanceInProgressException("rebalancing");
+            }
             super.commitSync(offsets);
             last.putAll(offsets);
         }
