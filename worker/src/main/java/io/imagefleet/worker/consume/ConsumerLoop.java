@@ -288,6 +288,9 @@ public final class ConsumerLoop implements Runnable {
     }
 
     private void maybeCommit() {
+        if (answers.commitWanted()) {
+            answers.commitNow();
+        }
         long now = clock.millis();
         if (now - lastCommitMillis < settings.commitInterval().toMillis()) {
             return;

@@ -151,6 +151,8 @@ final class JobRunner {
                 isolated = e;
                 log.warn("job {} was in flight in {} crash(es) ({}); running it alone", t, suspect.get().crashes(),
                         suspect.get().history());
+                // If it crashes the JVM again, nothing answered before it is run again.
+                answers.commitNow();
             }
             ready.poll();
             begin(e, t);
