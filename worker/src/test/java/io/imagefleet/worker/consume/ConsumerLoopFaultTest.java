@@ -271,7 +271,26 @@ class ConsumerLoopFaultTest {
 
         assertThat(producer.history()).singleElement().satisfies(r -> {
             assertThat(r.topic()).isEqualTo("imagefleet.spring-replies");
+            assertThat(r.partition()).as("no reply partition named: the producer picks").isNull();
             assertThat(r.headers().lastHeader(Replies.SPRING_CORRELATION_ID).value()).containsExactly(7, 7, 7);
+        });
+    }
+
+    @Test
+    void runOnce_springReplyPartitionHeader_resultGoesToThatPartition() {
+        ConsumerLoop loop = atLeastOnce();
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Replies.SPRING_REPLY_TOPIC, "imagefleet.spring-replies".getBytes(StandardCharsets.UTF_8));
+        headers.add(Replies.SPRING_REPLY_PARTITION, java.nio.ByteBuffer.allocate(4).putInt(3).array());
+        add(0, jobs.encode(job("spring")), headers);
+        loop.runOnce();
+        pool.runHeld();
+        loop.runOnce();
+        loop.runOnce();
+
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(r.topic()).isEqualTo("imagefleet.spring-replies");
+            assertThat(r.partition()).isEqualTo(3);
         });
     }
 
