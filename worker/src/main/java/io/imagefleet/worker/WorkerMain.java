@@ -281,7 +281,7 @@ public final class WorkerMain {
                     new KafkaProducer<>(KafkaClients.producer(config, clientId, transactionalId))), consumer);
         }
         return Outbox.atLeastOnce(telemetry.producer(new KafkaProducer<>(KafkaClients.producer(config, clientId))),
-                consumer);
+                consumer, Executors.newSingleThreadExecutor(named("imagefleet-send-")));
     }
 
     private static int exit(Recycler recycler, MemoryBudget budget, SupervisorLink link) {
