@@ -17,6 +17,7 @@ import io.imagefleet.worker.consume.Replies;
 import io.imagefleet.worker.consume.Suspicions;
 import io.imagefleet.worker.consume.TopicCheck;
 import io.imagefleet.worker.control.ExitCodes;
+import io.imagefleet.worker.imaging.ImageIoDefaults;
 import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.imaging.NativeCodecs;
 import io.imagefleet.worker.kernel.JobWatchdog;
@@ -38,7 +39,7 @@ import io.imagefleet.worker.store.FileStore;
 import io.imagefleet.worker.store.HttpStore;
 import io.imagefleet.worker.store.OutputStores;
 import io.imagefleet.worker.store.S3Store;
-import io.imagefleet.worker.supervise.SupervisorLink;
+import io.imagefleet.worker.control.SupervisorLink;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,7 +49,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import sun.misc.Signal;
 
-import javax.imageio.ImageIO;
 import javax.net.ssl.SSLSocketFactory;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -340,7 +340,7 @@ public final class WorkerMain {
      * TIFF, PSD) refuses external DTDs, schemas and entities.
      */
     static void hardenProcess() {
-        ImageIO.setUseCache(false);
+        ImageIoDefaults.apply();
         System.setProperty("javax.xml.accessExternalDTD", "");
         System.setProperty("javax.xml.accessExternalSchema", "");
         System.setProperty("javax.xml.accessExternalStylesheet", "");

@@ -5,7 +5,6 @@ import io.imagefleet.config.Durations;
 import io.imagefleet.config.Env;
 import io.imagefleet.config.KafkaSettings;
 import io.imagefleet.config.Topics;
-import io.imagefleet.worker.consume.RetryPolicy;
 import io.imagefleet.worker.recycle.RecyclePolicy;
 
 import java.nio.file.Path;
