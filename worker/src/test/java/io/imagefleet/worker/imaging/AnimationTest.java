@@ -3,7 +3,7 @@ package io.imagefleet.worker.imaging;
 import io.imagefleet.wire.Animation;
 import io.imagefleet.wire.Format;
 import io.imagefleet.wire.OutputSpec;
-import io.imagefleet.worker.pipeline.JobDeadline;
+import io.imagefleet.worker.kernel.JobDeadline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
