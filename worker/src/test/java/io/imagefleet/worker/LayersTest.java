@@ -25,7 +25,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * packages (the root package, the composition root, is one of them); ImageIO and TwelveMonkeys
  * only in {@code imaging}; the Kafka clients only in {@code consume} (the consumer loop and the
  * clients it owns), {@code control} (the channel to the supervisor) and the composition root
- * that builds the clients. A rule that fails names every offending dependency.
+ * that builds the clients ({@code SlotWorker}) and binds their meters ({@code WorkerTelemetry}). A rule that fails names every offending dependency.
  */
 class LayersTest {
     private static final String WORKER = "io.imagefleet.worker";
@@ -55,11 +55,12 @@ class LayersTest {
     @Test
     void kafkaClients_outsideConsumeAndControl_areNotUsed() {
         noClasses().that().resideOutsideOfPackages(WORKER + ".consume..", WORKER + ".control..")
-                .and().doNotHaveFullyQualifiedName(WorkerMain.class.getName())
+                .and().doNotHaveFullyQualifiedName(SlotWorker.class.getName())
                 .and().doNotHaveFullyQualifiedName(WorkerTelemetry.class.getName())
                 .should().dependOnClassesThat(kafkaBeyondLoopEvents())
-                .because("the consumer loop owns the Kafka clients; the composition root builds them and binds their"
-                        + " meters; the loop's listeners (health, metrics) see only the values it reports")
+                .because("the consumer loop owns the Kafka clients; the slot's composition root (SlotWorker) builds"
+                        + " them and WorkerTelemetry binds their meters; the loop's listeners (health, metrics) see only"
+                        + " the values it reports")
                 .check(classes);
     }
 
