@@ -5,6 +5,7 @@ import io.imagefleet.wire.Job;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.Status;
+import io.imagefleet.worker.imaging.Animator;
 import io.imagefleet.worker.imaging.Geometry;
 import io.imagefleet.worker.imaging.ImageDecoder;
 import io.imagefleet.worker.imaging.Imaging;
@@ -87,7 +88,8 @@ public final class Pipeline {
                         new ImageDecoder.Request(factor, job.allowDecodeWarnings(), upright, deadline, warnings, kept));
                 clock.lap(Stage.DECODE);
                 for (OutputSpec out : job.outputs()) {
-                    outputs.add(produce(job, out, decoded, kept, size, deadline, clock));
+                    outputs.add(imaging.animator().keeps(out, kept) ? produceAnimated(job, out, src.bytes(), header, deadline, clock)
+                            : produce(job, out, decoded, kept, size, deadline, clock));
                 }
                 return new Result(Job.VERSION, job.id(), Status.SUCCEEDED, outputs, sourceInfo,
                         clock.timings(context.queuedMs()), context.workerInfo(), null, job.metadata(), warnings);
@@ -116,6 +118,18 @@ public final class Pipeline {
         clock.lap(Stage.STORE);
         return new Result.OutputResult(out.name(), uri.toString(), out.format(), image.getWidth(), image.getHeight(),
                 bytes.length, sha256(bytes));
+    }
+
+    /** An animated output: its frames are decoded, processed and encoded together (timed as encoding). */
+    private Result.OutputResult produceAnimated(Job job, OutputSpec out, byte[] source, ProbeResult header, JobDeadline deadline,
+                                                StageClock clock) throws JobFailure {
+        Animator.Animated a = imaging.animator().encode(source, header, out, job.autoOrient(), deadline);
+        clock.lap(Stage.ENCODE);
+        String fileName = job.id() + "-" + out.name() + "." + out.format().extension();
+        URI uri = stores.store(out, new StoredOutput(job.id(), fileName, a.bytes()), deadline);
+        clock.lap(Stage.STORE);
+        return new Result.OutputResult(out.name(), uri.toString(), out.format(), a.width(), a.height(), a.bytes().length,
+                sha256(a.bytes()));
     }
 
     /** The stage a failure happened in: the one after the last lap. */
