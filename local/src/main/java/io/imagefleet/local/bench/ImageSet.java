@@ -3,7 +3,7 @@ package io.imagefleet.local.bench;
 import io.imagefleet.local.demo.SampleImages;
 import io.imagefleet.worker.imaging.ImageProbe;
 import io.imagefleet.worker.imaging.ProbeResult;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import java.io.IOException;
 import java.io.PrintStream;

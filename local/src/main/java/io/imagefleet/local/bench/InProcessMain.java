@@ -5,7 +5,7 @@ import io.imagefleet.worker.WorkerMain;
 import io.imagefleet.worker.config.NativeMode;
 import io.imagefleet.worker.config.WorkerConfig;
 import io.imagefleet.worker.imaging.NativeCodecs;
-import io.imagefleet.worker.pipeline.JobContext;
+import io.imagefleet.worker.kernel.JobContext;
 import io.imagefleet.worker.pipeline.Pipeline;
 
 import java.io.IOException;

@@ -3,9 +3,9 @@ package io.imagefleet.worker.consume;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Result;
 import io.imagefleet.worker.consume.InFlight.Entry;
-import io.imagefleet.worker.pipeline.JobContext;
+import io.imagefleet.worker.kernel.FailedResult;
+import io.imagefleet.worker.kernel.JobContext;
 import io.imagefleet.worker.pipeline.JobLogContext;
-import io.imagefleet.worker.pipeline.Pipeline;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,7 +127,7 @@ final class JobRunner {
             result = handler.process(t.job, ctx);
         } catch (RuntimeException e) {
             log.error("job {} failed unexpectedly", t, e);
-            result = Pipeline.failed(t.job, ctx, null, null, ErrorCode.INTERNAL, "unexpected " + e);
+            result = FailedResult.of(t.job, ctx, null, null, ErrorCode.INTERNAL, "unexpected " + e);
         } finally {
             running.remove(Thread.currentThread());
         }

@@ -4,8 +4,8 @@ import io.imagefleet.wire.Animation;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Format;
 import io.imagefleet.wire.OutputSpec;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import java.awt.image.BufferedImage;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.imagefleet.worker.imaging;
 
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import java.awt.image.BufferedImage;
 

@@ -1,6 +1,6 @@
 package io.imagefleet.worker.imaging;
 
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobFailure;
 
 /**
  * The frames of an animated source, one at a time, so that a long animation never has more than

@@ -2,8 +2,8 @@ package io.imagefleet.worker.imaging;
 
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import io.imagefleet.wire.ErrorCode;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 import org.w3c.dom.Node;
 
 import javax.imageio.ImageIO;

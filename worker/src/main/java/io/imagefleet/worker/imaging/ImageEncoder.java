@@ -4,8 +4,8 @@ import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Format;
 import io.imagefleet.wire.Keep;
 import io.imagefleet.wire.OutputSpec;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;

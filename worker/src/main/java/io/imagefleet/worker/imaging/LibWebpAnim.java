@@ -1,6 +1,6 @@
 package io.imagefleet.worker.imaging;
 
-import io.imagefleet.worker.pipeline.JobDeadline;
+import io.imagefleet.worker.kernel.JobDeadline;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;

@@ -11,6 +11,12 @@ import io.imagefleet.worker.imaging.ImageDecoder;
 import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.imaging.ProbeResult;
 import io.imagefleet.worker.imaging.SourceMetadata;
+import io.imagefleet.worker.kernel.FailedResult;
+import io.imagefleet.worker.kernel.JobContext;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
+import io.imagefleet.worker.kernel.JobWatchdog;
+import io.imagefleet.worker.kernel.StuckJobListener;
 import io.imagefleet.worker.pipeline.StageClock.Stage;
 import io.imagefleet.worker.source.SourceBytes;
 import io.imagefleet.worker.source.Sources;
@@ -137,26 +143,18 @@ public final class Pipeline {
         return clock.next();
     }
 
-    /** A failed result for a job that could not be processed. */
-    public static Result failed(Job job, JobContext context, Result.SourceInfo source, StageClock clock,
-                                ErrorCode code, String message) {
-        return new Result(Job.VERSION, job.id(), Status.FAILED, List.of(), source,
-                clock == null ? null : clock.timings(context.queuedMs()), context.workerInfo(),
-                Result.ErrorInfo.of(code, message), job.metadata());
+    /** A failed result with the stage timings so far (none when the job never started). */
+    private static Result failed(Job job, JobContext context, Result.SourceInfo source, StageClock clock,
+                                 ErrorCode code, String message) {
+        return FailedResult.of(job, context, source, clock == null ? null : clock.timings(context.queuedMs()),
+                code, message);
     }
 
-    /**
-     * A failed result that lists the outputs already written before the failure: they stay where
-     * they are (a re-run overwrites them, as output names are deterministic), and the result says so.
-     */
+    /** A failed result that lists the outputs already written before the failure. */
     private static Result failed(Job job, JobContext context, Result.SourceInfo source, StageClock clock,
                                  ErrorCode code, String message, List<Result.OutputResult> written) {
-        if (written.isEmpty()) {
-            return failed(job, context, source, clock, code, message);
-        }
-        return new Result(Job.VERSION, job.id(), Status.FAILED, written, source, clock.timings(context.queuedMs()),
-                context.workerInfo(), Result.ErrorInfo.of(code, message + " (" + written.size() + " of the job's "
-                + job.outputs().size() + " outputs were written before this and are listed)"), job.metadata());
+        return FailedResult.withWritten(job, context, source, clock.timings(context.queuedMs()), code, message,
+                written);
     }
 
     private static String sha256(byte[] bytes) {

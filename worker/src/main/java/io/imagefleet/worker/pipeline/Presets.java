@@ -4,6 +4,7 @@ import io.imagefleet.wire.Animation;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Job;
 import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -133,13 +133,13 @@ public final class AnimatedFixtures {
     public static List<BufferedImage> webpFrames(byte[] webp, List<Integer> durations) throws Exception {
         LibWebpAnim lib = NativeTestSupport.NATIVES.webpAnim().orElseThrow();
         AnimationHeader h = WebpFrames.header(lib, webp);
-        return collect(WebpFrames.open(lib, webp, h, io.imagefleet.worker.pipeline.JobDeadline.after(java.time.Duration.ofMinutes(1))),
+        return collect(WebpFrames.open(lib, webp, h, io.imagefleet.worker.kernel.JobDeadline.after(java.time.Duration.ofMinutes(1))),
                 durations);
     }
 
     /** The frames of an animated GIF as {@link GifFrames} composes them, with their durations. */
     public static List<BufferedImage> gifFrames(byte[] gif, List<Integer> durations) throws Exception {
-        return collect(GifFrames.open(gif, io.imagefleet.worker.pipeline.JobDeadline.after(java.time.Duration.ofMinutes(1))),
+        return collect(GifFrames.open(gif, io.imagefleet.worker.kernel.JobDeadline.after(java.time.Duration.ofMinutes(1))),
                 durations);
     }
 

@@ -6,8 +6,8 @@ import io.imagefleet.wire.FlipDirection;
 import io.imagefleet.wire.Format;
 import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,4 +1,4 @@
-package io.imagefleet.worker.pipeline;
+package io.imagefleet.worker.kernel;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,12 +34,13 @@ public final class JobWatchdog {
         this.nanos = nanos;
     }
 
-    LongSupplier nanos() {
+    /** The clock the deadlines run on. */
+    public LongSupplier nanos() {
         return nanos;
     }
 
     /** Starts watching a job run by the current thread; close the watch when the job is done. */
-    Watch watch(String jobId, StuckJobListener listener) {
+    public Watch watch(String jobId, StuckJobListener listener) {
         JobDeadline deadline = new JobDeadline(timeout, nanos);
         Thread thread = Thread.currentThread();
         long startNanos = nanos.getAsLong();
@@ -51,7 +52,7 @@ public final class JobWatchdog {
     }
 
     /** One job's deadline and its scheduled checks. */
-    record Watch(JobDeadline deadline, ScheduledFuture<?> expiry, ScheduledFuture<?> stuck) implements AutoCloseable {
+    public record Watch(JobDeadline deadline, ScheduledFuture<?> expiry, ScheduledFuture<?> stuck) implements AutoCloseable {
         @Override
         public void close() {
             expiry.cancel(false);
