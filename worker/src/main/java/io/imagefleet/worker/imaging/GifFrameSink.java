@@ -58,7 +58,9 @@ final class GifFrameSink implements FrameSink {
                 writer.prepareWriteSequence(null);
                 started = true;
             }
-            writer.writeToSequence(new IIOImage(frame, null, metadata(frame, durationMs)), null);
+            BufferedImage img = (long) frame.getWidth() * frame.getHeight() > GifPalette.BANDED_ABOVE_PIXELS
+                    ? GifPalette.indexed(frame, deadline) : frame;
+            writer.writeToSequence(new IIOImage(img, null, metadata(img, durationMs)), null);
             written++;
         } catch (IOException | RuntimeException e) {
             deadline.check("encoding " + out.name());
