@@ -22,14 +22,17 @@ import java.util.Iterator;
 
 /**
  * Encodes an image in an output's format: JPEG (quality, optionally progressive), PNG, GIF
- * (palette built from the image, one transparent entry when it has alpha), BMP, TIFF (deflate),
+ * (palette built from the image, one transparent entry when it has alpha: by the JDK writer, or
+ * for outputs over a megapixel by {@link GifPalette}, which checks the deadline), BMP, TIFF
+ * (deflate, through the JDK's writer, which reports progress),
  * WebP (lossy or lossless, alpha kept) through libwebp, and AVIF (quality, alpha kept) through
  * libheif's AV1 encoder, when the worker loaded them.
  * Nothing of the source's metadata is written unless the output keeps it ({@code keep}: the ICC
  * profile, the Artist and Copyright fields). Images with alpha going to a format without it
  * (JPEG, BMP) are laid over the output's background (white unless the job says otherwise), so
  * transparent pixels do not turn black. Writers are always disposed, and the job's deadline
- * aborts a write in progress. Thread-safe.
+ * aborts a write in progress (ImageIO writers from their progress reports, libwebp from its
+ * progress hook; libheif's AVIF encode cannot be stopped). Thread-safe.
  */
 public final class ImageEncoder {
     /** JPEG quality when the job gives none. */
@@ -44,6 +47,7 @@ public final class ImageEncoder {
      */
     public static final int AVIF_SPEED = 8;
     private static final int WHITE = 0xffffff;
+    private static final String JDK_TIFF_WRITER = "com.sun.imageio.plugins.tiff.";
 
     private final NativeCodecs natives;
 
@@ -100,7 +104,10 @@ public final class ImageEncoder {
         Format format = out.format();
         BufferedImage img = image;
         if (!format.supportsAlpha()) {
-            img = Colour.flatten(img, background(out));
+            img = Colour.flatten(img, background(out), deadline);
+        }
+        if (format == Format.GIF && (long) img.getWidth() * img.getHeight() > GifPalette.BANDED_ABOVE_PIXELS) {
+            img = GifPalette.indexed(img, deadline);
         }
         ImageWriter writer = writerFor(format, img);
         DeadlineAbort abort = new DeadlineAbort(deadline);
@@ -137,10 +144,12 @@ public final class ImageEncoder {
             }
         }
         try {
-            byte[] bytes = webp.encode(argb, w, h, out.quality() == null ? DEFAULT_WEBP_QUALITY : out.quality(), out.lossless());
+            byte[] bytes = webp.encode(argb, w, h, out.quality() == null ? DEFAULT_WEBP_QUALITY : out.quality(), out.lossless(),
+                    deadline);
             deadline.check("encoding " + out.name());
             return bytes;
         } catch (NativeCodecException e) {
+            deadline.check("encoding " + out.name());
             throw new JobFailure(ErrorCode.ENCODE_FAILED, "output " + out.name() + " cannot be encoded as webp: " + e.getMessage(), e);
         }
     }
@@ -170,7 +179,26 @@ public final class ImageEncoder {
         if (!writers.hasNext()) {
             throw new JobFailure(ErrorCode.ENCODE_FAILED, "no " + format.wireName() + " encoder is available in this worker");
         }
-        return writers.next();
+        ImageWriter first = writers.next();
+        if (format != Format.TIFF) {
+            return first;
+        }
+        // The JDK's TIFF writer reports progress strip by strip, so the deadline stops it within a
+        // few hundred milliseconds; TwelveMonkeys' reports none until it is done (3-12 s for 24 MP).
+        for (ImageWriter w = first; ; w = writers.next()) {
+            if (w.getClass().getName().startsWith(JDK_TIFF_WRITER)) {
+                if (w != first) {
+                    first.dispose();
+                }
+                return w;
+            }
+            if (w != first) {
+                w.dispose();
+            }
+            if (!writers.hasNext()) {
+                return first;
+            }
+        }
     }
 
     private static void configure(ImageWriteParam param, OutputSpec out) {
@@ -191,7 +219,7 @@ public final class ImageEncoder {
 
     private static String firstType(ImageWriteParam param, String wanted) {
         for (String t : param.getCompressionTypes()) {
-            if (t.equalsIgnoreCase(wanted)) {
+            if (wanted.equalsIgnoreCase(t)) {
                 return t;
             }
         }

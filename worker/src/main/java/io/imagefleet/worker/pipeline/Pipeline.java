@@ -5,6 +5,7 @@ import io.imagefleet.wire.Job;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.Status;
+import io.imagefleet.worker.imaging.Animator;
 import io.imagefleet.worker.imaging.Geometry;
 import io.imagefleet.worker.imaging.ImageDecoder;
 import io.imagefleet.worker.imaging.Imaging;
@@ -135,12 +136,19 @@ public final class Pipeline {
             clock.lap(Stage.DECODE);
             List<Encoded> encoded = new ArrayList<>(job.outputs().size());
             for (OutputSpec out : job.outputs()) {
+                String fileName = job.id() + "-" + out.name() + "." + out.format().extension();
+                if (imaging.animator().keeps(out, kept)) {
+                    // Every frame decoded, processed and encoded together (timed as encoding).
+                    Animator.Animated a = imaging.animator().encode(src.bytes(), header, out, upright, deadline);
+                    clock.lap(Stage.ENCODE);
+                    encoded.add(new Encoded(out, fileName, a.bytes(), a.width(), a.height()));
+                    continue;
+                }
                 BufferedImage image = imaging.ops().apply(decoded, out.ops(), size, deadline);
                 clock.lap(Stage.PROCESS);
                 byte[] bytes = imaging.encoder().encode(image, out, kept, deadline);
                 clock.lap(Stage.ENCODE);
-                encoded.add(new Encoded(out, job.id() + "-" + out.name() + "." + out.format().extension(), bytes,
-                        image.getWidth(), image.getHeight()));
+                encoded.add(new Encoded(out, fileName, bytes, image.getWidth(), image.getHeight()));
             }
             return encoded;
         }
