@@ -35,12 +35,15 @@ import java.util.stream.Stream;
  * @param loadAfter  the 1-minute load average after it
  * @param remoteSources the widest fleet shape's runs with remote sources (http with a set latency, s3), beside
  *                   its file run in {@code fleet}; empty when none was asked for
+ * @param formats    with {@code --formats}: per source format, the in-process run on the most threads and the
+ *                   vipsthumbnail run on the most processes, named {@code in-process heic}, {@code vipsthumbnail heic};
+ *                   empty when only JPEG was asked for
  */
 record BenchResults(Machine machine, String command, Instant started, Duration took, ImageSet images, JobSpec spec,
                     RunLength length, Duration warmup, String jvm, List<Run> inProcess, List<Run> fleet, Run openLoop,
                     List<Run> reference, FleetRun.Outcome recycling, int recycleAfter,
                     long rssLimit, String supervisorHeap, List<Run> every, Map<String, String> versions, String codecs, double loadBefore, double loadAfter,
-                    List<Run> remoteSources) {
+                    List<Run> remoteSources, List<Run> formats) {
 
     BenchResults {
         inProcess = List.copyOf(inProcess);
@@ -49,6 +52,7 @@ record BenchResults(Machine machine, String command, Instant started, Duration t
         every = List.copyOf(every);
         versions = Map.copyOf(versions);
         remoteSources = List.copyOf(remoteSources);
+        formats = List.copyOf(formats);
     }
 
     /** The fleet run at file:// of the same shape as a remote-source run. */
@@ -62,7 +66,7 @@ record BenchResults(Machine machine, String command, Instant started, Duration t
 
     Stream<Run> all() {
         return Stream.of(inProcess.stream(), fleet.stream(), recyclingRun().stream(), Stream.ofNullable(openLoop),
-                        reference.stream())
+                        reference.stream(), formats.stream().filter(f -> !f.system().endsWith(" jpeg")))
                 .flatMap(s -> s);
     }
 
