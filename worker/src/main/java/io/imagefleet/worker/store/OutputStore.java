@@ -7,7 +7,7 @@ import io.imagefleet.worker.kernel.JobFailure;
 import java.net.URI;
 
 /** Stores encoded outputs of one URI scheme. Implementations are thread-safe. */
-public interface OutputStore {
+interface OutputStore {
     /**
      * Writes the output as its file name under the target prefix, atomically: readers see the
      * whole object or nothing, and writing the same name again replaces it.

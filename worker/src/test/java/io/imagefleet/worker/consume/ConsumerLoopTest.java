@@ -10,6 +10,7 @@ import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.ResultCodec;
 import io.imagefleet.wire.Status;
+import io.imagefleet.worker.config.RetryPolicy;
 import io.imagefleet.worker.kernel.FailedResult;
 import io.imagefleet.worker.kernel.JobContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
