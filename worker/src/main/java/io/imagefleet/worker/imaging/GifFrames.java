@@ -20,12 +20,15 @@ import java.util.Iterator;
 /**
  * The frames of an animated GIF through the JDK's GIF reader and its metadata: each frame is
  * drawn at its offset on a transparent canvas the size of the logical screen, shown for its
- * delay, then disposed of as it says (left, cleared to transparent, or put back to what was
- * there before), as browsers do. Used by one thread.
+ * delay (100 ms for a delay of 0 or 10 ms, as browsers and gif2webp show it), then disposed of
+ * as it says (left, cleared to transparent, or put back to what was there before), as browsers
+ * do. Used by one thread.
  */
 final class GifFrames implements FrameSource {
     private static final String IMAGE_FORMAT = "javax_imageio_gif_image_1.0";
     private static final String STREAM_FORMAT = "javax_imageio_gif_stream_1.0";
+    /** What browsers (and gif2webp) show a frame of delay 0 or 1 hundredth for. */
+    static final int SHORTEST_SHOWN_MS = 100;
 
     private final ImageInputStream in;
     private final ImageReader reader;
@@ -125,7 +128,8 @@ final class GifFrames implements FrameSource {
             }
             pending = new Disposal(method, x, y, frame.getWidth(), frame.getHeight(), before);
             index++;
-            return new Frame(canvas, delay * 10);
+            // Delays of 0 or 1 hundredth are shown as 100 ms by browsers, and gif2webp writes them so.
+            return new Frame(canvas, delay <= 1 ? SHORTEST_SHOWN_MS : delay * 10);
         } catch (IOException | RuntimeException e) {
             deadline.check("decoding frame " + index + " of the animated GIF");
             throw new JobFailure(ErrorCode.DECODE_FAILED, "frame " + index + " of the animated GIF cannot be decoded: "

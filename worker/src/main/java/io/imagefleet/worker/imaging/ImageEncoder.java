@@ -42,10 +42,12 @@ public final class ImageEncoder {
     /** AVIF quality when the job gives none (libheif's 0-100 scale; about JPEG 85's look at half the bytes). */
     public static final int DEFAULT_AVIF_QUALITY = 60;
     /**
-     * The AV1 encoder's speed (aom: 0 slowest and smallest to 9): 8 keeps a 256 px thumbnail's
-     * encode in the tens of milliseconds, as imgproxy's default does. The wire has no field for it yet.
+     * The AV1 encoder's speed when the output gives none ({@code speed}, 0 slowest and smallest to
+     * 10): 8 keeps a 256 px thumbnail's encode in the tens of milliseconds, as imgproxy's default does.
      */
     public static final int AVIF_SPEED = 8;
+    /** The fastest speed libheif's aom encoder takes (the wire's 10 means this). */
+    static final int AOM_MAX_SPEED = 9;
     private static final int WHITE = 0xffffff;
     private static final String JDK_TIFF_WRITER = "com.sun.imageio.plugins.tiff.";
 
@@ -154,7 +156,7 @@ public final class ImageEncoder {
         }
     }
 
-    /** AVIF through libheif's AV1 encoder at the output's quality; alpha kept. */
+    /** AVIF through libheif's AV1 encoder at the output's quality and speed (10 is aom's fastest, 9); alpha kept. */
     private byte[] avif(BufferedImage image, OutputSpec out, byte[] icc, byte[] exif, JobDeadline deadline) throws JobFailure {
         LibHeif heif = natives.heif().filter(LibHeif::canEncodeAvif).orElseThrow(() -> new JobFailure(ErrorCode.ENCODE_FAILED,
                 "output " + out.name() + " cannot be encoded as avif: AVIF output needs libheif with an AV1 encoder, "
@@ -165,7 +167,7 @@ public final class ImageEncoder {
         int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
         try {
             byte[] bytes = heif.encodeAvif(argb, w, h, alpha, out.quality() == null ? DEFAULT_AVIF_QUALITY : out.quality(),
-                    AVIF_SPEED, icc, exif);
+                    Math.min(AOM_MAX_SPEED, out.speed() == null ? AVIF_SPEED : out.speed()), icc, exif);
             deadline.check("encoding " + out.name());
             return bytes;
         } catch (NativeCodecException e) {

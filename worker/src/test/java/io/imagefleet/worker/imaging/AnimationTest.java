@@ -214,6 +214,15 @@ class AnimationTest {
     }
 
     @Test
+    void gifFrames_delayZero_isShownFor100MillisecondsAsBrowsersAndGif2webpDo() throws Exception {
+        List<Integer> durations = new ArrayList<>();
+
+        AnimatedFixtures.gifFrames(animatedGif(0xff0000, 0x00ff00), durations); // ImageIO writes delay 0
+
+        assertThat(durations).containsExactly(100, 100);
+    }
+
+    @Test
     void gifFrames_offsetsAndDisposal_matchImageMagick() throws Exception {
         AnimatedFixtures.assumeTools();
         Path gif = AnimatedFixtures.spritesGif(dir);
