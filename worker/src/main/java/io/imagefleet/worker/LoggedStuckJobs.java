@@ -1,6 +1,6 @@
 package io.imagefleet.worker;
 
-import io.imagefleet.worker.pipeline.StuckJobListener;
+import io.imagefleet.worker.kernel.StuckJobListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

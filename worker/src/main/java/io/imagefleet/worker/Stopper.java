@@ -1,7 +1,7 @@
 package io.imagefleet.worker;
 
 import io.imagefleet.worker.consume.ConsumerLoop;
-import io.imagefleet.worker.supervise.SupervisorLink;
+import io.imagefleet.worker.control.SupervisorLink;
 
 import java.util.concurrent.atomic.AtomicReference;
 

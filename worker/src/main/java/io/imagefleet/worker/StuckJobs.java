@@ -1,7 +1,7 @@
 package io.imagefleet.worker;
 
 import io.imagefleet.worker.consume.ConsumerLoop;
-import io.imagefleet.worker.pipeline.StuckJobListener;
+import io.imagefleet.worker.kernel.StuckJobListener;
 import io.imagefleet.worker.recycle.Recycler;
 
 import java.time.Duration;

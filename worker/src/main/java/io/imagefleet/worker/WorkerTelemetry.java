@@ -16,7 +16,7 @@ import io.imagefleet.worker.imaging.NativeCodecs;
 import io.imagefleet.worker.metrics.FleetMeter;
 import io.imagefleet.worker.metrics.JobMeters;
 import io.imagefleet.worker.metrics.ProcessMeters;
-import io.imagefleet.worker.supervise.SupervisorLink;
+import io.imagefleet.worker.control.SupervisorLink;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import org.apache.kafka.clients.consumer.Consumer;

@@ -3,7 +3,7 @@ package io.imagefleet.worker;
 import io.imagefleet.worker.imaging.ImageDecoder;
 import io.imagefleet.worker.imaging.ImageProbe;
 import io.imagefleet.worker.imaging.TestImages;
-import io.imagefleet.worker.pipeline.JobDeadline;
+import io.imagefleet.worker.kernel.JobDeadline;
 import io.imagefleet.worker.source.CountingHttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,10 +2,11 @@ package io.imagefleet.local.bench;
 
 import io.imagefleet.wire.Result;
 import io.imagefleet.worker.WorkerMain;
+import io.imagefleet.worker.WorkerPipeline;
 import io.imagefleet.worker.config.NativeMode;
 import io.imagefleet.worker.config.WorkerConfig;
 import io.imagefleet.worker.imaging.NativeCodecs;
-import io.imagefleet.worker.pipeline.JobContext;
+import io.imagefleet.worker.kernel.JobContext;
 import io.imagefleet.worker.pipeline.Pipeline;
 
 import java.io.IOException;
@@ -46,7 +47,8 @@ public final class InProcessMain {
         JobSpec spec = new JobSpec(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]));
         int threads = Integer.parseInt(args[4]);
         WorkerConfig config = WorkerConfig.fromEnv(System.getenv());
-        Pipeline pipeline = WorkerMain.pipeline(config, "in-process");
+        WorkerPipeline built = WorkerMain.pipeline(config, "in-process");
+        Pipeline pipeline = built.pipeline();
 
         runAll(pipeline, images, spec, "warm", RunLength.parse(args[5]), threads, new ConcurrentLinkedQueue<>());
         Queue<Row> rows = new ConcurrentLinkedQueue<>();
@@ -65,6 +67,7 @@ public final class InProcessMain {
             ProcessMemory.self("in-process").ifPresent(m ->
                     out.printf(Locale.ROOT, "memory\t%d\t%d%n", m.peakBytes(), m.rssBytes()));
         }
+        built.close();
         System.exit(0);
     }
 

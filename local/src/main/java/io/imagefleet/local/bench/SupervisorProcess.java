@@ -1,6 +1,6 @@
 package io.imagefleet.local.bench;
 
-import io.imagefleet.local.cli.Main;
+import io.imagefleet.worker.WorkerMain;
 import io.imagefleet.worker.supervise.Fleet;
 import io.imagefleet.worker.supervise.JvmCommand;
 
@@ -49,8 +49,9 @@ final class SupervisorProcess implements AutoCloseable {
      */
     static SupervisorProcess start(int processes, int threads, Map<String, String> env, List<String> jvmOptions,
                                    Path logFile) throws IOException {
-        List<String> cmd = JvmCommand.of(Main.class.getName()).jvm(jvmOptions)
-                .args("worker", "--processes", Integer.toString(processes), "--threads", Integer.toString(threads))
+        // WorkerMain runs the worker command as the launcher's "worker" does.
+        List<String> cmd = JvmCommand.of(WorkerMain.class.getName()).jvm(jvmOptions)
+                .args("--processes", Integer.toString(processes), "--threads", Integer.toString(threads))
                 .toList();
         // To a file that a thread follows: reading the process's own pipe races with its exit.
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(logFile.toFile());

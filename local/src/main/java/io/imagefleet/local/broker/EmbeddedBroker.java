@@ -1,5 +1,6 @@
 package io.imagefleet.local.broker;
 
+import io.imagefleet.local.server.ServerJvm;
 import io.imagefleet.worker.supervise.JvmCommand;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -10,8 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,8 +37,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     private final int port;
     private final int controllerPort;
     private final int defaultPartitions;
-    private Process process;
-    private Thread shutdownHook;
+    private final ServerJvm server;
 
     /**
      * A broker that will keep its data in {@code dataDir} and listen on {@code port} (0 picks a
@@ -47,9 +45,10 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     public EmbeddedBroker(Path dataDir, int port, int defaultPartitions) {
         this.dataDir = dataDir.toAbsolutePath();
-        this.port = port == 0 ? freePort() : port;
-        this.controllerPort = freePort();
+        this.port = port == 0 ? ServerJvm.freePort() : port;
+        this.controllerPort = ServerJvm.freePort();
         this.defaultPartitions = defaultPartitions;
+        this.server = new ServerJvm("broker", logFile(), STOP_TIMEOUT);
     }
 
     /** {@code 127.0.0.1:port}. */
@@ -70,12 +69,12 @@ public final class EmbeddedBroker implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        return process != null && process.isAlive();
+        return server.isRunning();
     }
 
     /** The broker JVM's pid, while it runs. */
     public long pid() {
-        return process.pid();
+        return server.pid();
     }
 
     /** Starts the broker (formatting its storage the first time) and waits until it is ready. */
@@ -93,22 +92,16 @@ public final class EmbeddedBroker implements AutoCloseable {
             if (!Files.exists(dataDir.resolve("kraft").resolve("meta.properties"))) {
                 format(config, logback);
             }
-            List<String> cmd = JvmCommand.of(BrokerProcess.class.getName())
-                    .jvm("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=" + logback)
-                    .args(config.toString(), Long.toString(ProcessHandle.current().pid()))
-                    .toList();
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-            shutdownHook = new Thread(this::stopQuietly, "embedded-broker-stop");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            server.start(List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=" + logback),
+                    List.of(), "kafka.Kafka", List.of(config.toString()));
             awaitReady();
-            log.debug("Kafka broker ready on {} (pid {}, data {})", bootstrapServers(), process.pid(), dataDir);
+            log.debug("Kafka broker ready on {} (pid {}, data {})", bootstrapServers(), server.pid(), dataDir);
             return this;
         } catch (IOException e) {
-            stopQuietly();
+            server.stopQuietly();
             throw new UncheckedIOException("cannot start the embedded broker in " + dataDir, e);
         } catch (RuntimeException e) {
-            stopQuietly();
+            server.stopQuietly();
             throw e;
         }
     }
@@ -171,10 +164,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000", AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000"))) {
             while (true) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("the broker exited with code " + process.exitValue()
-                            + " before it was ready; its log: " + logFile() + "\n" + tail(logFile()));
-                }
+                server.checkAlive();
                 try {
                     if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000)).nodes()
                             .get(4, TimeUnit.SECONDS).isEmpty()) {
@@ -184,8 +174,7 @@ public final class EmbeddedBroker implements AutoCloseable {
                     // not up yet
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the broker was not ready within " + READY_TIMEOUT.toSeconds()
-                            + " s; its log: " + logFile() + "\n" + tail(logFile()));
+                    throw server.notReady(READY_TIMEOUT, "");
                 }
                 Thread.sleep(200);
             }
@@ -197,71 +186,16 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** Stops the broker cleanly (SIGTERM, then up to 30 s), killing it if it does not stop. */
     public void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                log.warn("the broker did not stop within {} s; killing it", STOP_TIMEOUT.toSeconds());
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-        removeHook();
-        process = null;
+        server.stop();
     }
 
     /** Kills the broker JVM at once (SIGKILL), as a crash would; {@link #start()} brings it back. */
     public void kill() throws InterruptedException {
-        if (process != null) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            removeHook();
-            process = null;
-        }
-    }
-
-    private void removeHook() {
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running or has run
-            }
-            shutdownHook = null;
-        }
-    }
-
-    private void stopQuietly() {
-        try {
-            stop();
-        } catch (RuntimeException e) {
-            log.warn("stopping the broker failed: {}", e.toString());
-        }
+        server.kill();
     }
 
     @Override
     public void close() {
         stop();
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        }
-    }
-
-    private static String tail(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.imagefleet.local.storage;
 
-import io.imagefleet.worker.supervise.JvmCommand;
+import io.imagefleet.local.server.ServerJvm;
+import io.imagefleet.local.server.ServerMain;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -15,19 +16,15 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
@@ -54,8 +51,7 @@ public final class EmbeddedStorage implements AutoCloseable {
     private final String accessKey;
     private final String secretKey;
     private final List<String> buckets;
-    private Process process;
-    private Thread shutdownHook;
+    private final ServerJvm server;
 
     /**
      * A server that will keep its objects under {@code dataDir} and listen on {@code port} of the
@@ -72,10 +68,11 @@ public final class EmbeddedStorage implements AutoCloseable {
             throw new IllegalArgumentException("the access key and the secret key must not be empty");
         }
         this.dataDir = dataDir.toAbsolutePath();
-        this.port = port == 0 ? freePort() : port;
+        this.port = port == 0 ? ServerJvm.freePort() : port;
         this.accessKey = accessKey;
         this.secretKey = secretKey;
         this.buckets = List.copyOf(buckets);
+        this.server = new ServerJvm("S3 server", logFile(), STOP_TIMEOUT);
     }
 
     /** A server with the default credentials on a free port. */
@@ -110,11 +107,11 @@ public final class EmbeddedStorage implements AutoCloseable {
 
     /** The server JVM's pid, while it runs. */
     public long pid() {
-        return process.pid();
+        return server.pid();
     }
 
     public boolean isRunning() {
-        return process != null && process.isAlive();
+        return server.isRunning();
     }
 
     /** The environment a worker (or the AWS CLI) needs to use this server: endpoint, region and keys. */
@@ -149,21 +146,17 @@ public final class EmbeddedStorage implements AutoCloseable {
         try {
             Files.createDirectories(dataDir.resolve("objects"));
             Path config = writeConfig();
-            List<String> cmd = new ArrayList<>(List.of(JvmCommand.javaBinary(), "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-cp", s3proxyJar() + java.io.File.pathSeparator + ownClasses(),
-                    StorageProcess.class.getName(), config.toString(), Long.toString(ProcessHandle.current().pid())));
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())).start();
-            shutdownHook = new Thread(this::stopQuietly, "embedded-storage-stop");
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
+            // S3Proxy's self-contained jar and ServerMain (which uses only the JDK), none of our dependencies.
+            server.start(List.of("-Xms32m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
+                    List.of(s3proxyJar(), ownClasses()), "org.gaul.s3proxy.Main", List.of("--properties", config.toString()));
             awaitReadyAndCreateBuckets();
-            log.debug("S3 server ready on {} (pid {}, data {})", endpoint(), process.pid(), dataDir);
+            log.debug("S3 server ready on {} (pid {}, data {})", endpoint(), server.pid(), dataDir);
             return this;
         } catch (IOException e) {
-            stopQuietly();
+            server.stopQuietly();
             throw new UncheckedIOException("cannot start the embedded S3 server in " + dataDir, e);
         } catch (RuntimeException e) {
-            stopQuietly();
+            server.stopQuietly();
             throw e;
         }
     }
@@ -186,17 +179,13 @@ public final class EmbeddedStorage implements AutoCloseable {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         try (S3Client s3 = client()) {
             while (true) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("the S3 server exited with code " + process.exitValue()
-                            + " before it was ready; its log: " + logFile() + "\n" + tail(logFile()));
-                }
+                server.checkAlive();
                 try {
                     s3.listBuckets();
                     break;
                 } catch (SdkException e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("the S3 server was not ready within " + READY_TIMEOUT.toSeconds()
-                                + " s (" + e.getMessage() + "); its log: " + logFile() + "\n" + tail(logFile()));
+                        throw server.notReady(READY_TIMEOUT, e.getMessage());
                     }
                 }
                 Thread.sleep(100);
@@ -218,36 +207,7 @@ public final class EmbeddedStorage implements AutoCloseable {
 
     /** Stops the server (SIGTERM, then up to 20 s), killing it if it does not stop. */
     public void stop() {
-        if (process == null) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                log.warn("the S3 server did not stop within {} s; killing it", STOP_TIMEOUT.toSeconds());
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
-        if (shutdownHook != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException e) {
-                // already shutting down: the hook is running or has run
-            }
-            shutdownHook = null;
-        }
-        process = null;
-    }
-
-    private void stopQuietly() {
-        try {
-            stop();
-        } catch (RuntimeException e) {
-            log.warn("stopping the S3 server failed: {}", e.toString());
-        }
+        server.stop();
     }
 
     @Override
@@ -255,10 +215,10 @@ public final class EmbeddedStorage implements AutoCloseable {
         stop();
     }
 
-    /** Where this module's classes are (a jar or a directory): StorageProcess is loaded from there. */
+    /** Where this module's classes are (a jar or a directory): ServerMain is loaded from there. */
     private static Path ownClasses() {
         try {
-            return Path.of(StorageProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Path.of(ServerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException("cannot locate the imagefleet-local classes", e);
         }
@@ -276,23 +236,5 @@ public final class EmbeddedStorage implements AutoCloseable {
                     + "./imagefleet, which builds it) or set -D" + JAR_PROPERTY);
         }
         return jar;
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
-        }
-    }
-
-    private static String tail(Path file) {
-        try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(log unreadable: " + e + ")";
-        }
     }
 }

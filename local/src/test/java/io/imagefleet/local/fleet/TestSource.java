@@ -1,8 +1,8 @@
 package io.imagefleet.local.fleet;
 
 import io.imagefleet.wire.ErrorCode;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 import io.imagefleet.worker.source.Source;
 import io.imagefleet.worker.source.SourceBytes;
 

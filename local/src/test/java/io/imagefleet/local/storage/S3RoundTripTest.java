@@ -1,12 +1,12 @@
 package io.imagefleet.local.storage;
 
 import io.imagefleet.wire.ErrorCode;
-import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Format;
+import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.worker.config.S3Settings;
 import io.imagefleet.worker.config.WorkerConfig;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 import io.imagefleet.worker.source.AddressPolicy;
 import io.imagefleet.worker.source.HttpConnector;
 import io.imagefleet.worker.source.S3Endpoint;

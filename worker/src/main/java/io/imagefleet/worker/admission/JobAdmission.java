@@ -4,9 +4,9 @@ import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Job;
 import io.imagefleet.worker.imaging.Geometry;
 import io.imagefleet.worker.imaging.ProbeResult;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 import io.imagefleet.worker.pipeline.Admission;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
 import io.imagefleet.worker.pipeline.OutputLimits;
 
 /**

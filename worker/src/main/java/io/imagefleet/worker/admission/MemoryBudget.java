@@ -1,8 +1,8 @@
 package io.imagefleet.worker.admission;
 
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 import io.imagefleet.worker.pipeline.Admission;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
 
 import java.time.Duration;
 import java.util.ArrayDeque;

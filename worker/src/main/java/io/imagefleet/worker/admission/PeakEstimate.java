@@ -5,7 +5,7 @@ import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.worker.imaging.Geometry;
 import io.imagefleet.worker.imaging.OpTable;
 import io.imagefleet.worker.imaging.ProbeResult;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import java.util.List;
 import java.util.Locale;

@@ -5,7 +5,6 @@ import io.imagefleet.config.Durations;
 import io.imagefleet.config.Env;
 import io.imagefleet.config.KafkaSettings;
 import io.imagefleet.config.Topics;
-import io.imagefleet.worker.consume.RetryPolicy;
 import io.imagefleet.worker.recycle.RecyclePolicy;
 
 import java.nio.file.Path;
@@ -40,7 +39,7 @@ import java.util.Map;
  * @param observability   {@code IMAGEFLEET_METRICS_*}, {@code IMAGEFLEET_LOG_FORMAT}, {@code IMAGEFLEET_LIVENESS_TIMEOUT}:
  *                        metrics, health and logs
  * @param reply           {@code IMAGEFLEET_REPLY_TOPICS}: which topics a job's result may be written to
- * @param limits          {@code IMAGEFLEET_MAX_OUTPUT_PIXELS}: what one job may ask to make
+ * @param limits          {@code IMAGEFLEET_MAX_OUTPUT_PIXELS}, {@code IMAGEFLEET_MAX_FRAMES}: what one job may ask to make
  * @param presets         {@code IMAGEFLEET_PRESETS}, {@code IMAGEFLEET_PRESETS_ONLY}: named output specs
  * @param io              {@code IMAGEFLEET_IO_JOBS}, {@code IMAGEFLEET_IO_BYTES}: how far fetches run ahead of the CPU threads
  */

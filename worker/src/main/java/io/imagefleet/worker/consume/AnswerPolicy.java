@@ -1,6 +1,7 @@
 package io.imagefleet.worker.consume;
 
 import io.imagefleet.wire.Result;
+import io.imagefleet.worker.config.RetryPolicy;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;

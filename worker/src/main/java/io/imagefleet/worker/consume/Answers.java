@@ -4,8 +4,8 @@ import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Job;
 import io.imagefleet.wire.Result;
 import io.imagefleet.worker.consume.InFlight.Entry;
-import io.imagefleet.worker.pipeline.JobContext;
-import io.imagefleet.worker.pipeline.Pipeline;
+import io.imagefleet.worker.kernel.FailedResult;
+import io.imagefleet.worker.kernel.JobContext;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -107,7 +107,7 @@ final class Answers {
         log.warn("invalid job at {}@{}: {}", e.tp, e.offset, message);
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(2);
         out.add(replies.deadLetter(record, ErrorCode.INVALID_JOB, message, 1, clock.instant()));
-        Result failed = id.map(i -> Pipeline.failed(Job.of(i, "", List.of()), context(1, queuedMs(record)), null, null,
+        Result failed = id.map(i -> FailedResult.of(Job.of(i, "", List.of()), context(1, queuedMs(record)), null, null,
                 ErrorCode.INVALID_JOB, message)).orElse(null);
         if (failed != null) {
             out.add(replies.result(record, topic, failed));
@@ -141,7 +141,7 @@ final class Answers {
             return;
         }
         log.error("job {}: {}", t, message);
-        answer(e, t, Pipeline.failed(t.job, context(t.attempt, queuedMs(t.record)), null, null, ErrorCode.TIMEOUT, message),
+        answer(e, t, FailedResult.of(t.job, context(t.attempt, queuedMs(t.record)), null, null, ErrorCode.TIMEOUT, message),
                 false);
     }
 
@@ -150,7 +150,7 @@ final class Answers {
         String message = "job expired at " + t.job.expiry() + " and was taken at " + clock.instant() + "; nothing was done";
         log.info("job {}: {}", t, message);
         begin(e);
-        answer(e, t, Pipeline.failed(t.job, context(t.attempt, queuedMs(t.record)), null, null, ErrorCode.EXPIRED, message),
+        answer(e, t, FailedResult.of(t.job, context(t.attempt, queuedMs(t.record)), null, null, ErrorCode.EXPIRED, message),
                 false);
     }
 
@@ -160,7 +160,7 @@ final class Answers {
                 + "); it is not run again";
         log.error("job {}: {}", t, message);
         begin(e);
-        Result failed = Pipeline.failed(t.job, context(suspect.crashes() + 1, queuedMs(t.record)), null, null,
+        Result failed = FailedResult.of(t.job, context(suspect.crashes() + 1, queuedMs(t.record)), null, null,
                 ErrorCode.WORKER_CRASHED, message);
         List<ProducerRecord<byte[], byte[]>> out = List.of(replies.result(t.record, t.replyTopic, failed),
                 replies.deadLetter(t.record, ErrorCode.WORKER_CRASHED, message, suspect.crashes(), clock.instant()));

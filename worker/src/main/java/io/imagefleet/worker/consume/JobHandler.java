@@ -2,7 +2,7 @@ package io.imagefleet.worker.consume;
 
 import io.imagefleet.wire.Job;
 import io.imagefleet.wire.Result;
-import io.imagefleet.worker.pipeline.JobContext;
+import io.imagefleet.worker.kernel.JobContext;
 import io.imagefleet.worker.pipeline.Pipeline;
 import io.imagefleet.worker.pipeline.StagedJob;
 

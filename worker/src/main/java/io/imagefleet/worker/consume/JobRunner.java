@@ -3,9 +3,9 @@ package io.imagefleet.worker.consume;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Result;
 import io.imagefleet.worker.consume.InFlight.Entry;
-import io.imagefleet.worker.pipeline.JobContext;
+import io.imagefleet.worker.kernel.FailedResult;
+import io.imagefleet.worker.kernel.JobContext;
 import io.imagefleet.worker.pipeline.JobLogContext;
-import io.imagefleet.worker.pipeline.Pipeline;
 import io.imagefleet.worker.pipeline.StagedJob;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -232,7 +232,7 @@ final class JobRunner {
         } catch (RuntimeException e) {
             log.error("job {} failed unexpectedly", t, e);
             run.abandon();
-            mailbox.post(new Event.Processed(t, Pipeline.failed(t.job, new JobContext(settings.workerId(), t.attempt,
+            mailbox.post(new Event.Processed(t, FailedResult.of(t.job, new JobContext(settings.workerId(), t.attempt,
                     answers.queuedMs(t.record)), null, null, ErrorCode.INTERNAL, "unexpected " + e), JobLogContext.stage()));
             return;
         } finally {

@@ -1,5 +1,7 @@
 package io.imagefleet.worker.consume;
 
+import io.imagefleet.worker.config.RetryPolicy;
+
 import java.time.Duration;
 
 /**

@@ -1,6 +1,6 @@
 package io.imagefleet.worker.imaging;
 
-import io.imagefleet.worker.pipeline.JobDeadline;
+import io.imagefleet.worker.kernel.JobDeadline;
 
 import javax.imageio.ImageReader;
 import javax.imageio.ImageWriter;

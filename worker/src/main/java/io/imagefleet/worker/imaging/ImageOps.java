@@ -1,11 +1,11 @@
 package io.imagefleet.worker.imaging;
 
 import io.imagefleet.wire.ErrorCode;
-import io.imagefleet.wire.FlipDirection;
 import io.imagefleet.wire.Fit;
+import io.imagefleet.wire.FlipDirection;
 import io.imagefleet.wire.Op;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import java.awt.Graphics2D;
 import java.awt.geom.AffineTransform;

@@ -2,7 +2,7 @@ package io.imagefleet.worker.imaging;
 
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import io.imagefleet.wire.ErrorCode;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;

@@ -1,7 +1,7 @@
 package io.imagefleet.worker.imaging;
 
 import io.imagefleet.wire.ErrorCode;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;

@@ -3,8 +3,8 @@ package io.imagefleet.worker.imaging;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Fit;
 import io.imagefleet.wire.Op;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import java.awt.image.BufferedImage;
 import java.util.LinkedHashMap;

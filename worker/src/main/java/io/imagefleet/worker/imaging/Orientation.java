@@ -28,7 +28,7 @@ import java.util.List;
  * {@link TIFFReader}, without decoding pixels. Anything malformed gives up quietly (orientation
  * 1). Stateless.
  */
-public final class Orientation {
+final class Orientation {
     /** Stored upright: nothing to do. */
     public static final int NORMAL = 1;
 

@@ -2,6 +2,8 @@ package io.imagefleet.worker.pipeline;
 
 import io.imagefleet.wire.Job;
 import io.imagefleet.worker.imaging.ProbeResult;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 
 /**
  * Decides whether and when a job may do its pixel work, from what its header says it will need:

@@ -4,6 +4,7 @@ import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.worker.imaging.Geometry;
 import io.imagefleet.worker.imaging.OpTable;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import java.util.List;
 

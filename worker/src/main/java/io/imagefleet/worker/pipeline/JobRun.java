@@ -4,6 +4,9 @@ import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Job;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.Status;
+import io.imagefleet.worker.kernel.JobContext;
+import io.imagefleet.worker.kernel.JobFailure;
+import io.imagefleet.worker.kernel.JobWatchdog;
 import io.imagefleet.worker.pipeline.StageClock.Stage;
 import io.imagefleet.worker.source.SourceBytes;
 

@@ -6,6 +6,7 @@ import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.worker.imaging.Geometry;
 import io.imagefleet.worker.imaging.OpTable;
+import io.imagefleet.worker.kernel.JobFailure;
 
 /**
  * What a job may ask to make ({@code IMAGEFLEET_MAX_OUTPUT_PIXELS}), checked from the source's

@@ -5,11 +5,18 @@ import io.imagefleet.wire.Job;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.Status;
+import io.imagefleet.worker.imaging.Animator;
 import io.imagefleet.worker.imaging.Geometry;
 import io.imagefleet.worker.imaging.ImageDecoder;
 import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.imaging.ProbeResult;
 import io.imagefleet.worker.imaging.SourceMetadata;
+import io.imagefleet.worker.kernel.FailedResult;
+import io.imagefleet.worker.kernel.JobContext;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
+import io.imagefleet.worker.kernel.JobWatchdog;
+import io.imagefleet.worker.kernel.StuckJobListener;
 import io.imagefleet.worker.pipeline.StageClock.Stage;
 import io.imagefleet.worker.source.SourceBytes;
 import io.imagefleet.worker.source.Sources;
@@ -129,12 +136,19 @@ public final class Pipeline {
             clock.lap(Stage.DECODE);
             List<Encoded> encoded = new ArrayList<>(job.outputs().size());
             for (OutputSpec out : job.outputs()) {
+                String fileName = job.id() + "-" + out.name() + "." + out.format().extension();
+                if (imaging.animator().keeps(out, kept)) {
+                    // Every frame decoded, processed and encoded together (timed as encoding).
+                    Animator.Animated a = imaging.animator().encode(src.bytes(), header, out, upright, deadline);
+                    clock.lap(Stage.ENCODE);
+                    encoded.add(new Encoded(out, fileName, a.bytes(), a.width(), a.height()));
+                    continue;
+                }
                 BufferedImage image = imaging.ops().apply(decoded, out.ops(), size, deadline);
                 clock.lap(Stage.PROCESS);
                 byte[] bytes = imaging.encoder().encode(image, out, kept, deadline);
                 clock.lap(Stage.ENCODE);
-                encoded.add(new Encoded(out, job.id() + "-" + out.name() + "." + out.format().extension(), bytes,
-                        image.getWidth(), image.getHeight()));
+                encoded.add(new Encoded(out, fileName, bytes, image.getWidth(), image.getHeight()));
             }
             return encoded;
         }
@@ -151,26 +165,18 @@ public final class Pipeline {
         return admission;
     }
 
-    /** A failed result for a job that could not be processed. */
-    public static Result failed(Job job, JobContext context, Result.SourceInfo source, StageClock clock,
-                                ErrorCode code, String message) {
-        return new Result(Job.VERSION, job.id(), Status.FAILED, List.of(), source,
-                clock == null ? null : clock.timings(context.queuedMs()), context.workerInfo(),
-                Result.ErrorInfo.of(code, message), job.metadata());
+    /** A failed result with the stage timings so far (none when the job never started). */
+    private static Result failed(Job job, JobContext context, Result.SourceInfo source, StageClock clock,
+                                 ErrorCode code, String message) {
+        return FailedResult.of(job, context, source, clock == null ? null : clock.timings(context.queuedMs()),
+                code, message);
     }
 
-    /**
-     * A failed result that lists the outputs already written before the failure: they stay where
-     * they are (a re-run overwrites them, as output names are deterministic), and the result says so.
-     */
+    /** A failed result that lists the outputs already written before the failure. */
     static Result failed(Job job, JobContext context, Result.SourceInfo source, StageClock clock,
                                  ErrorCode code, String message, List<Result.OutputResult> written) {
-        if (written.isEmpty()) {
-            return failed(job, context, source, clock, code, message);
-        }
-        return new Result(Job.VERSION, job.id(), Status.FAILED, written, source, clock.timings(context.queuedMs()),
-                context.workerInfo(), Result.ErrorInfo.of(code, message + " (" + written.size() + " of the job's "
-                + job.outputs().size() + " outputs were written before this and are listed)"), job.metadata());
+        return FailedResult.withWritten(job, context, source, clock.timings(context.queuedMs()), code, message,
+                written);
     }
 
     private static String sha256(byte[] bytes) {

@@ -12,7 +12,7 @@ import java.util.function.LongSupplier;
  * {@code totalMs} exactly. It also names the stage being entered in the thread's
  * {@link JobLogContext}. Used by one thread.
  */
-public final class StageClock {
+final class StageClock {
     /** The stages of the pipeline, in order. */
     public enum Stage { FETCH, PROBE, ADMIT, DECODE, PROCESS, ENCODE, STORE }
 

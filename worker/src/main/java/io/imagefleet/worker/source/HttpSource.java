@@ -2,8 +2,8 @@ package io.imagefleet.worker.source;
 
 import io.imagefleet.config.ByteSize;
 import io.imagefleet.wire.ErrorCode;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.imagefleet.worker.source;
 
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import java.net.URI;
 

@@ -1,7 +1,7 @@
 package io.imagefleet.worker.source;
 
 import io.imagefleet.config.Durations;
-import io.imagefleet.worker.pipeline.JobDeadline;
+import io.imagefleet.worker.kernel.JobDeadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,13 +1,13 @@
 package io.imagefleet.worker.store;
 
 import io.imagefleet.wire.ErrorCode;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import java.net.URI;
 
 /** Stores encoded outputs of one URI scheme. Implementations are thread-safe. */
-public interface OutputStore {
+interface OutputStore {
     /**
      * Writes the output as its file name under the target prefix, atomically: readers see the
      * whole object or nothing, and writing the same name again replaces it.

@@ -2,8 +2,8 @@ package io.imagefleet.worker.store;
 
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.OutputSpec;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 
 import java.net.URI;
 import java.net.URISyntaxException;

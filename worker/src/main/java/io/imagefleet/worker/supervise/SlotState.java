@@ -10,7 +10,7 @@ import java.util.Locale;
  * respawn (at once, or after a backoff in a crash loop). {@link #STOPPING} and {@link #STOPPED}
  * follow the supervisor's stop. Exported as the gauge {@code imagefleet.slot.state}.
  */
-public enum SlotState {
+enum SlotState {
     /** No worker JVM: not started yet, in a crash backoff, or its JVM could not be launched. */
     DOWN,
     /** A worker JVM has its go and has not joined the group yet. */

@@ -10,8 +10,9 @@ import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.ResultCodec;
 import io.imagefleet.wire.Status;
-import io.imagefleet.worker.pipeline.JobContext;
-import io.imagefleet.worker.pipeline.Pipeline;
+import io.imagefleet.worker.config.RetryPolicy;
+import io.imagefleet.worker.kernel.FailedResult;
+import io.imagefleet.worker.kernel.JobContext;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -181,7 +182,7 @@ class ConsumerLoopFaultTest {
     void retryDue_afterItsPartitionWasRevoked_isNotRunAgain() {
         handler = (job, ctx) -> {
             ran.add(job.id());
-            return Pipeline.failed(job, ctx, null, null, ErrorCode.SOURCE_UNAVAILABLE, "down");
+            return FailedResult.of(job, ctx, null, null, ErrorCode.SOURCE_UNAVAILABLE, "down");
         };
         ConsumerLoop loop = atLeastOnce();
         add(0, job("flaky"));

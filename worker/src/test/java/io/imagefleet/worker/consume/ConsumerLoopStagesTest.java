@@ -9,8 +9,9 @@ import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.ResultCodec;
 import io.imagefleet.wire.Status;
-import io.imagefleet.worker.pipeline.JobContext;
-import io.imagefleet.worker.pipeline.Pipeline;
+import io.imagefleet.worker.config.RetryPolicy;
+import io.imagefleet.worker.kernel.FailedResult;
+import io.imagefleet.worker.kernel.JobContext;
 import io.imagefleet.worker.pipeline.StagedJob;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -101,7 +102,7 @@ class ConsumerLoopStagesTest {
 
         @Override
         public void timeOut(String waitingFor) {
-            end(Pipeline.failed(job, context, null, null, ErrorCode.TIMEOUT, "past its deadline while " + waitingFor));
+            end(FailedResult.of(job, context, null, null, ErrorCode.TIMEOUT, "past its deadline while " + waitingFor));
         }
 
         @Override

@@ -10,8 +10,9 @@ import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.ResultCodec;
 import io.imagefleet.wire.Status;
-import io.imagefleet.worker.pipeline.JobContext;
-import io.imagefleet.worker.pipeline.Pipeline;
+import io.imagefleet.worker.config.RetryPolicy;
+import io.imagefleet.worker.kernel.FailedResult;
+import io.imagefleet.worker.kernel.JobContext;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -336,7 +337,7 @@ class ConsumerLoopTest {
         return (job, ctx) -> {
             attempts.add(ctx.attempt());
             return ctx.attempt() <= failures
-                    ? Pipeline.failed(job, ctx, null, null, code, "attempt " + ctx.attempt() + " failed")
+                    ? FailedResult.of(job, ctx, null, null, code, "attempt " + ctx.attempt() + " failed")
                     : succeeded(job, ctx);
         };
     }

@@ -3,8 +3,8 @@ package io.imagefleet.worker.imaging;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Format;
 import io.imagefleet.wire.OutputSpec;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,6 +72,20 @@ class AvifEncoderTest {
         assertThat(back.getRGB(0, 100) >>> 24).isGreaterThan(245);
         assertThat(back.getRGB(336, 100) >>> 24).isBetween(118, 138);
         assertThat(back.getRGB(671, 100) >>> 24).isLessThan(10);
+    }
+
+    @Test
+    void encode_speed_reachesTheEncoderAndBothSpeedsDecode() throws Exception {
+        BufferedImage photo = HeifDecodeTest.photo();
+
+        byte[] slow = encode(photo, avif(60).withSpeed(4));
+        byte[] fastest = encode(photo, avif(60).withSpeed(10));
+
+        // aom's speeds choose different coding tools: the same picture and quality give different files.
+        assertThat(slow).isNotEqualTo(fastest);
+        assertThat(encode(photo, avif(60).withSpeed(9))).as("10 means aom's fastest, 9").isEqualTo(fastest);
+        assertThat(NativeJpegTest.meanDifference(decode(slow), photo)).isLessThan(4.0);
+        assertThat(NativeJpegTest.meanDifference(decode(fastest), photo)).isLessThan(4.0);
     }
 
     @Test

@@ -2,7 +2,7 @@ package io.imagefleet.worker.imaging;
 
 import com.sun.management.ThreadMXBean;
 import io.imagefleet.wire.ErrorCode;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobFailure;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;

@@ -7,7 +7,7 @@ import com.twelvemonkeys.imageio.metadata.tiff.TIFFWriter;
 import io.imagefleet.wire.Format;
 import io.imagefleet.wire.Keep;
 import io.imagefleet.wire.OutputSpec;
-import io.imagefleet.worker.pipeline.JobDeadline;
+import io.imagefleet.worker.kernel.JobDeadline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package io.imagefleet.worker.imaging;
 
-import io.imagefleet.worker.pipeline.JobDeadline;
+import io.imagefleet.worker.kernel.JobDeadline;
 import org.junit.jupiter.api.Test;
 
 import java.awt.Graphics2D;

@@ -3,8 +3,8 @@ package io.imagefleet.worker.imaging;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Format;
 import io.imagefleet.wire.OutputSpec;
-import io.imagefleet.worker.pipeline.JobDeadline;
-import io.imagefleet.worker.pipeline.JobFailure;
+import io.imagefleet.worker.kernel.JobDeadline;
+import io.imagefleet.worker.kernel.JobFailure;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;

@@ -8,6 +8,8 @@ import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.Status;
 import io.imagefleet.worker.imaging.Imaging;
+import io.imagefleet.worker.kernel.JobContext;
+import io.imagefleet.worker.kernel.JobWatchdog;
 import io.imagefleet.worker.source.FileSource;
 import io.imagefleet.worker.source.Sources;
 import io.imagefleet.worker.store.FileStore;

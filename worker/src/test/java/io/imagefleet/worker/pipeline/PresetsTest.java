@@ -6,6 +6,7 @@ import io.imagefleet.wire.Format;
 import io.imagefleet.wire.Job;
 import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.worker.kernel.JobFailure;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

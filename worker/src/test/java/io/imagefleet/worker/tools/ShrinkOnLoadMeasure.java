@@ -9,8 +9,8 @@ import io.imagefleet.worker.imaging.ImageDecoder;
 import io.imagefleet.worker.imaging.ImageOps;
 import io.imagefleet.worker.imaging.ImageProbe;
 import io.imagefleet.worker.imaging.ProbeResult;
+import io.imagefleet.worker.kernel.JobDeadline;
 import io.imagefleet.worker.pipeline.DecodePlan;
-import io.imagefleet.worker.pipeline.JobDeadline;
 
 import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;

@@ -8,8 +8,8 @@ import io.imagefleet.worker.imaging.ImageDecoder;
 import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.imaging.NativeCodecs;
 import io.imagefleet.worker.imaging.ProbeResult;
+import io.imagefleet.worker.kernel.JobDeadline;
 import io.imagefleet.worker.pipeline.DecodePlan;
-import io.imagefleet.worker.pipeline.JobDeadline;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;

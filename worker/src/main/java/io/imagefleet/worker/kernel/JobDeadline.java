@@ -1,4 +1,4 @@
-package io.imagefleet.worker.pipeline;
+package io.imagefleet.worker.kernel;
 
 import io.imagefleet.config.Durations;
 import io.imagefleet.wire.ErrorCode;
@@ -32,6 +32,14 @@ public final class JobDeadline {
     /** A deadline that runs from now, with no watchdog: it only expires when checked late. For tools and tests. */
     public static JobDeadline after(Duration timeout) {
         return new JobDeadline(timeout, System::nanoTime);
+    }
+
+    /**
+     * The same on a clock of the caller's, in nanoseconds: a test measuring how much work a step
+     * does past its deadline runs it on the thread's CPU time, which a loaded machine does not stretch.
+     */
+    public static JobDeadline after(Duration timeout, LongSupplier nanos) {
+        return new JobDeadline(timeout, nanos);
     }
 
     public Duration timeout() {

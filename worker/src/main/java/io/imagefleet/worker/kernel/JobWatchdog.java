@@ -1,4 +1,4 @@
-package io.imagefleet.worker.pipeline;
+package io.imagefleet.worker.kernel;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
@@ -35,12 +35,13 @@ public final class JobWatchdog {
         this.nanos = nanos;
     }
 
-    LongSupplier nanos() {
+    /** The clock the deadlines run on. */
+    public LongSupplier nanos() {
         return nanos;
     }
 
     /** Starts watching a job run by the current thread; close the watch when the job is done. */
-    Watch watch(String jobId, StuckJobListener listener) {
+    public Watch watch(String jobId, StuckJobListener listener) {
         Thread thread = Thread.currentThread();
         return watch(jobId, listener, () -> thread);
     }
@@ -50,7 +51,7 @@ public final class JobWatchdog {
      * {@code thread} says which thread runs its work now, or null when none does (the job waits
      * between stages), and then nothing is reported: the job's next stage sees its deadline passed.
      */
-    Watch watch(String jobId, StuckJobListener listener, Supplier<Thread> thread) {
+    public Watch watch(String jobId, StuckJobListener listener, Supplier<Thread> thread) {
         JobDeadline deadline = new JobDeadline(timeout, nanos);
         long startNanos = nanos.getAsLong();
         ScheduledFuture<?> expiry = scheduler.schedule(deadline::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -64,7 +65,7 @@ public final class JobWatchdog {
     }
 
     /** One job's deadline and its scheduled checks. */
-    record Watch(JobDeadline deadline, ScheduledFuture<?> expiry, ScheduledFuture<?> stuck) implements AutoCloseable {
+    public record Watch(JobDeadline deadline, ScheduledFuture<?> expiry, ScheduledFuture<?> stuck) implements AutoCloseable {
         @Override
         public void close() {
             expiry.cancel(false);

@@ -1,12 +1,7 @@
-package io.imagefleet.worker.supervise;
+package io.imagefleet.worker.control;
 
 import io.imagefleet.worker.consume.LoopListener;
 import io.imagefleet.worker.consume.Suspicions;
-import io.imagefleet.worker.control.ControlCodec;
-import io.imagefleet.worker.control.ControlMessage;
-import io.imagefleet.worker.control.JobOutcome;
-import io.imagefleet.worker.control.JobRef;
-import io.imagefleet.worker.control.PartitionChange;
 import io.imagefleet.worker.recycle.RecycleGate;
 import io.imagefleet.worker.recycle.RecycleReason;
 import org.apache.kafka.common.TopicPartition;

@@ -1,4 +1,4 @@
-package io.imagefleet.worker.consume;
+package io.imagefleet.worker.config;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.imagefleet.worker.pipeline;
+package io.imagefleet.worker.kernel;
 
 import io.imagefleet.worker.version.WorkerVersion;
 import org.junit.jupiter.api.Test;

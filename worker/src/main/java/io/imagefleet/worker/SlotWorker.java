@@ -1,0 +1,154 @@
+package io.imagefleet.worker;
+
+import io.imagefleet.worker.config.Delivery;
+import io.imagefleet.worker.config.WorkerConfig;
+import io.imagefleet.worker.consume.ConsumerLoop;
+import io.imagefleet.worker.consume.JobHandler;
+import io.imagefleet.worker.consume.KafkaClients;
+import io.imagefleet.worker.consume.LoopHooks;
+import io.imagefleet.worker.consume.LoopListener;
+import io.imagefleet.worker.consume.LoopSettings;
+import io.imagefleet.worker.consume.Outbox;
+import io.imagefleet.worker.consume.QueuedListener;
+import io.imagefleet.worker.consume.Replies;
+import io.imagefleet.worker.consume.Suspicions;
+import io.imagefleet.worker.consume.TopicCheck;
+import io.imagefleet.worker.control.SupervisorLink;
+import io.imagefleet.worker.recycle.RecycleGate;
+import io.imagefleet.worker.recycle.Recycler;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The per-slot half of a worker JVM, the composition root of its Kafka side: the consumer loop
+ * with its clients, job pool and retry timer, the recycler, the admin client for topic checks,
+ * and the queue that tells the supervisor. {@link #run} runs the loop until it stops (the loop
+ * drains, commits and closes its consumer and producer); closing it stops what it built, last
+ * built first, logging any step that does not finish in time. Built, run and closed by the main
+ * thread.
+ */
+final class SlotWorker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SlotWorker.class);
+    private static final Duration CLOSE_LIMIT = Duration.ofSeconds(1);
+
+    private final Closer closer;
+    private final String workerId;
+    private final Recycler recycler;
+    private final ConsumerLoop loop;
+
+    SlotWorker(WorkerRuntime runtime, int slot, Stopper stop) {
+        WorkerConfig config = runtime.config();
+        SupervisorLink link = runtime.link();
+        WorkerTelemetry telemetry = runtime.telemetry();
+        this.workerId = runtime.host() + "/slot-" + slot;
+        this.closer = new Closer("worker " + workerId);
+        try {
+            ScheduledExecutorService timer = closer.executor("recycle timer",
+                    Executors.newSingleThreadScheduledExecutor(WorkerMain.named("imagefleet-timer-")), CLOSE_LIMIT);
+            this.recycler = closer.add("recycler", new Recycler(config.recycle(),
+                    link != null ? link : RecycleGate.IMMEDIATE, timer,
+                    () -> ThreadLocalRandom.current().nextDouble(), runtime.budget()::reserved), CLOSE_LIMIT);
+            LoopListener counter = new LoopListener() {
+                @Override
+                public void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
+                    if (outcome == Outcome.ANSWERED) {
+                        recycler.jobFinished();
+                    }
+                }
+            };
+            LoopListener seen = LoopListener.all(counter, telemetry.loopListener());
+            String clientId = "imagefleet-" + runtime.host() + "-" + slot;
+            Admin admin = Admin.create(KafkaClients.admin(config, clientId));
+            closer.add("admin client", (AutoCloseable) () -> admin.close(CLOSE_LIMIT), CLOSE_LIMIT.plusSeconds(1));
+            TopicCheck topics = TopicCheck.describing(admin, KafkaClients.TOPIC_CHECK_TIMEOUT);
+            // The supervisor hears on a thread of its own: a pipe write never blocks the poll thread.
+            QueuedListener toSupervisor = link == null ? null : closer.add("supervisor news",
+                    new QueuedListener(link, 10_000, "imagefleet-supervisor-news", Duration.ofSeconds(1)),
+                    Duration.ofSeconds(2));
+            LoopHooks hooks = link == null ? new LoopHooks(seen, Suspicions.NONE, topics)
+                    : new LoopHooks(LoopListener.all(toSupervisor, seen), link, topics);
+            LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.io().jobs(),
+                    config.io().bytesFor(runtime.budget().capacity()), config.drainTimeout(), config.retry());
+            // A stable member id per slot (static membership): a respawned JVM takes its partitions back without a rebalance.
+            String instanceId = link != null ? runtime.host() + "-slot-" + slot : null;
+            // The loop shuts both executors down when it stops; waited for here, so that a thread that does not stop is logged.
+            ThreadPoolExecutor pool = closer.executor("job pool", new ThreadPoolExecutor(config.threads(),
+                    config.threads(), 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                    WorkerMain.named("imagefleet-job-")), CLOSE_LIMIT);
+            telemetry.pool(config.threads(), pool::getActiveCount);
+            ScheduledExecutorService retries = closer.executor("retry timer",
+                    Executors.newSingleThreadScheduledExecutor(WorkerMain.named("imagefleet-retry-")), CLOSE_LIMIT);
+            // Closed by the loop, with its producer, when it stops.
+            KafkaConsumer<byte[], byte[]> consumer =
+                    new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));
+            this.loop = new ConsumerLoop(consumer,
+                    outbox(config, clientId, runtime.host(), slot, consumer, telemetry),
+                    JobHandler.of(runtime.pipeline().pipeline()), pool, retries,
+                    new Replies(config.topics().results(), config.topics().dlq(), config.reply(),
+                            KafkaClients.maxRecordBytes(config), telemetry.replyListener()),
+                    settings, Clock.systemUTC(), hooks);
+            telemetry.attach(loop, consumer);
+            telemetry.poll().stallAfter(WorkerMain.stallLimit(config));
+            if (link != null) {
+                telemetry.reportTo(link);
+            }
+            stop.attach(loop);
+            runtime.stuck().attach(loop, recycler);
+        } catch (RuntimeException e) {
+            throw closer.closeAfter(e);
+        }
+    }
+
+    /** Runs the consumer loop on this thread until it stops (told to, or a recycle granted). */
+    void run() {
+        recycler.start(loop::recycle);
+        log.info("worker {} consuming", workerId);
+        loop.run();
+    }
+
+    /** Whether the worker stopped for a recycle the supervisor granted. */
+    boolean recycleGranted() {
+        return recycler.granted();
+    }
+
+    /** Jobs answered by this worker. */
+    long jobsFinished() {
+        return recycler.jobsFinished();
+    }
+
+    /**
+     * How answers and offsets reach Kafka: at least once, or exactly once with a transactional
+     * producer whose id is stable per slot, so that a respawned slot's producer aborts whatever
+     * its dead predecessor left open.
+     */
+    private static Outbox outbox(WorkerConfig config, String clientId, String host, int slot,
+                                 KafkaConsumer<byte[], byte[]> consumer, WorkerTelemetry telemetry) {
+        if (config.delivery() == Delivery.EXACTLY_ONCE) {
+            String transactionalId = "imagefleet-" + config.groupId() + "-" + host + "-slot-" + slot;
+            log.info("exactly-once delivery: results and offsets in transactions of {}", transactionalId);
+            return Outbox.exactlyOnce(() -> telemetry.producer(
+                    new KafkaProducer<>(KafkaClients.producer(config, clientId, transactionalId))), consumer);
+        }
+        // The outbox shuts its sender thread down when it closes.
+        return Outbox.atLeastOnce(telemetry.producer(new KafkaProducer<>(KafkaClients.producer(config, clientId))),
+                consumer, Executors.newSingleThreadExecutor(WorkerMain.named("imagefleet-send-")));
+    }
+
+    @Override
+    public void close() {
+        closer.close();
+    }
+}
