@@ -142,8 +142,9 @@ final class SlotWorker implements AutoCloseable {
             return Outbox.exactlyOnce(() -> telemetry.producer(
                     new KafkaProducer<>(KafkaClients.producer(config, clientId, transactionalId))), consumer);
         }
+        // The outbox shuts its sender thread down when it closes.
         return Outbox.atLeastOnce(telemetry.producer(new KafkaProducer<>(KafkaClients.producer(config, clientId))),
-                consumer);
+                consumer, Executors.newSingleThreadExecutor(WorkerMain.named("imagefleet-send-")));
     }
 
     @Override

@@ -136,6 +136,7 @@ final class Answers {
     /** A job whose thread is stuck: answered TIMEOUT now; what the thread returns later is dropped. */
     void stuck(Taken t, String message) {
         Entry e = book.find(t, InFlight.State.RUNNING);
+        e = e != null ? e : book.find(t, InFlight.State.FETCHING);
         if (e == null) {
             return;
         }

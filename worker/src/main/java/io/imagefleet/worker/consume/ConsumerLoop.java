@@ -239,7 +239,7 @@ public final class ConsumerLoop implements Runnable {
             switch (event) {
                 case Event.Stepped s -> runner.stepped(s.job(), s.step());
                 case Event.Processed p -> runner.processed(p.job(), p.result(), p.stage(), stopRequested);
-                case Event.Stuck s -> answers.stuck(s.job(), s.message());
+                case Event.Stuck s -> runner.stuck(s.job(), s.message());
                 case Event.Sent s -> answers.sent(s);
                 case Event.Due d when d.what() instanceof Taken t -> runner.retryDue(t);
                 case Event.Due d -> answers.resendDue((Outgoing) d.what());

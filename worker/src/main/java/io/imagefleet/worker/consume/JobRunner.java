@@ -184,6 +184,9 @@ final class JobRunner {
     /** On the poll thread: the attempt begins (its deadline runs from now) with its fetch, unless it has none. */
     private void begin(Entry e, Taken t) {
         e.state = InFlight.State.FETCHING;
+        // In flight from its fetch on: a source that kills the JVM (an out-of-memory, a crash in a
+        // source's own code) makes the job a suspect like a decoder would.
+        answers.begin(e);
         StagedJob run;
         try (JobLogContext.Scope scope = JobLogContext.scope(t.job.id(), t.tp + "@" + t.offset(), null)) {
             run = handler.begin(t.job, new JobContext(settings.workerId(), t.attempt, answers.queuedMs(t.record)));
@@ -192,7 +195,10 @@ final class JobRunner {
         if (run.next() == StagedJob.Step.FETCH) {
             fetching++;
             onThread.put(t, StagedJob.Step.FETCH);
-            io.execute(() -> step(t, run));
+            io.execute(() -> {
+                listener.jobRunning(t.tp, t.offset());
+                step(t, run);
+            });
         } else {
             fetched.add(t);
         }
@@ -211,13 +217,8 @@ final class JobRunner {
         busy++;
         onThread.put(t, StagedJob.Step.COMPUTE);
         pool.execute(() -> {
-            running.put(Thread.currentThread(), t);
-            try {
-                listener.jobRunning(t.tp, t.offset());
-                step(t, run);
-            } finally {
-                running.remove(Thread.currentThread());
-            }
+            listener.jobRunning(t.tp, t.offset());
+            step(t, run);
         });
     }
 
@@ -225,6 +226,7 @@ final class JobRunner {
     private void step(Taken t, StagedJob run) {
         StagedJob.Step step = run.next();
         JobLogContext.enter(t.job.id(), t.tp + "@" + t.offset());
+        running.put(Thread.currentThread(), t);
         try {
             run.run();
         } catch (RuntimeException e) {
@@ -233,6 +235,8 @@ final class JobRunner {
             mailbox.post(new Event.Processed(t, FailedResult.of(t.job, new JobContext(settings.workerId(), t.attempt,
                     answers.queuedMs(t.record)), null, null, ErrorCode.INTERNAL, "unexpected " + e), JobLogContext.stage()));
             return;
+        } finally {
+            running.remove(Thread.currentThread());
         }
         if (run.next() == StagedJob.Step.DONE) {
             mailbox.post(new Event.Processed(t, run.result(), JobLogContext.stage()));
@@ -320,9 +324,22 @@ final class JobRunner {
             return false;
         }
         mailbox.post(new Event.Stuck(t, "job ran past its deadline of " + timeout.toMillis() + " ms and its thread ("
-                + thread.getName() + ") is still stuck " + overdue.toMillis()
-                + " ms later; the worker JVM recycles to get the thread back"));
+                + thread.getName() + ") is still stuck " + overdue.toMillis() + " ms later; " + (thread.isVirtual()
+                ? "the I/O thread is left behind (a virtual thread holds no CPU thread)"
+                : "the worker JVM recycles to get the thread back")));
         return true;
+    }
+
+    /**
+     * A job's thread is stuck past its deadline: the job is answered TIMEOUT. A stuck I/O step's
+     * slot is given back now (its virtual thread is left behind); a CPU thread stays taken until
+     * its job returns.
+     */
+    void stuck(Taken t, String message) {
+        if (onThread.get(t) != StagedJob.Step.COMPUTE) {
+            free(t);
+        }
+        answers.stuck(t, message);
     }
 
     void close() {

@@ -49,7 +49,7 @@ public final class JobWatchdog {
     /**
      * Starts watching a job whose stages run on threads that change: when the stuck check comes,
      * {@code thread} says which thread runs its work now, or null when none does (the job waits
-     * between stages, or is in a network stage that its deadline aborts), and then nothing is reported.
+     * between stages), and then nothing is reported: the job's next stage sees its deadline passed.
      */
     public Watch watch(String jobId, StuckJobListener listener, Supplier<Thread> thread) {
         JobDeadline deadline = new JobDeadline(timeout, nanos);

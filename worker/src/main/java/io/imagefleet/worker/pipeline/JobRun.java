@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * only the volatile thread of the CPU step.
  */
 final class JobRun implements StagedJob {
-    /** Marks a run whose stages move between threads: only its CPU step can be reported stuck. */
+    /** Marks a run whose stages move between threads: it can be reported stuck only while a step runs. */
     static final Object CPU_ONLY = new Object();
 
     private final Pipeline pipeline;
@@ -30,7 +30,7 @@ final class JobRun implements StagedJob {
     private final JobWatchdog.Watch watch;
     private final List<String> warnings = new ArrayList<>();
     private final List<Result.OutputResult> stored = new ArrayList<>();
-    /** The thread that may be reported stuck: the CPU step's (staged), or the caller's (inline). */
+    /** The thread that may be reported stuck: the running step's (staged), or the caller's (inline). */
     private volatile Thread working;
     private Job job;
     private Step next = Step.FETCH;
@@ -65,19 +65,13 @@ final class JobRun implements StagedJob {
         if (!inline) {
             idleMs += clock.idle();
         }
+        if (!inline) {
+            working = Thread.currentThread();
+        }
         try {
             switch (next) {
                 case FETCH -> fetch();
-                case COMPUTE -> {
-                    working = Thread.currentThread();
-                    try {
-                        compute();
-                    } finally {
-                        if (!inline) {
-                            working = null;
-                        }
-                    }
-                }
+                case COMPUTE -> compute();
                 case STORE -> store();
                 case DONE -> throw new IllegalStateException("job " + job.id() + " is done");
             }
@@ -88,6 +82,10 @@ final class JobRun implements StagedJob {
             fail(f.code(), f.getMessage());
         } catch (RuntimeException e) {
             fail(ErrorCode.INTERNAL, "unexpected " + e);
+        } finally {
+            if (!inline) {
+                working = null;
+            }
         }
     }
 

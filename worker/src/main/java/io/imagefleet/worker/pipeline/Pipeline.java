@@ -82,7 +82,7 @@ public final class Pipeline {
     /**
      * Starts an attempt whose stages the caller runs on threads of its choosing (see
      * {@link StagedJob}); the job's deadline runs from now, and the watchdog reports it stuck
-     * only while it runs on a thread in its CPU step.
+     * only while one of its steps runs on a thread (not while it waits between them).
      */
     public StagedJob begin(Job job, JobContext context) {
         return new JobRun(this, job, context, JobRun.CPU_ONLY);

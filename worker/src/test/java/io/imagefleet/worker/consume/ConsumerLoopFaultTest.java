@@ -272,7 +272,26 @@ class ConsumerLoopFaultTest {
 
         assertThat(producer.history()).singleElement().satisfies(r -> {
             assertThat(r.topic()).isEqualTo("imagefleet.spring-replies");
+            assertThat(r.partition()).as("no reply partition named: the producer picks").isNull();
             assertThat(r.headers().lastHeader(Replies.SPRING_CORRELATION_ID).value()).containsExactly(7, 7, 7);
+        });
+    }
+
+    @Test
+    void runOnce_springReplyPartitionHeader_resultGoesToThatPartition() {
+        ConsumerLoop loop = atLeastOnce();
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Replies.SPRING_REPLY_TOPIC, "imagefleet.spring-replies".getBytes(StandardCharsets.UTF_8));
+        headers.add(Replies.SPRING_REPLY_PARTITION, java.nio.ByteBuffer.allocate(4).putInt(3).array());
+        add(0, jobs.encode(job("spring")), headers);
+        loop.runOnce();
+        pool.runHeld();
+        loop.runOnce();
+        loop.runOnce();
+
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(r.topic()).isEqualTo("imagefleet.spring-replies");
+            assertThat(r.partition()).isEqualTo(3);
         });
     }
 
@@ -422,6 +441,46 @@ class ConsumerLoopFaultTest {
             assertThat(om.offset()).isZero();
             assertThat(OffsetTracker.decode(om)).containsExactly(1L);
         });
+    }
+
+    /** Issue 14: a send that blocks (metadata for a topic, a full buffer) never holds the poll thread. */
+    @Test
+    void runOnce_sendBlocking_pollThreadGoesOnAndTheAnswerLandsLater() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        MockProducer<byte[], byte[]> blocking = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer()) {
+            @Override
+            public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.send(record, callback);
+            }
+        };
+        java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ConsumerLoop loop = loop(Outbox.atLeastOnce(blocking, consumer, sender));
+        add(0, job("a"));
+        add(1, job("b"));
+        loop.runOnce();
+        pool.runHeld();
+
+        loop.runOnce();
+        add(2, job("c"));
+        loop.runOnce();
+
+        assertThat(pool.heldCount()).as("the poll thread took the next job while the send blocked").isEqualTo(1);
+        assertThat(blocking.history()).isEmpty();
+        release.countDown();
+        pool.runHeld();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            loop.runOnce();
+            return committed().map(OffsetAndMetadata::offset).orElse(0L) == 3L;
+        });
+        assertThat(blocking.history()).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactly("a", "b", "c");
+        sender.shutdownNow();
     }
 
     /**
