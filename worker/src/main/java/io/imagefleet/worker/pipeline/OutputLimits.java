@@ -4,6 +4,7 @@ import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Job;
 import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.worker.imaging.AvifCost;
 import io.imagefleet.worker.imaging.Geometry;
 import io.imagefleet.worker.imaging.OpTable;
 import io.imagefleet.worker.kernel.JobFailure;
@@ -13,20 +14,35 @@ import io.imagefleet.worker.kernel.JobFailure;
  * header before any pixel work: every image an output's operations make on the way (an upscale
  * later cropped back still allocates its full size) and every output at most the limit, and a
  * job's outputs together at most the limit too. A crop that lies outside its image is refused
- * here as well. Sizes are computed by {@link OpTable} without overflow. Immutable; thread-safe.
+ * here as well. An AVIF output is held to its speed's limit too ({@code IMAGEFLEET_MAX_AVIF_PIXELS},
+ * by {@link AvifCost}), since its encode cannot be stopped at the deadline. Sizes are computed by
+ * {@link OpTable} without overflow. Immutable; thread-safe.
  */
 public final class OutputLimits {
     /** The setting that sets the limit, named in every refusal. */
     public static final String KEY = "IMAGEFLEET_MAX_OUTPUT_PIXELS";
 
     private final long maxPixels;
+    private final long maxAvifPixels;
 
-    /** @param maxPixels the most pixels one output (and every image on its way) and one job's outputs together may have */
+    /** The same, with AVIF outputs held to {@link AvifCost#DEFAULT_MAX_PIXELS} at the default speed. */
     public OutputLimits(long maxPixels) {
+        this(maxPixels, AvifCost.DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * @param maxPixels     the most pixels one output (and every image on its way) and one job's outputs together may have
+     * @param maxAvifPixels the most pixels of an AVIF output at the default speed ({@code IMAGEFLEET_MAX_AVIF_PIXELS})
+     */
+    public OutputLimits(long maxPixels, long maxAvifPixels) {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException(KEY + " must be positive, got " + maxPixels);
         }
+        if (maxAvifPixels <= 0) {
+            throw new IllegalArgumentException(AvifCost.KEY + " must be positive, got " + maxAvifPixels);
+        }
         this.maxPixels = maxPixels;
+        this.maxAvifPixels = maxAvifPixels;
     }
 
     public long maxPixels() {
@@ -37,7 +53,8 @@ public final class OutputLimits {
      * Checks every output of the job against the limit.
      *
      * @param upright the source's size after its EXIF orientation (when the job applies it)
-     * @throws JobFailure IMAGE_TOO_LARGE with the sizes and the limit; PROCESS_FAILED for a crop outside its image
+     * @throws JobFailure IMAGE_TOO_LARGE with the sizes and the limit (an AVIF output: with its speed too);
+     *                    PROCESS_FAILED for a crop outside its image
      */
     public void check(Job job, Geometry.Size upright) throws JobFailure {
         long total = 0;
@@ -62,6 +79,7 @@ public final class OutputLimits {
                 throw tooLarge(where + " would be " + size + ", as large as the source; the limit is "
                         + Geometry.megapixels(maxPixels) + " per image");
             }
+            AvifCost.check(out, where, size, maxAvifPixels);
             total += size.pixels();
         }
         if (total > maxPixels) {

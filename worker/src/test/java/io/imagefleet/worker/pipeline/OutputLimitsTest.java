@@ -89,4 +89,44 @@ class OutputLimitsTest {
 
         assertThatCode(() -> limits.check(job, new Geometry.Size(6000, 4000))).doesNotThrowAnyException();
     }
+
+    @Test
+    void check_avifAtSlowSpeedOverItsLimit_refusedWithTheSpeedAndTheSetting() {
+        // Regression: libheif cannot stop an AVIF encode, so a 24 MP output at speed 0 (about 15 minutes of a core
+        // here) held its thread far past the deadline and ended in the stuck-thread recycle.
+        Job job = job(OutputSpec.of("slow", List.of(), Format.AVIF, 60, "file:///out/").withSpeed(0));
+
+        JobFailure f = catchThrowableOfType(JobFailure.class, () -> limits.check(job, new Geometry.Size(6000, 4000)));
+
+        assertThat(f.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
+        assertThat(f.getMessage()).isEqualTo("outputs[0] (slow) would be a 6000x4000 (24.0 MP) AVIF at speed 0; AVIF outputs "
+                + "at speed 0 may have at most 53,333 pixels (16.0 MP at speed 8, fewer at slower speeds), because an AVIF encode "
+                + "cannot be stopped at the job's deadline (IMAGEFLEET_MAX_AVIF_PIXELS)");
+    }
+
+    @Test
+    void check_avifThumbnailAtSlowSpeed_passes() {
+        Job job = job(OutputSpec.of("small", List.of(Op.Resize.inside(256, 256)), Format.AVIF, 60, "file:///out/").withSpeed(0));
+
+        assertThatCode(() -> limits.check(job, new Geometry.Size(6000, 4000))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void check_sameSizeAsJpegOrAsFastAvif_passes() {
+        Job job = job(out("jpeg"), OutputSpec.of("fast", List.of(), Format.AVIF, 60, "file:///out/").withSpeed(10));
+
+        assertThatCode(() -> limits.check(job, new Geometry.Size(5000, 4000))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void check_avifOverTheSettingAtTheDefaultSpeed_refused() {
+        OutputLimits tight = new OutputLimits(50_000_000, 1_000_000);
+        Job job = job(OutputSpec.of("plain", List.of(Op.Resize.inside(2000, 2000)), Format.AVIF, null, "file:///out/"));
+
+        JobFailure f = catchThrowableOfType(JobFailure.class, () -> tight.check(job, new Geometry.Size(6000, 4000)));
+
+        assertThat(f.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
+        assertThat(f.getMessage()).startsWith("outputs[0] (plain) would be a 2000x1333 (2.7 MP) AVIF at speed 8; AVIF outputs "
+                + "at speed 8 may have at most 1,000,000 pixels");
+    }
 }
