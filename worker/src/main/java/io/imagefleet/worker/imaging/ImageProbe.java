@@ -84,7 +84,8 @@ public final class ImageProbe {
                     int h = reader.getHeight(0);
                     String format = Formats.normalise(reader.getFormatName());
                     checkLimits(format, w, h);
-                    return new ProbeResult(format, w, h, frames(reader), Orientation.read(bytes, format));
+                    int frames = format.equals("gif") ? GifBlocks.frames(bytes) : frames(reader);
+                    return new ProbeResult(format, w, h, frames, Orientation.read(bytes, format));
                 } catch (IOException | RuntimeException e) {
                     last = ImageDecoder.readerName(reader) + ": " + e.getMessage();
                 } finally {
@@ -117,6 +118,7 @@ public final class ImageProbe {
         return new ProbeResult(format, h.width(), h.height(), h.topLevelImages(), orientation);
     }
 
+    /** The frame count when the reader knows it without reading the file (a GIF's is counted by {@link GifBlocks}). */
     private static int frames(ImageReader reader) {
         try {
             return reader.getNumImages(false);

@@ -86,6 +86,7 @@ class AnimationPipelineTest {
 
         assertThat(r.succeeded()).as("%s", r.error()).isTrue();
         assertThat(r.warnings()).isEmpty();
+        assertThat(r.source().frames()).isEqualTo(6);
         Result.OutputResult anim = r.outputs().get(0);
         assertThat(List.of(anim.width(), anim.height())).containsExactly(80, 60);
         Path webp = Path.of(URI.create(anim.uri()));
