@@ -84,7 +84,11 @@ public final class ImageProbe {
                     int h = reader.getHeight(0);
                     String format = Formats.normalise(reader.getFormatName());
                     checkLimits(format, w, h);
-                    int frames = format.equals("gif") ? GifBlocks.frames(bytes) : frames(reader);
+                    int frames = switch (format) {
+                        case "gif" -> GifBlocks.frames(bytes);
+                        case "webp" -> WebpChunks.frames(bytes);
+                        default -> frames(reader);
+                    };
                     return new ProbeResult(format, w, h, frames, Orientation.read(bytes, format));
                 } catch (IOException | RuntimeException e) {
                     last = ImageDecoder.readerName(reader) + ": " + e.getMessage();
@@ -118,7 +122,10 @@ public final class ImageProbe {
         return new ProbeResult(format, h.width(), h.height(), h.topLevelImages(), orientation);
     }
 
-    /** The frame count when the reader knows it without reading the file (a GIF's is counted by {@link GifBlocks}). */
+    /**
+     * The frame count when the reader knows it without reading the file (a GIF's is counted by
+     * {@link GifBlocks}, a WebP's by {@link WebpChunks}).
+     */
     private static int frames(ImageReader reader) {
         try {
             return reader.getNumImages(false);
