@@ -289,6 +289,9 @@ public final class JobCodec {
             require(out.quality() >= 1 && out.quality() <= 100,
                     path + ".quality must be between 1 and 100, got " + out.quality());
         }
+        if (out.speed() != null) {
+            require(out.speed() >= 0 && out.speed() <= 10, path + ".speed must be between 0 and 10, got " + out.speed());
+        }
         require(out.target() != null || out.uri() != null,
                 path + " needs a target (a prefix the output is stored under) or a uri (the exact object to write)");
         require(out.target() == null || out.uri() == null,

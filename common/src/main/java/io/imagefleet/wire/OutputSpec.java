@@ -26,6 +26,8 @@ import java.util.List;
  * @param keep        source metadata to keep in the output (ICC profile, copyright); empty strips all
  * @param preset      the name of an output spec configured on the workers ({@code IMAGEFLEET_PRESETS});
  *                    a preset output names no ops, format or encoding options of its own
+ * @param speed       AVIF only: the encoder's speed, 0 (slowest, smallest file) to 10 (fastest); null means the
+ *                    worker's default (8)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OutputSpec(
@@ -40,7 +42,8 @@ public record OutputSpec(
         String uri,
         Animation animation,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<Keep> keep,
-        String preset) {
+        String preset,
+        Integer speed) {
 
     public OutputSpec {
         name = name == null ? preset : name;
@@ -49,6 +52,12 @@ public record OutputSpec(
         lossless = lossless != null && lossless;
         animation = animation == null ? Animation.FIRST : animation;
         keep = keep == null ? List.of() : List.copyOf(keep);
+    }
+
+    /** An output without an encoder speed (the format's default). */
+    public OutputSpec(String name, List<Op> ops, Format format, Integer quality, String target, Boolean progressive,
+                      Boolean lossless, String background, String uri, Animation animation, List<Keep> keep, String preset) {
+        this(name, ops, format, quality, target, progressive, lossless, background, uri, animation, keep, preset, null);
     }
 
     /** An output with format options, stored under a target prefix, first frame, metadata stripped. */
@@ -69,12 +78,20 @@ public record OutputSpec(
 
     /** This output with the given animation handling. */
     public OutputSpec withAnimation(Animation a) {
-        return new OutputSpec(name, ops, format, quality, target, progressive, lossless, background, uri, a, keep, preset);
+        return new OutputSpec(name, ops, format, quality, target, progressive, lossless, background, uri, a, keep, preset,
+                speed);
     }
 
     /** This output keeping the given source metadata. */
     public OutputSpec withKeep(List<Keep> k) {
-        return new OutputSpec(name, ops, format, quality, target, progressive, lossless, background, uri, animation, k, preset);
+        return new OutputSpec(name, ops, format, quality, target, progressive, lossless, background, uri, animation, k, preset,
+                speed);
+    }
+
+    /** This output with the given AVIF encoder speed (0-10). */
+    public OutputSpec withSpeed(Integer s) {
+        return new OutputSpec(name, ops, format, quality, target, progressive, lossless, background, uri, animation, keep, preset,
+                s);
     }
 
     /**
@@ -106,6 +123,7 @@ public record OutputSpec(
         private Boolean lossless;
         private String background;
         private Animation animation;
+        private Integer speed;
         private final List<Keep> keep = new ArrayList<>();
 
         private Builder(String name, String preset) {
@@ -176,6 +194,12 @@ public record OutputSpec(
             return this;
         }
 
+        /** AVIF: the encoder's speed, 0 (slowest, smallest) to 10 (fastest). */
+        public Builder speed(int speed) {
+            this.speed = speed;
+            return this;
+        }
+
         /** Source metadata to keep; everything else is stripped. */
         public Builder keep(Keep... kinds) {
             keep.addAll(List.of(kinds));
@@ -184,7 +208,7 @@ public record OutputSpec(
 
         public OutputSpec build() {
             return new OutputSpec(name, ops, format, quality, target, progressive, lossless, background, uri, animation,
-                    keep, preset);
+                    keep, preset, speed);
         }
     }
 }

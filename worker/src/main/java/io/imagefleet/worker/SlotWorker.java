@@ -3,6 +3,7 @@ package io.imagefleet.worker;
 import io.imagefleet.worker.config.Delivery;
 import io.imagefleet.worker.config.WorkerConfig;
 import io.imagefleet.worker.consume.ConsumerLoop;
+import io.imagefleet.worker.consume.JobHandler;
 import io.imagefleet.worker.consume.KafkaClients;
 import io.imagefleet.worker.consume.LoopHooks;
 import io.imagefleet.worker.consume.LoopListener;
@@ -87,8 +88,8 @@ final class SlotWorker implements AutoCloseable {
                     Duration.ofSeconds(2));
             LoopHooks hooks = link == null ? new LoopHooks(seen, Suspicions.NONE, topics)
                     : new LoopHooks(LoopListener.all(toSupervisor, seen), link, topics);
-            LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(),
-                    config.drainTimeout(), config.retry());
+            LoopSettings settings = LoopSettings.of(config.topics().jobs(), workerId, config.threads(), config.io().jobs(),
+                    config.io().bytesFor(runtime.budget().capacity()), config.drainTimeout(), config.retry());
             // A stable member id per slot (static membership): a respawned JVM takes its partitions back without a rebalance.
             String instanceId = link != null ? runtime.host() + "-slot-" + slot : null;
             // The loop shuts both executors down when it stops; waited for here, so that a thread that does not stop is logged.
@@ -103,7 +104,7 @@ final class SlotWorker implements AutoCloseable {
                     new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));
             this.loop = new ConsumerLoop(consumer,
                     outbox(config, clientId, runtime.host(), slot, consumer, telemetry),
-                    runtime.pipeline().pipeline()::process, pool, retries,
+                    JobHandler.of(runtime.pipeline().pipeline()), pool, retries,
                     new Replies(config.topics().results(), config.topics().dlq(), config.reply(),
                             KafkaClients.maxRecordBytes(config), telemetry.replyListener()),
                     settings, Clock.systemUTC(), hooks);
@@ -186,8 +187,9 @@ final class SlotWorker implements AutoCloseable {
             return Outbox.exactlyOnce(() -> telemetry.producer(
                     new KafkaProducer<>(KafkaClients.producer(config, clientId, transactionalId))), consumer);
         }
+        // The outbox shuts its sender thread down when it closes.
         return Outbox.atLeastOnce(telemetry.producer(new KafkaProducer<>(KafkaClients.producer(config, clientId))),
-                consumer);
+                consumer, Executors.newSingleThreadExecutor(WorkerMain.named("imagefleet-send-")));
     }
 
     @Override

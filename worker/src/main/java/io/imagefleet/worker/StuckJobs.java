@@ -10,7 +10,7 @@ import java.time.Duration;
  * What a worker does about a job whose thread is stuck past its deadline: logs the thread's
  * stack, has the consumer loop answer the job TIMEOUT (so its partition moves on and the job is
  * not delivered again to get stuck again), and recycles the JVM, the only way to get the thread
- * back. Built before the loop exists (the pipeline needs it); the loop and recycler are attached
+ * back (not for a virtual thread of a network step, which holds no CPU thread). Built before the loop exists (the pipeline needs it); the loop and recycler are attached
  * when they are. Thread-safe.
  */
 final class StuckJobs implements StuckJobListener {
@@ -36,7 +36,8 @@ final class StuckJobs implements StuckJobListener {
             l.jobStuck(thread, timeout, overdue);
         }
         Recycler r = recycler;
-        if (r != null) {
+        // A stuck virtual thread (a network step ignoring its abort) holds no CPU thread: no recycle needed.
+        if (r != null && !thread.isVirtual()) {
             r.jobStuck(jobId, overdue);
         }
     }

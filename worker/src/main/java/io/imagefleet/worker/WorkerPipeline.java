@@ -66,7 +66,7 @@ public final class WorkerPipeline implements AutoCloseable {
             sources.put("s3", new S3Source(s3, config.maxSourceBytes()));
             this.pipeline = new Pipeline(
                     new Sources(sources),
-                    Imaging.of(config.maxPixels(), natives),
+                    Imaging.of(config.maxPixels(), config.limits().maxFrames(), natives),
                     new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore,
                             "https", httpStore, "s3", new S3Store(s3))),
                     new JobAdmission(budget, new OutputLimits(config.limits().maxOutputPixels())),

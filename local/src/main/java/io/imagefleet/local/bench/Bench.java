@@ -34,6 +34,7 @@ final class Bench {
     private final PrintStream log;
     private final List<SourceServers.Kind> sources;
     private final Duration sourceLatency;
+    private final List<FormatCopies.SourceFormat> formats;
     private String codecs = "not recorded (the in-process part did not run)";
 
     /**
@@ -51,8 +52,29 @@ final class Bench {
      */
     Bench(BenchSettings settings, List<SourceServers.Kind> sources, Duration sourceLatency, String command,
           String searchPath, PrintStream log) {
-        this.sources = List.copyOf(sources);
-        this.sourceLatency = sourceLatency;
+        this(settings, new Inputs(sources, sourceLatency, List.of(FormatCopies.SourceFormat.JPEG)), command, searchPath, log);
+    }
+
+    /**
+     * What the bench reads its images from.
+     *
+     * @param sources       the sources of the fleet runs: file, and for the widest fleet shape once
+     *                      more each of http (with {@code sourceLatency} per request) and s3
+     * @param sourceLatency the latency of the http source's server, per request
+     * @param formats       the source formats of the in-process and vipsthumbnail comparison
+     *                      ({@code --formats}); JPEG alone adds nothing to the usual runs
+     */
+    record Inputs(List<SourceServers.Kind> sources, Duration sourceLatency, List<FormatCopies.SourceFormat> formats) {
+        Inputs {
+            sources = List.copyOf(sources);
+            formats = List.copyOf(formats);
+        }
+    }
+
+    Bench(BenchSettings settings, Inputs inputs, String command, String searchPath, PrintStream log) {
+        this.sources = inputs.sources();
+        this.sourceLatency = inputs.sourceLatency();
+        this.formats = inputs.formats();
         this.settings = settings;
         this.command = command;
         this.searchPath = searchPath;
@@ -105,6 +127,7 @@ final class Bench {
                     reference(new ReferenceRun(images, spec, logs, settings.runTimeout(), log), length, reference, versions);
                 }
             }
+            List<Run> formatRuns = formats(images, tmp, logs, length, best(inProcess), best(reference));
             List<Run> every = new ArrayList<>(inProcess);
             every.addAll(fleet);
             every.addAll(openLoops);
@@ -116,7 +139,7 @@ final class Bench {
                     o -> o.saturation().imagesPerSecond())).orElse(null), settings.recycleAfter(), settings.rssLimitBytes(),
                     settings.supervisorHeap(),
                     settings.repeat() > 1 ? every : List.of(), versions, codecs, loadBefore, Machine.loadAverage(),
-                    best(remote));
+                    best(remote), formatRuns);
         } finally {
             deleteTree(tmp);
         }
@@ -197,6 +220,50 @@ final class Bench {
                 runs.add(report(runner.run(exe.get(), tool, lanes, length)));
             }
         }
+    }
+
+    /**
+     * With {@code --formats}: the images as HEIC and AVIF copies, through the pipeline in process on the
+     * most threads and through vipsthumbnail on the most processes (the parts asked for), beside the
+     * same runs on the JPEGs (already measured), each named with its format.
+     */
+    private List<Run> formats(ImageSet jpegs, Path tmp, Path logs, RunLength length, List<Run> inProcess,
+                              List<Run> reference) throws IOException, InterruptedException {
+        if (formats.stream().allMatch(f -> f == FormatCopies.SourceFormat.JPEG)) {
+            return List.of();
+        }
+        int threads = settings.threads().stream().max(Integer::compare).orElse(1);
+        int lanes = settings.referenceLanes().stream().max(Integer::compare).orElse(1);
+        Optional<Path> vips = settings.runs(Part.REFERENCE)
+                ? ReferenceRun.find(ReferenceRun.Tool.VIPSTHUMBNAIL, searchPath) : Optional.empty();
+        List<Run> runs = new ArrayList<>();
+        for (FormatCopies.SourceFormat format : formats) {
+            String name = format.wireName();
+            if (format == FormatCopies.SourceFormat.JPEG) {
+                inProcess.stream().filter(r -> r.threads() == threads).findFirst().ifPresent(r -> runs.add(r.as("in-process jpeg")));
+                reference.stream().filter(r -> r.system().equals("vipsthumbnail") && r.processes() == lanes).findFirst()
+                        .ifPresent(r -> runs.add(r.as("vipsthumbnail jpeg")));
+                continue;
+            }
+            Optional<Path> encoder = FormatCopies.tool(format, searchPath);
+            if (encoder.isEmpty()) {
+                log.println(format.tool + " is not installed; leaving " + name + " out");
+                continue;
+            }
+            ImageSet copies = FormatCopies.make(jpegs, format, encoder.get(), tmp.resolve("images-" + name), log);
+            Path formatLogs = Files.createDirectories(logs.resolve(name));
+            JobSpec spec = new JobSpec(settings.size(), settings.quality(),
+                    Files.createDirectories(tmp.resolve("outputs-" + name)).toRealPath());
+            if (settings.runs(Part.IN_PROCESS)) {
+                InProcessRun runner = new InProcessRun(copies, spec, settings.jvm(), formatLogs, settings.runTimeout(), log);
+                runs.add(report(runner.run(threads, settings.warmupLength(), length).as("in-process " + name)));
+            }
+            if (vips.isPresent()) {
+                ReferenceRun runner = new ReferenceRun(copies, spec, formatLogs, settings.runTimeout(), log);
+                runs.add(report(runner.run(vips.get(), ReferenceRun.Tool.VIPSTHUMBNAIL, lanes, length).as("vipsthumbnail " + name)));
+            }
+        }
+        return runs;
     }
 
     /** Of the repetitions of each system and shape, the fastest (the least disturbed by anything else). */

@@ -128,6 +128,12 @@ public final class BenchCommand implements Callable<Integer> {
             + "(default ${DEFAULT-VALUE}).")
     String sourceLatency = "100ms";
 
+    @Option(names = "--formats", split = ",", paramLabel = "FORMAT",
+            description = "Source formats to compare: jpeg (the images themselves), heic and avif (copies made with "
+                    + "heif-enc and avifenc), each through the pipeline in process on the most threads and through "
+                    + "vipsthumbnail on the most processes, in this run (default: jpeg).")
+    List<String> formats;
+
     @Option(names = "--run-timeout", description = "Seconds one run may take (default ${DEFAULT-VALUE}).")
     int runTimeoutSeconds = 1800;
 
@@ -143,7 +149,10 @@ public final class BenchCommand implements Callable<Integer> {
         List<SourceServers.Kind> kinds = sources == null ? List.of(SourceServers.Kind.FILE)
                 : sources.stream().map(SourceServers.Kind::parse).distinct().toList();
         java.time.Duration latency = io.imagefleet.config.Durations.parse(sourceLatency);
-        BenchResults results = new Bench(settings, kinds, latency, command.strip(), System.getenv("PATH"), System.err).run();
+        List<FormatCopies.SourceFormat> sourceFormats = formats == null ? List.of(FormatCopies.SourceFormat.JPEG)
+                : formats.stream().map(FormatCopies.SourceFormat::parse).distinct().toList();
+        BenchResults results = new Bench(settings, new Bench.Inputs(kinds, latency, sourceFormats), command.strip(),
+                System.getenv("PATH"), System.err).run();
         Path report = BenchReport.write(results, settings.out());
         BenchReport.summary(results, report, System.out);
         return results.allSucceeded() ? 0 : 1;

@@ -97,6 +97,7 @@ final class BenchReport {
 
         throughputTable(r, md);
         remoteSourcesTable(r, md);
+        formatsTable(r, md);
         cpuTable(r, md);
         stageTable(r, md);
         threadTable(r, md);
@@ -162,6 +163,28 @@ final class BenchReport {
                 md.append("- ").append(run.system()).append(' ').append(run.shape()).append(" failures: ")
                         .append(run.failures()).append('\n');
             }
+        }
+        md.append('\n');
+    }
+
+    /** With --formats: the same pictures as JPEG, HEIC and AVIF, through the pipeline and vipsthumbnail, in one run. */
+    private static void formatsTable(BenchResults r, StringBuilder md) {
+        if (r.formats().isEmpty()) {
+            return;
+        }
+        md.append("## Source formats\n\nThe same pictures as JPEG and as HEIC (`heif-enc -q 50`) and AVIF (`avifenc -s 6`) "
+                + "copies, through the pipeline in process (most threads) and vipsthumbnail (most processes), in this run; "
+                + "the thumbnails are the same JPEGs.\n\n");
+        md.append("| system | format | processes x threads | jobs | failed | images/s | MP/s | vs jpeg, same system "
+                + "| vs vipsthumbnail, same format |\n|---|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Run run : r.formats()) {
+            String system = run.system().substring(0, run.system().lastIndexOf(' '));
+            String format = run.system().substring(run.system().lastIndexOf(' ') + 1);
+            Optional<Run> jpeg = r.formats().stream().filter(x -> x.system().equals(system + " jpeg")).findFirst();
+            Optional<Run> vips = r.formats().stream().filter(x -> x.system().equals("vipsthumbnail " + format)).findFirst();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %d | %.2f | %.1f | %s | %s |%n", system, format,
+                    run.shape(), run.jobs(), run.failed(), run.imagesPerSecond(), run.megapixelsPerSecond(),
+                    format.equals("jpeg") ? "" : ratio(run, jpeg), system.equals("vipsthumbnail") ? "" : ratio(run, vips)));
         }
         md.append('\n');
     }
@@ -483,6 +506,9 @@ final class BenchReport {
                     out.printf(Locale.ROOT, "  supervisor peak RSS: %d MiB (-Xmx%s)%n", m.peakBytes() / MIB,
                             r.supervisorHeap()));
         });
+        r.formats().forEach(run -> out.printf(Locale.ROOT, "  %-22s %-5s %7.2f images/s %7.1f MP/s%s%n", run.system(),
+                run.shape(), run.imagesPerSecond(), run.megapixelsPerSecond(),
+                run.failed() == 0 ? "" : "  " + run.failed() + " FAILED"));
         r.remoteSources().forEach(run -> r.fileRunLike(run).ifPresent(f -> out.printf(Locale.ROOT,
                 "  %s %s: %.2f images/s = %.2f of file:// (%.2f)%n", run.system(), run.shape(), run.imagesPerSecond(),
                 run.imagesPerSecond() / f.imagesPerSecond(), f.imagesPerSecond())));

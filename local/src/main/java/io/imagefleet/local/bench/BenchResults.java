@@ -35,12 +35,15 @@ import java.util.stream.Stream;
  * @param loadAfter  the 1-minute load average after it
  * @param remoteSources the widest fleet shape's runs with remote sources (http with a set latency, s3), beside
  *                   its file run in {@code fleet}; empty when none was asked for
+ * @param formats    with {@code --formats}: per source format, the in-process run on the most threads and the
+ *                   vipsthumbnail run on the most processes, named {@code in-process heic}, {@code vipsthumbnail heic};
+ *                   empty when only JPEG was asked for
  */
 record BenchResults(Machine machine, String command, Instant started, Duration took, ImageSet images, JobSpec spec,
                     RunLength length, Duration warmup, String jvm, List<Run> inProcess, List<Run> fleet, Run openLoop,
                     List<Run> reference, FleetRun.Outcome recycling, int recycleAfter,
                     long rssLimit, String supervisorHeap, List<Run> every, Map<String, String> versions, String codecs, double loadBefore, double loadAfter,
-                    List<Run> remoteSources) {
+                    List<Run> remoteSources, List<Run> formats) {
 
     BenchResults {
         inProcess = List.copyOf(inProcess);
@@ -49,6 +52,7 @@ record BenchResults(Machine machine, String command, Instant started, Duration t
         every = List.copyOf(every);
         versions = Map.copyOf(versions);
         remoteSources = List.copyOf(remoteSources);
+        formats = List.copyOf(formats);
     }
 
     /** The fleet run at file:// of the same shape as a remote-source run. */
@@ -67,7 +71,7 @@ record BenchResults(Machine machine, String command, Instant started, Duration t
     }
 
     boolean allSucceeded() {
-        return all().allMatch(r -> r.failed() == 0);
+        return Stream.concat(all(), formats.stream()).allMatch(r -> r.failed() == 0);
     }
 
     /** The in-process run on as many threads as the fleet run has cores. */

@@ -2,6 +2,7 @@ package io.imagefleet.local.bench;
 
 import io.imagefleet.local.demo.SampleImages;
 import io.imagefleet.worker.imaging.ImageProbe;
+import io.imagefleet.worker.imaging.NativeCodecs;
 import io.imagefleet.worker.imaging.ProbeResult;
 import io.imagefleet.worker.kernel.JobFailure;
 
@@ -57,12 +58,13 @@ record ImageSet(Path root, List<Image> images, String description) {
     }
 
     /**
-     * Every file under {@code dir} whose header the worker can read; the others are named on
+     * Every file under {@code dir} whose header the worker can read (HEIC and AVIF through libheif when
+     * it is installed); the others are named on
      * {@code log} and left out.
      */
     static ImageSet load(Path dir, PrintStream log) throws IOException {
         Path root = dir.toRealPath();
-        ImageProbe probe = new ImageProbe(Long.MAX_VALUE);
+        ImageProbe probe = new ImageProbe(Long.MAX_VALUE, NativeCodecs.load(false, false));
         List<Image> found = new ArrayList<>();
         List<Path> files;
         try (Stream<Path> walk = Files.walk(root)) {

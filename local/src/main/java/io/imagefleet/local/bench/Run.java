@@ -42,6 +42,12 @@ record Run(String system, int processes, int threads, int jobs, int succeeded, S
         threadUse = List.copyOf(threadUse);
     }
 
+    /** The same run under another name ({@code in-process heic}). */
+    Run as(String name) {
+        return new Run(name, processes, threads, jobs, succeeded, failures, seconds, megapixels, latencies, doneAtMs, memory,
+                offeredRate, otherCores, cpuSeconds, stageMs, threadUse);
+    }
+
     static SortedMap<String, Integer> noFailures() {
         return new TreeMap<>(Map.of());
     }

@@ -14,7 +14,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,14 +120,12 @@ class ShutdownTest {
      * the commit's metadata), leaves the running jobs for redelivery and exits within the grace.
      * A fresh fleet then answers the rest, re-running no more jobs than were in flight.
      *
-     * <p>Flaky on main, so off until the race behind it is found: on a quiet machine it passed with
-     * 0 re-runs (6 in flight) and failed in a clean-clone run of the suite with 5 jobs re-run that
-     * the first fleet had answered (h-08, h-19, h-22, h-36, h-37) against 3 in flight, so finished
-     * offsets of a stopping 2-JVM fleet can go uncommitted (suspected: one slot leaving the group
-     * while the other is still draining). Issue 19 stays open for it.
+     * <p>Regression test of a race (issue 19): it once re-ran 5 jobs the first fleet had answered
+     * (h-08, h-19, h-22, h-36, h-37) against 3 in flight. A worker JVM committed only at the end of
+     * its drain; when its sibling left the group first, that commit met the rebalance the leave
+     * began and gave up at the deadline, so everything it answered during the drain was re-run.
+     * The drain now commits as answers land.
      */
-    @Disabled("flaky: a stop under load sometimes leaves answered jobs uncommitted (5 re-runs against 3 in flight "
-            + "in one run of 3); issue 19 stays open until the race is found")
     @Test
     void stop_jobsThatNeverFinish_exitsCleanlyWithinTheGraceAndReRunsOnlyWhatWasInFlight() throws Exception {
         Topics topics = SharedKafka.freshTopics("stopload", 4);

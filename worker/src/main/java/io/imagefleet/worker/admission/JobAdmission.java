@@ -41,4 +41,9 @@ public final class JobAdmission implements Admission {
         }
         return budget.reserve(need, deadline);
     }
+
+    @Override
+    public Reservation holdSource(long bytes) {
+        return budget.hold(bytes);
+    }
 }

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * Jobs are served in arrival order; one that does not fit waits on its pool thread (the consumer
  * loop, seeing its pool busy, pauses partitions and keeps polling), but never past its deadline:
  * the wait counts against the job's time and ends TIMEOUT. A request larger than the whole budget
- * is refused at once (it could never be served). Reserved bytes never exceed the budget.
+ * is refused at once (it could never be served). Fetched sources waiting for their decode are
+ * {@link #hold held} and counted against the budget too. Reserved bytes never exceed the budget.
  * Thread-safe.
  */
 public final class MemoryBudget {
@@ -28,6 +29,8 @@ public final class MemoryBudget {
     private final Condition changed = lock.newCondition();
     private final Deque<Object> queue = new ArrayDeque<>();
     private long reserved;
+    /** Bytes of fetched sources held outside reservations (prefetched, waiting for a thread or decoding). */
+    private long held;
     private long highWater;
     private long waitNanos;
     private long admitted;
@@ -75,12 +78,13 @@ public final class MemoryBudget {
             try {
                 queue.addLast(ticket);
                 try {
-                    while (queue.peekFirst() != ticket || reserved + bytes > capacity) {
+                    while (queue.peekFirst() != ticket || !fits(bytes)) {
                         long left = deadline.remainingNanos();
                         if (left <= 0) {
                             throw deadline.timedOut("waiting for memory (needs " + PeakEstimate.format(bytes) + " of a "
                                     + PeakEstimate.format(capacity) + " budget; " + PeakEstimate.format(reserved)
-                                    + " held by other jobs, " + (queue.size() - 1) + " waiting)");
+                                    + " held by other jobs and " + PeakEstimate.format(held) + " by fetched sources, "
+                                    + (queue.size() - 1) + " waiting)");
                         }
                         changed.awaitNanos(left);
                     }
@@ -106,6 +110,53 @@ public final class MemoryBudget {
                 release(bytes);
             }
         };
+    }
+
+    /**
+     * Whether a reservation fits now. Fetched sources count too, except when nothing is reserved:
+     * then the sources can only be freed by this job and those after it, so waiting for them would
+     * never end (they are bounded by the loop's fetch budget, so the heap they take stays bounded).
+     */
+    private boolean fits(long bytes) {
+        return reserved + bytes <= capacity && (reserved == 0 || reserved + held + bytes <= capacity);
+    }
+
+    /**
+     * Counts bytes of a fetched source as held until the returned reservation is closed: jobs
+     * waiting to be admitted wait for them too (see {@link #fits}). Never waits; idempotent close.
+     */
+    public Admission.Reservation hold(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("cannot hold " + bytes + " bytes");
+        }
+        lock.lock();
+        try {
+            held += bytes;
+        } finally {
+            lock.unlock();
+        }
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                lock.lock();
+                try {
+                    held -= bytes;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        };
+    }
+
+    /** Bytes of fetched sources held now. */
+    public long held() {
+        lock.lock();
+        try {
+            return held;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void wakeAll() {
@@ -141,7 +192,7 @@ public final class MemoryBudget {
         }
     }
 
-    /** The most bytes ever reserved at once; never more than the capacity. */
+    /** The most bytes ever reserved at once (fetched sources not included); never more than the capacity. */
     public long highWater() {
         lock.lock();
         try {

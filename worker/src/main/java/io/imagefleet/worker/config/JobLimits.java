@@ -8,12 +8,18 @@ import io.imagefleet.config.Env;
  * @param maxOutputPixels {@code IMAGEFLEET_MAX_OUTPUT_PIXELS}: the most pixels of one output, of every image
  *                        an output's operations make on the way, and of a job's outputs together; by default
  *                        the source limit ({@code IMAGEFLEET_MAX_PIXELS})
+ * @param maxFrames       {@code IMAGEFLEET_MAX_FRAMES}: the most frames of an animated source whose animation an
+ *                        output keeps ({@code "animation": "keep"})
  */
-public record JobLimits(long maxOutputPixels) {
+public record JobLimits(long maxOutputPixels, int maxFrames) {
+    /** {@code IMAGEFLEET_MAX_FRAMES} when it is not set. */
+    public static final int DEFAULT_MAX_FRAMES = 500;
+
     /** The largest image any limit may allow: 65,500 pixels a side. */
     static final long MAX_IMAGE_PIXELS = 65_500L * 65_500L;
 
     static JobLimits fromEnv(Env env, long maxSourcePixels) {
-        return new JobLimits(env.longBetween("IMAGEFLEET_MAX_OUTPUT_PIXELS", maxSourcePixels, 1, MAX_IMAGE_PIXELS));
+        return new JobLimits(env.longBetween("IMAGEFLEET_MAX_OUTPUT_PIXELS", maxSourcePixels, 1, MAX_IMAGE_PIXELS),
+                env.intBetween("IMAGEFLEET_MAX_FRAMES", DEFAULT_MAX_FRAMES, 1, 100_000));
     }
 }

@@ -39,8 +39,9 @@ import java.util.Map;
  * @param observability   {@code IMAGEFLEET_METRICS_*}, {@code IMAGEFLEET_LOG_FORMAT}, {@code IMAGEFLEET_LIVENESS_TIMEOUT}:
  *                        metrics, health and logs
  * @param reply           {@code IMAGEFLEET_REPLY_TOPICS}: which topics a job's result may be written to
- * @param limits          {@code IMAGEFLEET_MAX_OUTPUT_PIXELS}: what one job may ask to make
+ * @param limits          {@code IMAGEFLEET_MAX_OUTPUT_PIXELS}, {@code IMAGEFLEET_MAX_FRAMES}: what one job may ask to make
  * @param presets         {@code IMAGEFLEET_PRESETS}, {@code IMAGEFLEET_PRESETS_ONLY}: named output specs
+ * @param io              {@code IMAGEFLEET_IO_JOBS}, {@code IMAGEFLEET_IO_BYTES}: how far fetches run ahead of the CPU threads
  */
 public record WorkerConfig(
         KafkaSettings kafka,
@@ -64,7 +65,8 @@ public record WorkerConfig(
         Observability observability,
         ReplySettings reply,
         JobLimits limits,
-        PresetSettings presets) {
+        PresetSettings presets,
+        IoSettings io) {
 
     public static final String DEFAULT_GROUP = "imagefleet-workers";
     public static final double DEFAULT_MEMORY_BUDGET = 0.6;
@@ -117,7 +119,8 @@ public record WorkerConfig(
                 Observability.fromEnv(env),
                 ReplySettings.fromEnv(env, topics.results()),
                 JobLimits.fromEnv(env, maxPixels),
-                PresetSettings.fromEnv(env));
+                PresetSettings.fromEnv(env),
+                IoSettings.fromEnv(env));
         refuseUnsafeOverrides(env, c.kafka());
         if (c.retry().backoff().compareTo(c.retry().maxBackoff()) > 0) {
             env.reject("IMAGEFLEET_RETRY_BACKOFF must not be longer than IMAGEFLEET_RETRY_BACKOFF_MAX ("
@@ -200,6 +203,7 @@ public record WorkerConfig(
         m.put("replyTopics", reply.topics());
         m.put("limits", limits);
         m.put("presets", presets);
+        m.put("io", io);
         return m;
     }
 }

@@ -54,6 +54,8 @@ final class Answers {
     /** Exactly once: answers staged with their offsets finished, told to the listener when their transaction commits. */
     private final Map<TopicPartition, Map<Long, Replies.Answer>> unwritten = new HashMap<>();
     private volatile boolean stopping;
+    /** An answer that must not be given twice was acknowledged: commit it now, not at the next interval. */
+    private boolean commitWanted;
 
     Answers(Outbox outbox, Replies replies, ReplyTopics topics, InFlight book, OffsetTracker offsets, Mailbox mailbox,
             ScheduledExecutorService timer, AnswerPolicy policy, Clock clock, LoopListener listener, String workerId) {
@@ -134,6 +136,7 @@ final class Answers {
     /** A job whose thread is stuck: answered TIMEOUT now; what the thread returns later is dropped. */
     void stuck(Taken t, String message) {
         Entry e = book.find(t, InFlight.State.RUNNING);
+        e = e != null ? e : book.find(t, InFlight.State.FETCHING);
         if (e == null) {
             return;
         }
@@ -243,6 +246,7 @@ final class Answers {
 
     private void finish(Entry e, Replies.Answer answer) {
         offsets.finish(e.tp, e.offset);
+        commitWanted |= answer.deadLetter() == ErrorCode.WORKER_CRASHED;
         book.remove(e);
         if (outbox.writesOnSend()) {
             replies.taken(answer);
@@ -334,6 +338,28 @@ final class Answers {
             }
         }
         return entries.size();
+    }
+
+    /** Whether an answer was acknowledged that should be committed before anything else can crash the JVM. */
+    boolean commitWanted() {
+        return commitWanted;
+    }
+
+    /**
+     * Commits what finished, synchronously, before something that may crash the JVM: a suspect
+     * running alone, or after a job was given up for crashing JVMs (issue 19: a poison job was
+     * answered WORKER_CRASHED twice when the next crash came before the give-up's commit). A
+     * failure is logged; the next interval's commit tries again.
+     */
+    void commitNow() {
+        commitWanted = false;
+        try {
+            commit(offsets.committable(), true);
+        } catch (ProducerFencedException e) {
+            throw e;
+        } catch (KafkaException e) {
+            log.warn("commit before a possible crash failed (tried again at the next commit): {}", e.toString());
+        }
     }
 
     /** Commits these positions (and, exactly once, their answers); waits for the outcome when {@code sync}. */

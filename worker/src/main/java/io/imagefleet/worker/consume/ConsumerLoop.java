@@ -3,27 +3,23 @@ package io.imagefleet.worker.consume;
 import io.imagefleet.wire.InvalidJobException;
 import io.imagefleet.wire.Job;
 import io.imagefleet.wire.JobCodec;
-import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -50,12 +46,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class ConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
-    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(3);
-    /**
-     * What a drain keeps of its timeout for committing and closing (at most a quarter of it), so
-     * a stopping worker exits within the drain timeout plus the consumer's bounded close.
-     */
-    private static final Duration CLOSING = Duration.ofSeconds(5);
 
     /** The lifecycle of a loop. */
     public enum State { STARTING, RUNNING, DRAINING, STOPPED }
@@ -71,13 +61,30 @@ public final class ConsumerLoop implements Runnable {
     private final JobRunner runner;
     private final JobCodec codec = new JobCodec();
     private final Set<TopicPartition> paused = new HashSet<>();
-    private final Set<TopicPartition> assigned = new HashSet<>();
+    private final Rebalance rebalance;
+    private final Drain drain;
     private long lastCommitMillis;
     private volatile boolean stopRequested;
     private volatile boolean remainInGroup;
     private volatile State state = State.STARTING;
 
+    /** A loop whose fetches and stores run on virtual threads of its own. */
     public ConsumerLoop(Consumer<byte[], byte[]> consumer, Outbox outbox, JobHandler handler, ExecutorService pool,
+                        ScheduledExecutorService timer, Replies replies, LoopSettings settings, Clock clock,
+                        LoopHooks hooks) {
+        this(consumer, outbox, handler, new Stages(pool, Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("imagefleet-io-", 1).factory())), timer, replies, settings, clock, hooks);
+    }
+
+    /**
+     * The threads a loop's stages run on: {@code cpu} runs the pixel work (sized to
+     * {@link LoopSettings#threads()}), {@code io} the fetches and stores (unbounded: the loop bounds them).
+     * The loop shuts both down when it stops.
+     */
+    public record Stages(ExecutorService cpu, ExecutorService io) {
+    }
+
+    public ConsumerLoop(Consumer<byte[], byte[]> consumer, Outbox outbox, JobHandler handler, Stages stages,
                         ScheduledExecutorService timer, Replies replies, LoopSettings settings, Clock clock,
                         LoopHooks hooks) {
         this.consumer = consumer;
@@ -88,7 +95,24 @@ public final class ConsumerLoop implements Runnable {
         this.answers = new Answers(outbox, replies, topics, book, offsets, mailbox, timer,
                 new AnswerPolicy(settings.retry(), () -> ThreadLocalRandom.current().nextDouble()), clock, listener,
                 settings.workerId());
-        this.runner = new JobRunner(pool, handler, settings, clock, hooks, book, answers, mailbox);
+        this.runner = new JobRunner(stages.cpu(), stages.io(), handler, settings, clock, hooks, book, answers, mailbox);
+        this.rebalance = new Rebalance(consumer, settings, clock, book, offsets, answers, runner, listener, paused,
+                new Rebalance.Loop() {
+                    @Override
+                    public void hear(Duration wait) {
+                        ConsumerLoop.this.hear(mailbox.drain(wait));
+                        startRunning();
+                    }
+
+                    @Override
+                    public State state() {
+                        return state;
+                    }
+                });
+        this.drain = new Drain(consumer, settings, clock, book, offsets, answers, runner, wait -> {
+            hear(mailbox.drain(wait));
+            hearAll();
+        });
     }
 
     public State state() {
@@ -134,7 +158,7 @@ public final class ConsumerLoop implements Runnable {
     }
 
     void subscribe() {
-        consumer.subscribe(List.of(settings.jobsTopic()), new Rebalance());
+        consumer.subscribe(List.of(settings.jobsTopic()), rebalance);
         state = State.RUNNING;
         log.info("consuming {} as {} with {} threads", settings.jobsTopic(), settings.workerId(), settings.threads());
     }
@@ -213,8 +237,9 @@ public final class ConsumerLoop implements Runnable {
     private void hear(List<Event> events) {
         for (Event event : events) {
             switch (event) {
+                case Event.Stepped s -> runner.stepped(s.job(), s.step());
                 case Event.Processed p -> runner.processed(p.job(), p.result(), p.stage(), stopRequested);
-                case Event.Stuck s -> answers.stuck(s.job(), s.message());
+                case Event.Stuck s -> runner.stuck(s.job(), s.message());
                 case Event.Sent s -> answers.sent(s);
                 case Event.Due d when d.what() instanceof Taken t -> runner.retryDue(t);
                 case Event.Due d -> answers.resendDue((Outgoing) d.what());
@@ -234,13 +259,20 @@ public final class ConsumerLoop implements Runnable {
         return runner.jobStuck(thread, timeout, overdue);
     }
 
+    /** Whether an entry's pixel work has not begun: a stop or revocation leaves it for redelivery. */
+    static boolean notComputed(InFlight.Entry e) {
+        return e.state == InFlight.State.WAITING || e.state == InFlight.State.FETCHING
+                || e.state == InFlight.State.RETRY_WAIT;
+    }
+
     /** Pauses every assigned partition while the loop holds as much as it may, resumes when it has room. */
     private void applyBackpressure() {
         Map<InFlight.State, Integer> counts = book.counts();
-        int working = counts.getOrDefault(InFlight.State.WAITING, 0) + counts.getOrDefault(InFlight.State.RUNNING, 0)
-                + counts.getOrDefault(InFlight.State.RETRY_WAIT, 0);
-        // Answers waiting on Kafka are small, but not free: bounded too, more loosely.
-        boolean full = working >= settings.maxInFlight() || book.size() >= settings.maxInFlight() * 4;
+        int working = counts.getOrDefault(InFlight.State.WAITING, 0) + counts.getOrDefault(InFlight.State.FETCHING, 0)
+                + counts.getOrDefault(InFlight.State.RUNNING, 0) + counts.getOrDefault(InFlight.State.RETRY_WAIT, 0);
+        // Answers waiting on Kafka are small, but not free: bounded too, more loosely. Held bytes stop fetches.
+        boolean full = working >= settings.maxInFlight() || book.size() >= settings.maxInFlight() * 4
+                || runner.held() >= settings.ioBytes();
         if (full) {
             Set<TopicPartition> toPause = new HashSet<>(consumer.assignment());
             toPause.removeAll(paused);
@@ -256,6 +288,9 @@ public final class ConsumerLoop implements Runnable {
     }
 
     private void maybeCommit() {
+        if (answers.commitWanted()) {
+            answers.commitNow();
+        }
         long now = clock.millis();
         if (now - lastCommitMillis < settings.commitInterval().toMillis()) {
             return;
@@ -266,144 +301,11 @@ public final class ConsumerLoop implements Runnable {
 
     /** Drains (bounded), commits what finished, leaves the rest for redelivery, and closes the clients. */
     void shutdown() {
-        try {
-            drain();
-        } finally {
-            close();
-        }
-    }
-
-    private void drain() {
         state = State.DRAINING;
-        runner.forget(null);
-        int notStarted = answers.abandon(book.all().stream()
-                .filter(e -> e.state == InFlight.State.WAITING || e.state == InFlight.State.RETRY_WAIT).toList());
-        long end = clock.millis() + settings.drainTimeout().toMillis();
-        // The wait for jobs ends early enough to commit and close within the drain timeout.
-        long deadline = end - Math.min(CLOSING.toMillis(), settings.drainTimeout().toMillis() / 4);
-        log.info("draining: {} in flight, {} not started (left for redelivery)", book.size(), notStarted);
         try {
-            consumer.pause(consumer.assignment());
-            while (book.size() > 0 && clock.millis() < deadline) {
-                pollWhileDraining();
-                hear(mailbox.drain(Duration.ZERO));
-            }
-            if (book.size() > 0) {
-                log.warn("drain timed out after {} with {} jobs in flight; they stay uncommitted, for redelivery",
-                        settings.drainTimeout(), book.size());
-                answers.abandon(book.all());
-            }
-            commitBeforeClosing(Math.max(end, clock.millis() + 1_000));
-        } catch (RuntimeException e) {
-            log.error("drain failed; uncommitted jobs will be delivered again", e);
-        }
-    }
-
-    /** Polls (to stay in the group and let a rebalance finish) without taking anything. */
-    private void pollWhileDraining() {
-        try {
-            if (!consumer.poll(settings.pollTimeout()).isEmpty()) {
-                // Assigned during the drain: not taken, so not committed; redelivered.
-                consumer.pause(consumer.assignment());
-            }
-        } catch (WakeupException e) {
-            // stop() called again; keep draining
-        }
-    }
-
-    /**
-     * Commits what finished, synchronously. A group in the middle of a rebalance refuses commits
-     * until the members have rejoined, so on that refusal the loop polls (which rejoins, and runs
-     * the revocation that commits revoked partitions) and tries again, until the deadline.
-     */
-    private void commitBeforeClosing(long deadline) {
-        while (true) {
-            try {
-                answers.commit(offsets.committable(), true);
-                return;
-            } catch (RebalanceInProgressException e) {
-                if (clock.millis() >= deadline) {
-                    log.warn("the group was still rebalancing at the drain deadline; {} stays uncommitted",
-                            offsets.committable());
-                    return;
-                }
-                log.info("a rebalance is in progress; finishing it before committing");
-                pollWhileDraining();
-                hear(mailbox.drain(settings.pollTimeout()));
-            }
-        }
-    }
-
-    private void close() {
-        runner.close();
-        answers.close();
-        try {
-            // Bounded: a close during a rebalance would otherwise wait the default 30 s for it.
-            consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(remainInGroup
-                    ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP : CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-        } catch (RuntimeException e) {
-            log.warn("closing the consumer failed: {}", e.toString());
-        }
-        state = State.STOPPED;
-        log.info("stopped");
-    }
-
-    /** Commits what finished in revoked partitions, after waiting (bounded) for their jobs; abandons the rest. */
-    private final class Rebalance implements ConsumerRebalanceListener {
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            if (revoked.isEmpty()) {
-                return;
-            }
-            answers.abandon(book.all().stream().filter(e -> revoked.contains(e.tp)
-                    && (e.state == InFlight.State.WAITING || e.state == InFlight.State.RETRY_WAIT)).toList());
-            long deadline = clock.millis() + settings.revokeTimeout().toMillis();
-            while (book.holdsAny(revoked) && clock.millis() < deadline) {
-                hear(mailbox.drain(settings.pollTimeout()));
-                startRunning();
-            }
-            try {
-                answers.commit(offsets.committable(revoked), true);
-            } catch (KafkaException e) {
-                log.warn("commit on revocation of {} failed: {}", revoked, e.toString());
-            }
-            forget(revoked);
-            log.info("partitions revoked: {}", revoked);
-            report("revoked", revoked);
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> lost) {
-            forget(lost);
-            log.warn("partitions lost: {}", lost);
-            report("lost", lost);
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (state == State.DRAINING && !partitions.isEmpty()) {
-                consumer.pause(partitions);
-            }
-            if (!partitions.isEmpty()) {
-                answers.resume(consumer, partitions);
-            }
-            assigned.addAll(partitions);
-            log.info("partitions assigned: {}", partitions);
-            report("assigned", partitions);
-        }
-
-        /** Whatever is still in flight in these partitions is abandoned: their next owner answers it. */
-        private void forget(Collection<TopicPartition> partitions) {
-            runner.forget(partitions);
-            answers.forget(partitions);
-            paused.removeAll(partitions);
-            assigned.removeAll(partitions);
-        }
-
-        private void report(String change, Collection<TopicPartition> partitions) {
-            if (state == State.RUNNING && !partitions.isEmpty()) {
-                listener.assignmentChanged(change, partitions, Set.copyOf(assigned));
-            }
+            drain.run(remainInGroup);
+        } finally {
+            state = State.STOPPED;
         }
     }
 }

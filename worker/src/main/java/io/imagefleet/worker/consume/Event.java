@@ -1,6 +1,7 @@
 package io.imagefleet.worker.consume;
 
 import io.imagefleet.wire.Result;
+import io.imagefleet.worker.pipeline.StagedJob;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.util.Map;
@@ -15,6 +16,10 @@ sealed interface Event {
      * {@code stage} the stage it ended in (for the logs of what is decided), or null.
      */
     record Processed(Taken job, Result result, String stage) implements Event {
+    }
+
+    /** A stage thread ran a step of a job's attempt other than its last ({@code step}: which one). */
+    record Stepped(Taken job, StagedJob.Step step) implements Event {
     }
 
     /** A job's thread is stuck past its deadline and will not give up. */

@@ -19,9 +19,11 @@ import java.util.TreeMap;
 final class InFlight {
     /** Where a taken record stands. */
     enum State {
-        /** Waiting for a thread. */
+        /** Waiting for its attempt to begin. */
         WAITING,
-        /** A pool thread runs it. */
+        /** Its source is being fetched, or is fetched and waits for a CPU thread. */
+        FETCHING,
+        /** A CPU thread runs it, or its outputs are being stored. */
         RUNNING,
         /** Waiting out the backoff before its next attempt. */
         RETRY_WAIT,

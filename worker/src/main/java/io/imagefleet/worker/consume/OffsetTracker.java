@@ -161,7 +161,7 @@ final class OffsetTracker {
             }
         }
 
-        /** Where a commit would put the partition now; null when nothing has finished. */
+        /** Where a commit would put the partition now, with the answered offsets above it; null when nothing has finished. */
         OffsetAndMetadata position() {
             Set<Long> finished = new HashSet<>();
             pending.forEach((o, done) -> {
@@ -173,6 +173,8 @@ final class OffsetTracker {
                 return null;
             }
             long at = pending.isEmpty() ? safe : safe >= 0 ? safe : pending.firstKey();
+            // What the previous owner answered and this one has not reached yet stays listed, for the next owner.
+            finished.addAll(answeredBefore);
             return new OffsetAndMetadata(at, encode(at, finished));
         }
     }

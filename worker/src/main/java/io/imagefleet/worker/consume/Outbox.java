@@ -18,10 +18,20 @@ import java.util.function.Consumer;
  * given callback on any thread; everything is called from the poll thread only.
  */
 public interface Outbox {
-    /** At least once: answers sent at once, offsets committed on the consumer once they are acknowledged. */
+    /**
+     * At least once: answers sent at once, offsets committed on the consumer once they are
+     * acknowledged; records handed to the producer on the calling thread.
+     */
     static Outbox atLeastOnce(org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer,
                               org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer) {
-        return new DirectOutbox(producer, consumer);
+        return new DirectOutbox(producer, consumer, null);
+    }
+
+    /** The same, records handed to the producer on {@code sender} (one thread), which the outbox shuts down on close. */
+    static Outbox atLeastOnce(org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer,
+                              org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer,
+                              java.util.concurrent.ExecutorService sender) {
+        return new DirectOutbox(producer, consumer, sender);
     }
 
     /**

@@ -34,6 +34,8 @@ public final class Replies {
     static final String SPRING_REPLY_TOPIC = "kafka_replyTopic";
     /** Spring Kafka's request-reply correlation header ({@code KafkaHeaders.CORRELATION_ID}), echoed. */
     static final String SPRING_CORRELATION_ID = "kafka_correlationId";
+    /** Spring Kafka's request-reply header naming the reply partition, a 4-byte big-endian int ({@code KafkaHeaders.REPLY_PARTITION}). */
+    static final String SPRING_REPLY_PARTITION = "kafka_replyPartition";
     /** Kafka's default {@code max.request.size}. */
     public static final int DEFAULT_MAX_RECORD_BYTES = 1_048_576;
     /** Room kept for what the estimate of a record's size may miss. */
@@ -118,8 +120,25 @@ public final class Replies {
                 headers.add(name, h.value());
             }
         }
-        return new ProducerRecord<>(topic, null, result.jobId().getBytes(StandardCharsets.UTF_8), codec.encode(result),
-                headers);
+        return new ProducerRecord<>(topic, replyPartition(job, topic), result.jobId().getBytes(StandardCharsets.UTF_8),
+                codec.encode(result), headers);
+    }
+
+    /**
+     * The partition Spring's {@code kafka_replyPartition} names, for a result on the topic its
+     * {@code kafka_replyTopic} names (a template listening to one partition of a shared reply
+     * topic); else null, and the producer picks by key. Never applied to the results topic, so a
+     * partition it does not have cannot hold up the answers of last resort.
+     */
+    private Integer replyPartition(ConsumerRecord<byte[], byte[]> job, String topic) {
+        Header partition = job.headers().lastHeader(SPRING_REPLY_PARTITION);
+        Header named = job.headers().lastHeader(SPRING_REPLY_TOPIC);
+        if (partition == null || partition.value() == null || partition.value().length != 4 || named == null
+                || topic.equals(resultsTopic) || !topic.equals(new String(named.value(), StandardCharsets.UTF_8))) {
+            return null;
+        }
+        int p = java.nio.ByteBuffer.wrap(partition.value()).getInt();
+        return p >= 0 ? p : null;
     }
 
     /**

@@ -83,17 +83,27 @@ public final class ImageDecoder {
     private final Optional<NativeJpegDecoder> nativeJpeg;
     private final Optional<NativeHeifDecoder> heif;
     private final NativeCodecs natives;
+    private final Animator animator;
 
     /** The ImageIO + TwelveMonkeys decoder. */
     public ImageDecoder() {
         this(NativeCodecs.none());
     }
 
-    /** A decoder that takes the native JPEG path when libjpeg-turbo is loaded, and reads HEIF/AVIF when libheif is. */
+    /**
+     * A decoder that takes the native JPEG path when libjpeg-turbo is loaded, and reads HEIF/AVIF when libheif is;
+     * animations kept by an output are checked against the default limits.
+     */
     public ImageDecoder(NativeCodecs natives) {
+        this(natives, new Animator(natives, 50_000_000L, Animator.DEFAULT_MAX_FRAMES));
+    }
+
+    /** The same, with the animator whose limits an animation kept by an output is checked against before decoding. */
+    public ImageDecoder(NativeCodecs natives, Animator animator) {
         this.nativeJpeg = natives.turboJpeg().map(tj -> new NativeJpegDecoder(natives, tj));
         this.heif = natives.heif().map(NativeHeifDecoder::new);
         this.natives = natives;
+        this.animator = animator;
     }
 
     /**
@@ -118,6 +128,7 @@ public final class ImageDecoder {
      * @throws JobFailure DECODE_FAILED, UNSUPPORTED_FORMAT when no reader takes the bytes, or TIMEOUT
      */
     public BufferedImage decode(byte[] bytes, ProbeResult header, Request request) throws JobFailure {
+        maybeCheckAnimation(bytes, header, request);
         if (Formats.isHeif(header.format())) {
             NativeHeifDecoder h = heif.orElseThrow(() -> new JobFailure(ErrorCode.UNSUPPORTED_FORMAT, "source is "
                     + header.format() + ", which needs libheif; this worker could not load it (" + natives.heifMissing() + ")"));
@@ -161,7 +172,6 @@ public final class ImageDecoder {
             while (readers.hasNext()) {
                 Attempt attempt = read(readers.next(), in, request);
                 if (attempt.image() != null) {
-                    maybeWarnAnimation(bytes, header, request);
                     return finish(attempt.image(), bytes, header, request);
                 }
                 failures.add(attempt.failure());
@@ -243,33 +253,28 @@ public final class ImageDecoder {
     }
 
     /**
-     * An output asked to keep an animated source's frames, which this worker does not do yet:
-     * every output gets the first frame, and the result says so.
+     * When an output keeps the animation of a GIF or WebP source, reads its frame count and canvas
+     * from the header and checks them against the limits, before anything is decoded; the count
+     * is kept for the pipeline ({@link Animator#keeps}). Outputs that asked to keep it in a format
+     * that cannot hold one get the first frame, and the result says so.
      */
-    private static void maybeWarnAnimation(byte[] bytes, ProbeResult header, Request request) {
-        if (!request.kept().wantsAnimation() || !(header.format().equals("gif") || header.format().equals("webp"))) {
+    private void maybeCheckAnimation(byte[] bytes, ProbeResult header, Request request) throws JobFailure {
+        SourceMetadata kept = request.kept();
+        if (!Animator.mayBeAnimated(header.format()) || !kept.wantsAnimation() && kept.animationDroppedBy().isEmpty()) {
             return;
         }
-        int frames = header.frames();
-        if (frames < 0) {
-            try (ImageInputStream in = new ByteArrayImageInputStream(bytes)) {
-                Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-                if (readers.hasNext()) {
-                    ImageReader r = readers.next();
-                    try {
-                        r.setInput(in, false, true);
-                        frames = r.getNumImages(true);
-                    } finally {
-                        r.dispose();
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                frames = -1;
-            }
+        AnimationHeader a = kept.wantsAnimation() ? animator.check(bytes, header.format(), request.deadline())
+                : null;
+        if (a != null) {
+            kept.animated(a.frames());
         }
-        if (frames != 1) {
-            request.warn(List.of("animation \"keep\" is not supported by this worker yet: the outputs have the first of the "
-                    + (frames > 1 ? frames + " frames" : "frames") + " of the animated " + header.format()));
+        if (a == null && kept.wantsAnimation() && header.frames() != 1) {
+            request.warn(List.of("animation \"keep\" needs libwebpdemux and libwebpmux for an animated webp, which this worker "
+                    + "could not load: the outputs have its first frame (" + natives.webpAnimMissing() + ")"));
+        }
+        if (!kept.animationDroppedBy().isEmpty() && (a != null ? a.frames() > 1 : header.frames() != 1)) {
+            request.warn(List.of("animation \"keep\" needs a gif or webp output: output " + String.join(", ",
+                    kept.animationDroppedBy()) + " has the first frame of the animated " + header.format()));
         }
     }
 

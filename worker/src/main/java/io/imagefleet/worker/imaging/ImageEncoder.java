@@ -22,14 +22,17 @@ import java.util.Iterator;
 
 /**
  * Encodes an image in an output's format: JPEG (quality, optionally progressive), PNG, GIF
- * (palette built from the image, one transparent entry when it has alpha), BMP, TIFF (deflate),
+ * (palette built from the image, one transparent entry when it has alpha: by the JDK writer, or
+ * for outputs over a megapixel by {@link GifPalette}, which checks the deadline), BMP, TIFF
+ * (deflate, through the JDK's writer, which reports progress),
  * WebP (lossy or lossless, alpha kept) through libwebp, and AVIF (quality, alpha kept) through
  * libheif's AV1 encoder, when the worker loaded them.
  * Nothing of the source's metadata is written unless the output keeps it ({@code keep}: the ICC
  * profile, the Artist and Copyright fields). Images with alpha going to a format without it
  * (JPEG, BMP) are laid over the output's background (white unless the job says otherwise), so
  * transparent pixels do not turn black. Writers are always disposed, and the job's deadline
- * aborts a write in progress. Thread-safe.
+ * aborts a write in progress (ImageIO writers from their progress reports, libwebp from its
+ * progress hook; libheif's AVIF encode cannot be stopped). Thread-safe.
  */
 public final class ImageEncoder {
     /** JPEG quality when the job gives none. */
@@ -39,11 +42,14 @@ public final class ImageEncoder {
     /** AVIF quality when the job gives none (libheif's 0-100 scale; about JPEG 85's look at half the bytes). */
     public static final int DEFAULT_AVIF_QUALITY = 60;
     /**
-     * The AV1 encoder's speed (aom: 0 slowest and smallest to 9): 8 keeps a 256 px thumbnail's
-     * encode in the tens of milliseconds, as imgproxy's default does. The wire has no field for it yet.
+     * The AV1 encoder's speed when the output gives none ({@code speed}, 0 slowest and smallest to
+     * 10): 8 keeps a 256 px thumbnail's encode in the tens of milliseconds, as imgproxy's default does.
      */
     public static final int AVIF_SPEED = 8;
+    /** The fastest speed libheif's aom encoder takes (the wire's 10 means this). */
+    static final int AOM_MAX_SPEED = 9;
     private static final int WHITE = 0xffffff;
+    private static final String JDK_TIFF_WRITER = "com.sun.imageio.plugins.tiff.";
 
     private final NativeCodecs natives;
 
@@ -100,7 +106,10 @@ public final class ImageEncoder {
         Format format = out.format();
         BufferedImage img = image;
         if (!format.supportsAlpha()) {
-            img = Colour.flatten(img, background(out));
+            img = Colour.flatten(img, background(out), deadline);
+        }
+        if (format == Format.GIF && (long) img.getWidth() * img.getHeight() > GifPalette.BANDED_ABOVE_PIXELS) {
+            img = GifPalette.indexed(img, deadline);
         }
         ImageWriter writer = writerFor(format, img);
         DeadlineAbort abort = new DeadlineAbort(deadline);
@@ -137,15 +146,17 @@ public final class ImageEncoder {
             }
         }
         try {
-            byte[] bytes = webp.encode(argb, w, h, out.quality() == null ? DEFAULT_WEBP_QUALITY : out.quality(), out.lossless());
+            byte[] bytes = webp.encode(argb, w, h, out.quality() == null ? DEFAULT_WEBP_QUALITY : out.quality(), out.lossless(),
+                    deadline);
             deadline.check("encoding " + out.name());
             return bytes;
         } catch (NativeCodecException e) {
+            deadline.check("encoding " + out.name());
             throw new JobFailure(ErrorCode.ENCODE_FAILED, "output " + out.name() + " cannot be encoded as webp: " + e.getMessage(), e);
         }
     }
 
-    /** AVIF through libheif's AV1 encoder at the output's quality; alpha kept. */
+    /** AVIF through libheif's AV1 encoder at the output's quality and speed (10 is aom's fastest, 9); alpha kept. */
     private byte[] avif(BufferedImage image, OutputSpec out, byte[] icc, byte[] exif, JobDeadline deadline) throws JobFailure {
         LibHeif heif = natives.heif().filter(LibHeif::canEncodeAvif).orElseThrow(() -> new JobFailure(ErrorCode.ENCODE_FAILED,
                 "output " + out.name() + " cannot be encoded as avif: AVIF output needs libheif with an AV1 encoder, "
@@ -156,7 +167,7 @@ public final class ImageEncoder {
         int[] argb = image.getRGB(0, 0, w, h, null, 0, w);
         try {
             byte[] bytes = heif.encodeAvif(argb, w, h, alpha, out.quality() == null ? DEFAULT_AVIF_QUALITY : out.quality(),
-                    AVIF_SPEED, icc, exif);
+                    Math.min(AOM_MAX_SPEED, out.speed() == null ? AVIF_SPEED : out.speed()), icc, exif);
             deadline.check("encoding " + out.name());
             return bytes;
         } catch (NativeCodecException e) {
@@ -170,7 +181,26 @@ public final class ImageEncoder {
         if (!writers.hasNext()) {
             throw new JobFailure(ErrorCode.ENCODE_FAILED, "no " + format.wireName() + " encoder is available in this worker");
         }
-        return writers.next();
+        ImageWriter first = writers.next();
+        if (format != Format.TIFF) {
+            return first;
+        }
+        // The JDK's TIFF writer reports progress strip by strip, so the deadline stops it within a
+        // few hundred milliseconds; TwelveMonkeys' reports none until it is done (3-12 s for 24 MP).
+        for (ImageWriter w = first; ; w = writers.next()) {
+            if (w.getClass().getName().startsWith(JDK_TIFF_WRITER)) {
+                if (w != first) {
+                    first.dispose();
+                }
+                return w;
+            }
+            if (w != first) {
+                w.dispose();
+            }
+            if (!writers.hasNext()) {
+                return first;
+            }
+        }
     }
 
     private static void configure(ImageWriteParam param, OutputSpec out) {
@@ -191,7 +221,7 @@ public final class ImageEncoder {
 
     private static String firstType(ImageWriteParam param, String wanted) {
         for (String t : param.getCompressionTypes()) {
-            if (t.equalsIgnoreCase(wanted)) {
+            if (wanted.equalsIgnoreCase(t)) {
                 return t;
             }
         }

@@ -27,27 +27,31 @@ public final class NativeCodecs {
     static final List<String> TURBOJPEG_NAMES = List.of("libturbojpeg.so.0", "libturbojpeg.so", "libturbojpeg.dylib");
     static final List<String> WEBP_NAMES = List.of("libwebp.so.7", "libwebp.so", "libwebp.dylib");
     static final List<String> HEIF_NAMES = List.of("libheif.so.1", "libheif.so", "libheif.dylib");
+    static final List<String> WEBP_DEMUX_NAMES = List.of("libwebpdemux.so.2", "libwebpdemux.so", "libwebpdemux.dylib");
+    static final List<String> WEBP_MUX_NAMES = List.of("libwebpmux.so.3", "libwebpmux.so", "libwebpmux.dylib");
 
     private final Optional<TurboJpeg> turboJpeg;
     private final Optional<LibWebp> webp;
     private final Optional<LibHeif> heif;
+    private final Optional<LibWebpAnim> webpAnim;
     private final List<String> report;
     private final Optional<MethodHandle> crashForTests;
 
-    private NativeCodecs(Optional<TurboJpeg> turboJpeg, Optional<LibWebp> webp, Optional<LibHeif> heif, List<String> report,
-                         Optional<MethodHandle> crashForTests) {
+    private NativeCodecs(Optional<TurboJpeg> turboJpeg, Optional<LibWebp> webp, Optional<LibHeif> heif,
+                         Optional<LibWebpAnim> webpAnim, List<String> report, Optional<MethodHandle> crashForTests) {
         this.turboJpeg = turboJpeg;
         this.webp = webp;
         this.heif = heif;
+        this.webpAnim = webpAnim;
         this.report = List.copyOf(report);
         this.crashForTests = crashForTests;
     }
 
     /** No native codecs: the ImageIO + TwelveMonkeys worker. */
     public static NativeCodecs none() {
-        return new NativeCodecs(Optional.empty(), Optional.empty(), Optional.empty(),
+        return new NativeCodecs(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 List.of("libturbojpeg: not used (IMAGEFLEET_NATIVE=off)", "libwebp: not used (IMAGEFLEET_NATIVE=off)",
-                        "libheif: not used (IMAGEFLEET_NATIVE=off)"),
+                        "libheif: not used (IMAGEFLEET_NATIVE=off)", "libwebpdemux/libwebpmux: not used (IMAGEFLEET_NATIVE=off)"),
                 Optional.empty());
     }
 
@@ -92,6 +96,7 @@ public final class NativeCodecs {
             report.add("libwebp: not found (" + w.reason() + "); WebP outputs fail ENCODE_FAILED (install libwebp7)");
             missing.add("libwebp");
         }
+        Optional<LibWebpAnim> anim = loadAnim(w, report, missing);
         Optional<LibHeif> heif = Optional.empty();
         Loaded h = open(HEIF_NAMES);
         if (h.lookup() != null) {
@@ -114,7 +119,30 @@ public final class NativeCodecs {
             throw new Missing("IMAGEFLEET_NATIVE=required but " + String.join(", ", missing)
                     + " could not be used: " + String.join("; ", report));
         }
-        return new NativeCodecs(tj, webp, heif, report, crashForTests ? Optional.of(memset()) : Optional.empty());
+        return new NativeCodecs(tj, webp, heif, anim, report, crashForTests ? Optional.of(memset()) : Optional.empty());
+    }
+
+    /** libwebpdemux and libwebpmux (animated WebP in and out), which call into libwebp. */
+    private static Optional<LibWebpAnim> loadAnim(Loaded webp, List<String> report, List<String> missing) {
+        Loaded demux = open(WEBP_DEMUX_NAMES);
+        Loaded mux = open(WEBP_MUX_NAMES);
+        String consequence = "animated WebP sources keep only their first frame, animated WebP outputs fail ENCODE_FAILED";
+        if (webp.lookup() == null || demux.lookup() == null || mux.lookup() == null) {
+            report.add("libwebpdemux/libwebpmux: not found (" + (webp.lookup() == null ? "libwebp is missing" : "")
+                    + (demux.lookup() == null ? " " + demux.reason() : "") + (mux.lookup() == null ? " " + mux.reason() : "")
+                    + "); " + consequence + " (install libwebpdemux2 libwebpmux3)");
+            missing.add("libwebpdemux/libwebpmux");
+            return Optional.empty();
+        }
+        try {
+            LibWebpAnim a = LibWebpAnim.bind(webp.lookup(), demux.lookup(), mux.lookup(), demux.name() + ", " + mux.name());
+            report.add("libwebpdemux/libwebpmux: " + a.describe() + "; animated WebP in and out available");
+            return Optional.of(a);
+        } catch (Throwable e) {
+            report.add("libwebpdemux/libwebpmux: unusable (" + e.getMessage() + "); " + consequence);
+            missing.add("libwebpdemux/libwebpmux");
+            return Optional.empty();
+        }
     }
 
     /** One line per library: what was found and what the worker does about it. */
@@ -149,6 +177,19 @@ public final class NativeCodecs {
 
     Optional<LibWebp> webp() {
         return webp;
+    }
+
+    public boolean hasWebpAnimation() {
+        return webpAnim.isPresent();
+    }
+
+    Optional<LibWebpAnim> webpAnim() {
+        return webpAnim;
+    }
+
+    /** Why animated WebP is unavailable, for the messages. */
+    String webpAnimMissing() {
+        return report.stream().filter(l -> l.startsWith("libwebpdemux")).findFirst().orElse("libwebpdemux/libwebpmux: not loaded");
     }
 
     /** Why WebP output is unavailable, for the ENCODE_FAILED message. */

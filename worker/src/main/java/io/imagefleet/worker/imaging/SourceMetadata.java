@@ -30,25 +30,30 @@ public final class SourceMetadata {
     private final boolean wantsIcc;
     private final boolean wantsCopyright;
     private final boolean wantsAnimation;
+    private final List<String> animationDroppedBy;
+    private int animationFrames;
     private ICC_Profile profile;
     private byte[] copyright;
 
-    private SourceMetadata(boolean wantsIcc, boolean wantsCopyright, boolean wantsAnimation) {
+    private SourceMetadata(boolean wantsIcc, boolean wantsCopyright, boolean wantsAnimation, List<String> animationDroppedBy) {
         this.wantsIcc = wantsIcc;
         this.wantsCopyright = wantsCopyright;
         this.wantsAnimation = wantsAnimation;
+        this.animationDroppedBy = List.copyOf(animationDroppedBy);
     }
 
     /** What the job's outputs ask to keep. */
     public static SourceMetadata keptBy(List<OutputSpec> outputs) {
         return new SourceMetadata(outputs.stream().anyMatch(o -> o.keep().contains(Keep.ICC)),
                 outputs.stream().anyMatch(o -> o.keep().contains(Keep.COPYRIGHT)),
-                outputs.stream().anyMatch(o -> o.animation() == Animation.KEEP));
+                outputs.stream().anyMatch(o -> o.animation() == Animation.KEEP && Animator.canAnimate(o.format())),
+                outputs.stream().filter(o -> o.animation() == Animation.KEEP && !Animator.canAnimate(o.format()))
+                        .map(o -> o.name() + " (" + o.format().wireName() + ")").toList());
     }
 
     /** Nothing kept: every output is sRGB and stripped. */
     public static SourceMetadata none() {
-        return new SourceMetadata(false, false, false);
+        return new SourceMetadata(false, false, false, List.of());
     }
 
     boolean wantsIcc() {
@@ -59,9 +64,24 @@ public final class SourceMetadata {
         return wantsCopyright;
     }
 
-    /** An output asked for {@code "animation": "keep"}, which this worker does not do yet (the decoder says so). */
+    /** An output in a format that can hold an animation (GIF, WebP) asked for {@code "animation": "keep"}. */
     boolean wantsAnimation() {
         return wantsAnimation;
+    }
+
+    /** The outputs that asked to keep the animation in a format that cannot hold one (they get the first frame). */
+    List<String> animationDroppedBy() {
+        return animationDroppedBy;
+    }
+
+    /** The decoder found the source animated, with this many frames, within the limits. */
+    void animated(int frames) {
+        this.animationFrames = frames;
+    }
+
+    /** The source's frame count when an output keeps the animation and the decoder checked it; 0 otherwise. */
+    int animationFrames() {
+        return animationFrames;
     }
 
     /** The decoder left the pixels in this RGB profile's space (labelled sRGB). */

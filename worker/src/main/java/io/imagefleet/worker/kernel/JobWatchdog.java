@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Watches the deadline of every running job. When a job's deadline passes it runs the job's
@@ -41,12 +42,24 @@ public final class JobWatchdog {
 
     /** Starts watching a job run by the current thread; close the watch when the job is done. */
     public Watch watch(String jobId, StuckJobListener listener) {
-        JobDeadline deadline = new JobDeadline(timeout, nanos);
         Thread thread = Thread.currentThread();
+        return watch(jobId, listener, () -> thread);
+    }
+
+    /**
+     * Starts watching a job whose stages run on threads that change: when the stuck check comes,
+     * {@code thread} says which thread runs its work now, or null when none does (the job waits
+     * between stages), and then nothing is reported: the job's next stage sees its deadline passed.
+     */
+    public Watch watch(String jobId, StuckJobListener listener, Supplier<Thread> thread) {
+        JobDeadline deadline = new JobDeadline(timeout, nanos);
         long startNanos = nanos.getAsLong();
         ScheduledFuture<?> expiry = scheduler.schedule(deadline::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
         ScheduledFuture<?> stuck = scheduler.schedule(() -> {
-            listener.stuck(jobId, thread, Duration.ofNanos(nanos.getAsLong() - startNanos).minus(timeout));
+            Thread t = thread.get();
+            if (t != null) {
+                listener.stuck(jobId, t, Duration.ofNanos(nanos.getAsLong() - startNanos).minus(timeout));
+            }
         }, timeout.plus(stuckAfter).toNanos(), TimeUnit.NANOSECONDS);
         return new Watch(deadline, expiry, stuck);
     }

@@ -26,6 +26,14 @@ public interface Admission {
     Reservation admit(Job job, ProbeResult header, int subsampling, JobDeadline deadline)
             throws JobFailure, InterruptedException;
 
+    /**
+     * Counts a fetched source's bytes as held, from the fetch until its decode is done, so that
+     * jobs waiting to be admitted see the heap that prefetched sources take. Never waits.
+     */
+    default Reservation holdSource(long bytes) {
+        return () -> { };
+    }
+
     /** What an admitted job holds; closing it gives it back. */
     @FunctionalInterface
     interface Reservation extends AutoCloseable {

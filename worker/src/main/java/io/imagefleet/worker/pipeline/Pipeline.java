@@ -5,6 +5,7 @@ import io.imagefleet.wire.Job;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.Status;
+import io.imagefleet.worker.imaging.Animator;
 import io.imagefleet.worker.imaging.Geometry;
 import io.imagefleet.worker.imaging.ImageDecoder;
 import io.imagefleet.worker.imaging.Imaging;
@@ -31,11 +32,13 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Turns one job into its result: fetch, probe, admit, decode, then for each output its
- * operations, encoding and storage, each stage timed (the stages add up to {@code totalMs}).
- * The job runs on the calling thread under a deadline watched by the {@link JobWatchdog}: past
- * it the job fails TIMEOUT at the next check, and a thread that stays stuck is reported to the
- * {@link StuckJobListener}. Never throws for a bad job: every failure becomes a failed result
+ * Turns one job into its result in three steps: fetch (network I/O), compute (probe, admit,
+ * decode, then for each output its operations and encoding) and store (network I/O), each stage
+ * timed (the stages add up to {@code totalMs}). {@link #process} runs them in turn on the calling
+ * thread; {@link #begin} hands them out one at a time (see {@link StagedJob}), for a caller that
+ * runs network I/O and pixel work on threads of their own. The job runs under a deadline watched
+ * by the {@link JobWatchdog}: past it the job fails TIMEOUT at the next check, and a thread that
+ * stays stuck is reported to the {@link StuckJobListener}. Never throws for a bad job: every failure becomes a failed result
  * with its code, listing the outputs already written (they are not removed). Thread-safe: one instance serves every pool thread.
  */
 public final class Pipeline {
@@ -64,69 +67,102 @@ public final class Pipeline {
         this.stuck = stuck;
     }
 
-    /** Processes a job; {@code context} says who runs it and how long it queued. */
+    /**
+     * Processes a job on the calling thread, every stage in turn; {@code context} says who runs it
+     * and how long it queued.
+     */
     public Result process(Job job, JobContext context) {
-        StageClock clock = new StageClock(watchdog.nanos());
-        Result.SourceInfo sourceInfo = null;
-        List<Result.OutputResult> outputs = new ArrayList<>();
-        try (JobWatchdog.Watch watch = watchdog.watch(job.id(), stuck)) {
-            JobDeadline deadline = watch.deadline();
-            job = presets.expand(job);
-            SourceBytes src = sources.fetch(job.source(), deadline);
-            clock.lap(Stage.FETCH);
-            sourceInfo = new Result.SourceInfo(null, null, null, src.length(), null);
-            ProbeResult header = imaging.probe().probe(src.bytes());
-            sourceInfo = new Result.SourceInfo(header.format(), header.width(), header.height(), src.length(),
-                    header.frames() > 0 ? header.frames() : null);
-            clock.lap(Stage.PROBE);
-            deadline.check("probing");
-            boolean upright = job.autoOrient();
-            Geometry.Size size = new Geometry.Size(header.orientedWidth(upright), header.orientedHeight(upright));
-            int factor = DecodePlan.subsampling(size.width(), size.height(), job.outputs());
-            try (Admission.Reservation held = admission.admit(job, header, imaging.decoder().subsamplingFor(header, factor),
-                    deadline)) {
-                clock.lap(Stage.ADMIT);
-                deadline.check("waiting for memory");
-                List<String> warnings = new ArrayList<>();
-                SourceMetadata kept = SourceMetadata.keptBy(job.outputs());
-                BufferedImage decoded = imaging.decoder().decode(src.bytes(), header,
-                        new ImageDecoder.Request(factor, job.allowDecodeWarnings(), upright, deadline, warnings, kept));
-                clock.lap(Stage.DECODE);
-                for (OutputSpec out : job.outputs()) {
-                    outputs.add(produce(job, out, decoded, kept, size, deadline, clock));
+        JobRun run = new JobRun(this, job, context, null);
+        while (run.next() != StagedJob.Step.DONE) {
+            run.run();
+        }
+        return run.result();
+    }
+
+    /**
+     * Starts an attempt whose stages the caller runs on threads of its choosing (see
+     * {@link StagedJob}); the job's deadline runs from now, and the watchdog reports it stuck
+     * only while one of its steps runs on a thread (not while it waits between them).
+     */
+    public StagedJob begin(Job job, JobContext context) {
+        return new JobRun(this, job, context, JobRun.CPU_ONLY);
+    }
+
+    JobWatchdog.Watch watch(String jobId, java.util.function.Supplier<Thread> thread) {
+        return thread == null ? watchdog.watch(jobId, stuck) : watchdog.watch(jobId, stuck, thread);
+    }
+
+    java.util.function.LongSupplier nanos() {
+        return watchdog.nanos();
+    }
+
+    /** The expanded job (presets replaced by their specs). */
+    Job expand(Job job) throws JobFailure {
+        return presets.expand(job);
+    }
+
+    /** Fetch: the source's bytes. */
+    SourceBytes fetch(Job job, JobDeadline deadline) throws JobFailure {
+        return sources.fetch(job.source(), deadline);
+    }
+
+    /** What compute made of a job: its encoded outputs, waiting to be stored. */
+    record Encoded(OutputSpec spec, String fileName, byte[] bytes, int width, int height) {
+    }
+
+    /**
+     * Compute: probe, admit, decode, then each output's operations and encoding. {@code held} is
+     * the source's hold on the memory budget, given back once the decode is done.
+     */
+    List<Encoded> compute(Job job, SourceBytes src, Admission.Reservation held, JobDeadline deadline, StageClock clock,
+                          List<String> warnings, java.util.function.Consumer<Result.SourceInfo> probed)
+            throws JobFailure, InterruptedException {
+        ProbeResult header = imaging.probe().probe(src.bytes());
+        probed.accept(new Result.SourceInfo(header.format(), header.width(), header.height(), src.length(),
+                header.frames() > 0 ? header.frames() : null));
+        clock.lap(Stage.PROBE);
+        deadline.check("probing");
+        boolean upright = job.autoOrient();
+        Geometry.Size size = new Geometry.Size(header.orientedWidth(upright), header.orientedHeight(upright));
+        int factor = DecodePlan.subsampling(size.width(), size.height(), job.outputs());
+        try (Admission.Reservation reserved = admission.admit(job, header, imaging.decoder().subsamplingFor(header, factor),
+                deadline)) {
+            clock.lap(Stage.ADMIT);
+            deadline.check("waiting for memory");
+            SourceMetadata kept = SourceMetadata.keptBy(job.outputs());
+            BufferedImage decoded = imaging.decoder().decode(src.bytes(), header,
+                    new ImageDecoder.Request(factor, job.allowDecodeWarnings(), upright, deadline, warnings, kept));
+            held.close();
+            clock.lap(Stage.DECODE);
+            List<Encoded> encoded = new ArrayList<>(job.outputs().size());
+            for (OutputSpec out : job.outputs()) {
+                String fileName = job.id() + "-" + out.name() + "." + out.format().extension();
+                if (imaging.animator().keeps(out, kept)) {
+                    // Every frame decoded, processed and encoded together (timed as encoding).
+                    Animator.Animated a = imaging.animator().encode(src.bytes(), header, out, upright, deadline);
+                    clock.lap(Stage.ENCODE);
+                    encoded.add(new Encoded(out, fileName, a.bytes(), a.width(), a.height()));
+                    continue;
                 }
-                return new Result(Job.VERSION, job.id(), Status.SUCCEEDED, outputs, sourceInfo,
-                        clock.timings(context.queuedMs()), context.workerInfo(), null, job.metadata(), warnings);
+                BufferedImage image = imaging.ops().apply(decoded, out.ops(), size, deadline);
+                clock.lap(Stage.PROCESS);
+                byte[] bytes = imaging.encoder().encode(image, out, kept, deadline);
+                clock.lap(Stage.ENCODE);
+                encoded.add(new Encoded(out, fileName, bytes, image.getWidth(), image.getHeight()));
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            clock.fail(failedStage(clock));
-            return failed(job, context, sourceInfo, clock, ErrorCode.INTERNAL, "interrupted while waiting for memory");
-        } catch (JobFailure f) {
-            clock.fail(failedStage(clock));
-            return failed(job, context, sourceInfo, clock, f.code(), f.getMessage(), outputs);
-        } catch (RuntimeException e) {
-            clock.fail(failedStage(clock));
-            return failed(job, context, sourceInfo, clock, ErrorCode.INTERNAL, "unexpected " + e, outputs);
+            return encoded;
         }
     }
 
-    private Result.OutputResult produce(Job job, OutputSpec out, BufferedImage decoded, SourceMetadata kept,
-                                        Geometry.Size size, JobDeadline deadline, StageClock clock) throws JobFailure {
-        BufferedImage image = imaging.ops().apply(decoded, out.ops(), size, deadline);
-        clock.lap(Stage.PROCESS);
-        byte[] bytes = imaging.encoder().encode(image, out, kept, deadline);
-        clock.lap(Stage.ENCODE);
-        String fileName = job.id() + "-" + out.name() + "." + out.format().extension();
-        URI uri = stores.store(out, new StoredOutput(job.id(), fileName, bytes), deadline);
-        clock.lap(Stage.STORE);
-        return new Result.OutputResult(out.name(), uri.toString(), out.format(), image.getWidth(), image.getHeight(),
-                bytes.length, sha256(bytes));
+    /** Store: one encoded output, where its spec says. */
+    Result.OutputResult store(Job job, Encoded e, JobDeadline deadline) throws JobFailure {
+        URI uri = stores.store(e.spec(), new StoredOutput(job.id(), e.fileName(), e.bytes()), deadline);
+        return new Result.OutputResult(e.spec().name(), uri.toString(), e.spec().format(), e.width(), e.height(),
+                e.bytes().length, sha256(e.bytes()));
     }
 
-    /** The stage a failure happened in: the one after the last lap. */
-    private static Stage failedStage(StageClock clock) {
-        return clock.next();
+    Admission admission() {
+        return admission;
     }
 
     /** A failed result with the stage timings so far (none when the job never started). */
@@ -137,7 +173,7 @@ public final class Pipeline {
     }
 
     /** A failed result that lists the outputs already written before the failure. */
-    private static Result failed(Job job, JobContext context, Result.SourceInfo source, StageClock clock,
+    static Result failed(Job job, JobContext context, Result.SourceInfo source, StageClock clock,
                                  ErrorCode code, String message, List<Result.OutputResult> written) {
         return FailedResult.withWritten(job, context, source, clock.timings(context.queuedMs()), code, message,
                 written);

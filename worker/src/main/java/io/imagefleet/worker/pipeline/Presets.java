@@ -15,7 +15,7 @@ import java.util.Map;
  * Named output specs configured on the workers ({@code IMAGEFLEET_PRESETS}) that a job asks for
  * with {@code {"preset":"thumb","target":...}}, expanded before any work. A preset brings the
  * output's ops, format and quality, and its encoding options (progressive, lossless, background,
- * animation, kept metadata) unless the job's output sets them; the job's output brings its name
+ * animation, kept metadata, AVIF speed) unless the job's output sets them; the job's output brings its name
  * (by default the preset's) and where it is stored. With {@code IMAGEFLEET_PRESETS_ONLY} every
  * output must name a preset, so producers cannot spell their own operations. Immutable;
  * thread-safe.
@@ -74,7 +74,7 @@ public final class Presets {
                 out.progressive() || spec.progressive(), out.lossless() || spec.lossless(),
                 out.background() != null ? out.background() : spec.background(), out.uri(),
                 out.animation() != Animation.FIRST ? out.animation() : spec.animation(),
-                !out.keep().isEmpty() ? out.keep() : spec.keep(), out.preset());
+                !out.keep().isEmpty() ? out.keep() : spec.keep(), out.preset(), out.speed() != null ? out.speed() : spec.speed());
     }
 
     private String names() {

@@ -20,6 +20,8 @@ final class StageClock {
     private final long start;
     private final Map<Stage, Long> millis = new EnumMap<>(Stage.class);
     private long lastMs;
+    /** Time spent waiting between stages, left out of the stages and the total. */
+    private long idleMs;
     private Stage last;
     private boolean failed;
 
@@ -31,11 +33,27 @@ final class StageClock {
 
     /** Charges the time since the previous lap (or the start) to the stage. */
     public void lap(Stage stage) {
-        long nowMs = (nanos.getAsLong() - start) / 1_000_000;
+        long nowMs = nowMs();
         millis.merge(stage, nowMs - lastMs, Long::sum);
         lastMs = nowMs;
         last = stage;
         JobLogContext.stage(next());
+    }
+
+    /**
+     * Ends a wait between stages (for a thread, after a fetch): the time since the previous lap
+     * is charged to no stage and left out of the total; the caller adds it to the job's queued time.
+     *
+     * @return the milliseconds waited
+     */
+    public long idle() {
+        long waited = nowMs() - lastMs;
+        idleMs += waited;
+        return waited;
+    }
+
+    private long nowMs() {
+        return (nanos.getAsLong() - start) / 1_000_000 - idleMs;
     }
 
     /**

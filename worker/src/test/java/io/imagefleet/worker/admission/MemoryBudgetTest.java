@@ -150,4 +150,36 @@ class MemoryBudgetTest {
     private static Job job(Op op) {
         return Job.of("j", "file:///in/a.jpg", List.of(OutputSpec.of("o", List.of(op), Format.JPEG, 80, "file:///out/")));
     }
+
+    @Test
+    void reserve_fetchedSourcesHeld_waitsUntilTheyAreReleased() throws Exception {
+        MemoryBudget budget = new MemoryBudget(100 * MB, System::nanoTime);
+        Admission.Reservation running = budget.reserve(30 * MB);
+        Admission.Reservation sources = budget.hold(50 * MB);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+
+        Future<Admission.Reservation> waiting = pool.submit(() -> budget.reserve(30 * MB));
+        await().atMost(Duration.ofSeconds(10)).until(() -> budget.waiting() == 1);
+        assertThat(waiting).isNotDone();
+        sources.close();
+
+        Admission.Reservation admitted = waiting.get(10, TimeUnit.SECONDS);
+        assertThat(budget.reserved()).isEqualTo(60 * MB);
+        assertThat(budget.held()).isZero();
+        admitted.close();
+        running.close();
+        pool.shutdown();
+    }
+
+    @Test
+    void reserve_sourcesHeldAndNothingReserved_admitsAtOnce() throws Exception {
+        // Only the jobs behind this one could free the sources: waiting for them would never end.
+        MemoryBudget budget = new MemoryBudget(100 * MB, System::nanoTime);
+        try (Admission.Reservation sources = budget.hold(90 * MB);
+             Admission.Reservation admitted = budget.reserve(40 * MB)) {
+            assertThat(budget.reserved()).isEqualTo(40 * MB);
+            assertThat(budget.held()).isEqualTo(90 * MB);
+        }
+        assertThat(budget.held()).isZero();
+    }
 }

@@ -90,10 +90,14 @@ class ConsumerLoopFaultTest {
     }
 
     private ConsumerLoop loop(Outbox outbox) {
-        LoopSettings settings = new LoopSettings(JOBS, "host/slot-0", 2, 4, Duration.ZERO, Duration.ZERO,
+        return loop(outbox, Duration.ZERO, Suspicions.NONE);
+    }
+
+    private ConsumerLoop loop(Outbox outbox, Duration commitInterval, Suspicions suspicions) {
+        LoopSettings settings = new LoopSettings(JOBS, "host/slot-0", 2, 4, Duration.ZERO, commitInterval,
                 Duration.ofSeconds(5), Duration.ofSeconds(2), new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(400)));
         ConsumerLoop loop = new ConsumerLoop(consumer, outbox, handler, pool, timer, new Replies("results", "dlq"),
-                settings, clock, new LoopHooks(heard, Suspicions.NONE, topics));
+                settings, clock, new LoopHooks(heard, suspicions, topics));
         loop.subscribe();
         consumer.rebalance(List.of(P0));
         consumer.updateBeginningOffsets(Map.of(P0, 0L));
@@ -268,7 +272,26 @@ class ConsumerLoopFaultTest {
 
         assertThat(producer.history()).singleElement().satisfies(r -> {
             assertThat(r.topic()).isEqualTo("imagefleet.spring-replies");
+            assertThat(r.partition()).as("no reply partition named: the producer picks").isNull();
             assertThat(r.headers().lastHeader(Replies.SPRING_CORRELATION_ID).value()).containsExactly(7, 7, 7);
+        });
+    }
+
+    @Test
+    void runOnce_springReplyPartitionHeader_resultGoesToThatPartition() {
+        ConsumerLoop loop = atLeastOnce();
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Replies.SPRING_REPLY_TOPIC, "imagefleet.spring-replies".getBytes(StandardCharsets.UTF_8));
+        headers.add(Replies.SPRING_REPLY_PARTITION, java.nio.ByteBuffer.allocate(4).putInt(3).array());
+        add(0, jobs.encode(job("spring")), headers);
+        loop.runOnce();
+        pool.runHeld();
+        loop.runOnce();
+        loop.runOnce();
+
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(r.topic()).isEqualTo("imagefleet.spring-replies");
+            assertThat(r.partition()).isEqualTo(3);
         });
     }
 
@@ -387,6 +410,119 @@ class ConsumerLoopFaultTest {
         assertThat(resultsOn("results")).extracting(Result::jobId).containsExactly("done");
     }
 
+    /**
+     * Issue 19, ShutdownTest's stop under load: a fleet of two re-ran 5 jobs the first fleet had
+     * answered, against 3 in flight. One worker JVM drained quickly and left the group; the other,
+     * still waiting for a job that never ends, committed only at the end of its drain, met the
+     * rebalance its sibling's leaving began, and gave up at its deadline: every job it had
+     * answered during the drain went uncommitted. The drain now commits as answers land.
+     */
+    @Test
+    void shutdown_rebalanceOutlastingTheDrain_jobsAnsweredDuringTheDrainAreCommitted() {
+        ConsumerLoop loop = atLeastOnce();
+        add(0, job("stuck"));
+        add(1, job("done"));
+        loop.runOnce();
+        assertThat(pool.heldCount()).isEqualTo(2);
+        consumer.onPoll = () -> {
+            if (pool.heldCount() == 2) {
+                pool.runHeldLast();
+            } else {
+                // The sibling left: the group rebalances until after this worker's deadline.
+                consumer.rebalancing = true;
+            }
+        };
+
+        loop.stop();
+        loop.shutdown();
+
+        assertThat(resultsOn("results")).extracting(Result::jobId).containsExactly("done");
+        assertThat(consumer.committedAt(P0)).hasValueSatisfying(om -> {
+            assertThat(om.offset()).isZero();
+            assertThat(OffsetTracker.decode(om)).containsExactly(1L);
+        });
+    }
+
+    /** Issue 14: a send that blocks (metadata for a topic, a full buffer) never holds the poll thread. */
+    @Test
+    void runOnce_sendBlocking_pollThreadGoesOnAndTheAnswerLandsLater() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        MockProducer<byte[], byte[]> blocking = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer()) {
+            @Override
+            public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.send(record, callback);
+            }
+        };
+        java.util.concurrent.ExecutorService sender = java.util.concurrent.Executors.newSingleThreadExecutor();
+        ConsumerLoop loop = loop(Outbox.atLeastOnce(blocking, consumer, sender));
+        add(0, job("a"));
+        add(1, job("b"));
+        loop.runOnce();
+        pool.runHeld();
+
+        loop.runOnce();
+        add(2, job("c"));
+        loop.runOnce();
+
+        assertThat(pool.heldCount()).as("the poll thread took the next job while the send blocked").isEqualTo(1);
+        assertThat(blocking.history()).isEmpty();
+        release.countDown();
+        pool.runHeld();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            loop.runOnce();
+            return committed().map(OffsetAndMetadata::offset).orElse(0L) == 3L;
+        });
+        assertThat(blocking.history()).extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .containsExactly("a", "b", "c");
+        sender.shutdownNow();
+    }
+
+    /**
+     * Issue 19, CrashTest: a poison job was answered WORKER_CRASHED twice. The JVM that gave it up
+     * went on with the jobs behind it, and the next poison job crashed it before the interval's
+     * commit: its successor found the first poison job uncommitted and gave it up again. A give-up
+     * is now committed as soon as Kafka has it.
+     */
+    @Test
+    void runOnce_jobGivenUpForCrashes_commitsItsAnswerAtOnce() {
+        ConsumerLoop loop = loop(Outbox.atLeastOnce(producer, consumer), Duration.ofHours(1), (tp, offset) -> offset == 0
+                ? Optional.of(new Suspicions.Suspicion(2, true, "slot-0 exit 3, slot-0 exit 3")) : Optional.empty());
+        loop.runOnce();
+        add(0, job("poison"));
+        add(1, job("next"));
+
+        loop.runOnce();
+
+        assertThat(resultsOn("results")).extracting(r -> r.error().code()).containsExactly(ErrorCode.WORKER_CRASHED);
+        assertThat(pool.heldCount()).as("the job behind it runs").isEqualTo(1);
+        assertThat(consumer.committedAt(P0)).as("committed before the interval's commit")
+                .hasValueSatisfying(om -> assertThat(om.offset()).isEqualTo(1));
+    }
+
+    /** The same story, for a suspect: what finished before it is committed before it runs alone. */
+    @Test
+    void runOnce_suspectAboutToRunAlone_commitsWhatFinishedFirst() {
+        ConsumerLoop loop = loop(Outbox.atLeastOnce(producer, consumer), Duration.ofHours(1), (tp, offset) -> offset == 1
+                ? Optional.of(new Suspicions.Suspicion(1, false, "slot-0 exit 3")) : Optional.empty());
+        loop.runOnce();
+        add(0, job("a"));
+        add(1, job("suspect"));
+        loop.runOnce();
+        assertThat(pool.heldCount()).isEqualTo(1);
+        pool.runHeld();
+
+        loop.runOnce();
+
+        assertThat(pool.heldCount()).as("the suspect, alone").isEqualTo(1);
+        assertThat(consumer.committedAt(P0)).hasValueSatisfying(om -> assertThat(om.offset()).isEqualTo(1));
+    }
+
     /** A clock that moves 50 ms each time it is read, so bounded waits end without sleeping. */
     static final class ManualClock extends Clock {
         private final AtomicLong millis = new AtomicLong(Instant.parse("2026-01-01T00:00:00Z").toEpochMilli());
@@ -454,9 +590,22 @@ class ConsumerLoopFaultTest {
         }
 
         private final Map<TopicPartition, OffsetAndMetadata> last = new java.util.concurrent.ConcurrentHashMap<>();
+        /** Run at the start of each poll. */
+        Runnable onPoll = () -> { };
+        /** While set, commits are refused as by a group in the middle of a rebalance. */
+        boolean rebalancing;
+
+        @Override
+        public synchronized org.apache.kafka.clients.consumer.ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+            onPoll.run();
+            return super.poll(timeout);
+        }
 
         @Override
         public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (rebalancing) {
+                throw new org.apache.kafka.common.errors.RebalanceInProgressException("rebalancing");
+            }
             super.commitSync(offsets);
             last.putAll(offsets);
         }

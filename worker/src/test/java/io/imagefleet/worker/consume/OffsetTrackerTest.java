@@ -83,6 +83,32 @@ class OffsetTrackerTest {
         assertThat(tracker.committable()).containsExactly(Map.entry(P0, new OffsetAndMetadata(8)));
     }
 
+    /**
+     * A partition's new owner that took only part of what its previous owner had answered above
+     * the position, and stopped, must hand on the rest of that list: otherwise the owner after it
+     * answers those jobs again.
+     */
+    @Test
+    void committable_afterResumeWithAnswersNotYetReached_keepsThemInTheMetadata() {
+        OffsetAndMetadata left = new OffsetAndMetadata(20, OffsetTracker.encode(20, List.of(21L, 24L, 25L)));
+        OffsetTracker next = new OffsetTracker();
+        next.resume(P0, left);
+        next.track(P0, 20);
+        next.track(P0, 21);
+        next.track(P0, 22);
+        next.finish(P0, 20);
+        assertThat(next.answeredBefore(P0, 21)).isTrue();
+        next.finish(P0, 21);
+
+        OffsetAndMetadata now = next.committable().get(P0);
+
+        assertThat(now.offset()).isEqualTo(22);
+        assertThat(OffsetTracker.decode(now)).containsExactlyInAnyOrder(24L, 25L);
+        OffsetTracker idle = new OffsetTracker();
+        idle.resume(P0, left);
+        assertThat(idle.committable()).as("nothing taken: nothing to commit").isEmpty();
+    }
+
     @Test
     void answeredBefore_offsetsNamedInTheCommittedMetadata_areSkippedOnceByTheNextOwner() {
         OffsetAndMetadata left = new OffsetAndMetadata(20, OffsetTracker.encode(20, List.of(21L, 24L)));

@@ -75,6 +75,20 @@ class AvifEncoderTest {
     }
 
     @Test
+    void encode_speed_reachesTheEncoderAndBothSpeedsDecode() throws Exception {
+        BufferedImage photo = HeifDecodeTest.photo();
+
+        byte[] slow = encode(photo, avif(60).withSpeed(4));
+        byte[] fastest = encode(photo, avif(60).withSpeed(10));
+
+        // aom's speeds choose different coding tools: the same picture and quality give different files.
+        assertThat(slow).isNotEqualTo(fastest);
+        assertThat(encode(photo, avif(60).withSpeed(9))).as("10 means aom's fastest, 9").isEqualTo(fastest);
+        assertThat(NativeJpegTest.meanDifference(decode(slow), photo)).isLessThan(4.0);
+        assertThat(NativeJpegTest.meanDifference(decode(fastest), photo)).isLessThan(4.0);
+    }
+
+    @Test
     void encode_quality_tradesBytesForFidelity() throws Exception {
         BufferedImage photo = HeifDecodeTest.photo();
 

@@ -23,4 +23,9 @@ final class NativeTestSupport {
         Assumptions.assumeTrue(NATIVES.hasWebp(), () -> "libwebp is not installed here (apt-get install libwebp7): "
                 + NATIVES.report());
     }
+
+    static void assumeWebpAnimation() {
+        Assumptions.assumeTrue(NATIVES.hasWebpAnimation(), () -> "libwebpdemux/libwebpmux are not installed here "
+                + "(apt-get install libwebpdemux2 libwebpmux3): " + NATIVES.report());
+    }
 }

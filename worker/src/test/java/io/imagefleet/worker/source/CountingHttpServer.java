@@ -20,7 +20,10 @@ import java.util.function.Function;
 /**
  * A tiny HTTP/1.1 server on the loopback interface, for tests: it counts every TCP connection
  * it accepts (so a test can show that a forbidden URL never reached it), records the requests
- * and answers each with what the test's handler returns. One thread per connection.
+ * and answers each with what the test's handler returns. One thread per connection. By default
+ * it answers one request per connection and says {@code Connection: close}; in
+ * {@link KeepAlive#SERVES_MANY} it keeps serving requests on a connection until the client closes
+ * it, and in {@link KeepAlive#CLOSES_SILENTLY} it closes after one answer without saying so.
  */
 public final class CountingHttpServer implements AutoCloseable {
     /** A request as received, with its header lines. */
@@ -48,7 +51,11 @@ public final class CountingHttpServer implements AutoCloseable {
         }
     }
 
+    /** How connections are kept. */
+    public enum KeepAlive { CLOSES, SERVES_MANY, CLOSES_SILENTLY }
+
     private final ServerSocket server;
+    private final KeepAlive keepAlive;
     private final Function<Request, Response> handler;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -60,8 +67,18 @@ public final class CountingHttpServer implements AutoCloseable {
     }
 
     public CountingHttpServer(ServerSocketFactory factory, Function<Request, Response> handler) throws IOException {
+        this(factory, handler, KeepAlive.CLOSES);
+    }
+
+    public CountingHttpServer(Function<Request, Response> handler, KeepAlive keepAlive) throws IOException {
+        this(ServerSocketFactory.getDefault(), handler, keepAlive);
+    }
+
+    private CountingHttpServer(ServerSocketFactory factory, Function<Request, Response> handler, KeepAlive keepAlive)
+            throws IOException {
         this.server = factory.createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.handler = handler;
+        this.keepAlive = keepAlive;
         this.acceptor = Thread.ofPlatform().daemon().name("test-http-" + server.getLocalPort()).start(this::accept);
     }
 
@@ -92,6 +109,16 @@ public final class CountingHttpServer implements AutoCloseable {
     private void serve(Socket s) {
         try (s) {
             InputStream in = s.getInputStream();
+            do {
+                serveOne(s, in);
+            } while (keepAlive == KeepAlive.SERVES_MANY);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            // The client went away or the test is over.
+        }
+    }
+
+    private void serveOne(Socket s, InputStream in) throws IOException, InterruptedException {
+        {
             String head = readHead(in);
             String[] lines = head.split("\r\n");
             String[] first = lines[0].split(" ");
@@ -109,13 +136,12 @@ public final class CountingHttpServer implements AutoCloseable {
             Request request = new Request(first[0], first[1], host, body, List.of(lines).subList(1, lines.length));
             requests.add(request);
             write(s.getOutputStream(), handler.apply(request));
-        } catch (IOException | RuntimeException | InterruptedException e) {
-            // The client went away or the test is over.
         }
     }
 
     private void write(OutputStream out, Response r) throws IOException, InterruptedException {
-        StringBuilder head = new StringBuilder("HTTP/1.1 " + r.status() + " X\r\nConnection: close\r\n");
+        StringBuilder head = new StringBuilder("HTTP/1.1 " + r.status() + " X\r\n"
+                + (keepAlive == KeepAlive.CLOSES ? "Connection: close\r\n" : ""));
         for (String h : r.headers()) {
             head.append(h).append("\r\n");
         }

@@ -167,7 +167,7 @@ class HttpSourceTest {
             JobFailure f = catchThrowableOfType(JobFailure.class, () -> source.fetch(
                     URI.create("http://127.0.0.1:" + server.port() + "/slow"), JobDeadline.after(Duration.ofMillis(300))));
 
-            assertThat(f.code()).isEqualTo(ErrorCode.TIMEOUT);
+            assertThat(f.code()).as(f.getMessage()).isEqualTo(ErrorCode.TIMEOUT);
             assertThat(f.getMessage()).contains("300ms deadline");
         }
     }
@@ -180,6 +180,68 @@ class HttpSourceTest {
 
             assertThat(f.code()).isEqualTo(ErrorCode.SOURCE_FORBIDDEN);
             assertThat(f.getMessage()).contains("file://");
+        }
+    }
+
+    @Test
+    void fetch_twoSourcesFromOneOrigin_reuseOneConnection() throws Exception {
+        try (CountingHttpServer origin = new CountingHttpServer(r -> CountingHttpServer.Response.ok(IMAGE),
+                CountingHttpServer.KeepAlive.SERVES_MANY)) {
+            HttpSource source = source(new AddressPolicy(List.of(), true));
+
+            byte[] first = source.fetch(URI.create("http://127.0.0.1:" + origin.port() + "/a.jpg"), deadline()).bytes();
+            byte[] second = source.fetch(URI.create("http://127.0.0.1:" + origin.port() + "/b.jpg"), deadline()).bytes();
+
+            assertThat(first).isEqualTo(IMAGE);
+            assertThat(second).isEqualTo(IMAGE);
+            assertThat(origin.requests()).extracting(CountingHttpServer.Request::target).containsExactly("/a.jpg", "/b.jpg");
+            assertThat(origin.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void fetch_serverClosedTheIdleConnection_fetchesOnANewOne() throws Exception {
+        try (CountingHttpServer origin = new CountingHttpServer(r -> CountingHttpServer.Response.ok(IMAGE),
+                CountingHttpServer.KeepAlive.CLOSES_SILENTLY)) {
+            HttpSource source = source(new AddressPolicy(List.of(), true));
+            URI uri = URI.create("http://127.0.0.1:" + origin.port() + "/a.jpg");
+
+            source.fetch(uri, deadline());
+            byte[] again = source.fetch(uri, deadline()).bytes();
+
+            assertThat(again).isEqualTo(IMAGE);
+            assertThat(origin.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void fetch_sourceTooLarge_itsConnectionIsNotReused() throws Exception {
+        byte[] large = new byte[(int) CAP * 2];
+        try (CountingHttpServer origin = new CountingHttpServer(r -> CountingHttpServer.Response.ok(
+                r.target().equals("/large.jpg") ? large : IMAGE), CountingHttpServer.KeepAlive.SERVES_MANY)) {
+            HttpSource source = source(new AddressPolicy(List.of(), true));
+
+            JobFailure f = failure(source, "http://127.0.0.1:" + origin.port() + "/large.jpg");
+            byte[] next = source.fetch(URI.create("http://127.0.0.1:" + origin.port() + "/a.jpg"), deadline()).bytes();
+
+            assertThat(f.code()).isEqualTo(ErrorCode.SOURCE_TOO_LARGE);
+            assertThat(next).isEqualTo(IMAGE);
+            assertThat(origin.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void fetch_otherHostOnTheSameAddress_isCheckedNotServedByAnIdleConnection() throws Exception {
+        try (CountingHttpServer origin = new CountingHttpServer(r -> CountingHttpServer.Response.ok(IMAGE),
+                CountingHttpServer.KeepAlive.SERVES_MANY)) {
+            // localhost is allowed by name; 127.0.0.1, the same address by another name, is not.
+            HttpSource source = source(new AddressPolicy(List.of("localhost"), false));
+            source.fetch(URI.create("http://localhost:" + origin.port() + "/a.jpg"), deadline());
+
+            JobFailure f = failure(source, "http://127.0.0.1:" + origin.port() + "/a.jpg");
+
+            assertThat(f.code()).isEqualTo(ErrorCode.SOURCE_FORBIDDEN);
+            assertThat(origin.requests()).hasSize(1);
         }
     }
 }
