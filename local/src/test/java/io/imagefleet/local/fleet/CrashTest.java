@@ -113,11 +113,17 @@ class CrashTest {
                 .allSatisfy(e -> assertThat(e.getValue()).allSatisfy(r -> assertThat(r.result().succeeded()).isTrue()))
                 .hasSize(14);
         List<CrashRecord> crashes = fleet.crashes();
-        assertThat(crashes).extracting(CrashRecord::exitCode).containsExactly(ExitCodes.OUT_OF_MEMORY,
-                ExitCodes.OUT_OF_MEMORY, ExitCodes.HALTED_ON_ERROR, ExitCodes.HALTED_ON_ERROR);
-        // Suspects run alone: the second crash of each poison job took nothing else down with it.
-        assertThat(crashes.get(1).inFlight()).extracting(JobRef::jobId).containsExactly("p-04");
-        assertThat(crashes.get(3).inFlight()).extracting(JobRef::jobId).containsExactly("p-09");
+        // Sources are fetched ahead, several at once, so the first crash may have both poison jobs in
+        // flight (3 crashes) or only the first (4), whichever fetch kills the JVM first.
+        assertThat(crashes).extracting(CrashRecord::exitCode).hasSizeBetween(3, 4)
+                .allMatch(code -> code == ExitCodes.OUT_OF_MEMORY || code == ExitCodes.HALTED_ON_ERROR);
+        for (String poison : List.of("p-04", "p-09")) {
+            assertThat(crashes).as("crashes with %s in flight", poison)
+                    .filteredOn(c -> c.inFlight().stream().anyMatch(j -> j.jobId().equals(poison))).hasSize(2);
+        }
+        // Suspects run alone: every crash after the first took nothing else down with it.
+        assertThat(crashes.subList(1, crashes.size())).allSatisfy(c -> assertThat(c.inFlight()).extracting(JobRef::jobId)
+                .singleElement().isIn("p-04", "p-09"));
 
         List<ConsumerRecord<byte[], byte[]>> dead = DeadLetters.read(topics.dlq(), 2);
         assertThat(dead).extracting(d -> new String(d.key(), StandardCharsets.UTF_8)).containsExactlyInAnyOrder("p-04", "p-09");

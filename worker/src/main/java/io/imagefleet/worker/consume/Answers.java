@@ -26,16 +26,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The poll thread's hands for answers: it turns the {@link AnswerPolicy}'s decisions into
- * records, waits for a reply topic's check before handing a result to the producer, replaces
- * what Kafka refuses for good ({@code REPLY_FAILED} on the results topic and a dead letter; a
- * dead letter cut to fit), schedules retries and re-sends, finishes offsets once Kafka has the
- * answers, commits, and tells the listeners. Owned by the poll thread.
+ * records (results, dead letters, retries scheduled), hands them to {@link Sending} (which gets
+ * them to Kafka and finishes their offsets), commits, and tells the listeners. Owned by the poll
+ * thread.
  */
 final class Answers {
     private static final Logger log = LoggerFactory.getLogger(Answers.class);
@@ -51,11 +49,7 @@ final class Answers {
     private final Clock clock;
     private final LoopListener listener;
     private final String workerId;
-    /** Exactly once: answers staged with their offsets finished, told to the listener when their transaction commits. */
-    private final Map<TopicPartition, Map<Long, Replies.Answer>> unwritten = new HashMap<>();
-    private volatile boolean stopping;
-    /** An answer that must not be given twice was acknowledged: commit it now, not at the next interval. */
-    private boolean commitWanted;
+    private final Sending sending;
 
     Answers(Outbox outbox, Replies replies, ReplyTopics topics, InFlight book, OffsetTracker offsets, Mailbox mailbox,
             ScheduledExecutorService timer, AnswerPolicy policy, Clock clock, LoopListener listener, String workerId) {
@@ -70,10 +64,11 @@ final class Answers {
         this.clock = clock;
         this.listener = listener;
         this.workerId = workerId;
+        this.sending = new Sending(outbox, replies, topics, book, offsets, mailbox, timer, policy, clock, listener);
     }
 
     void stopping() {
-        stopping = true;
+        sending.stopping();
     }
 
     String resultsTopic() {
@@ -113,7 +108,7 @@ final class Answers {
             out.add(replies.result(record, topic, failed));
         }
         begin(e);
-        deliver(e, new Outgoing(e.tp, e.offset, e.jobId, out, 1, new Replies.Answer(record, failed, ErrorCode.INVALID_JOB, 1)));
+        sending.deliver(e, new Outgoing(e.tp, e.offset, e.jobId, out, 1, new Replies.Answer(record, failed, ErrorCode.INVALID_JOB, 1)));
     }
 
     /** After an attempt: what the policy decides, done. */
@@ -164,7 +159,7 @@ final class Answers {
                 ErrorCode.WORKER_CRASHED, message);
         List<ProducerRecord<byte[], byte[]>> out = List.of(replies.result(t.record, t.replyTopic, failed),
                 replies.deadLetter(t.record, ErrorCode.WORKER_CRASHED, message, suspect.crashes(), clock.instant()));
-        deliver(e, new Outgoing(e.tp, e.offset, e.jobId, out, 1,
+        sending.deliver(e, new Outgoing(e.tp, e.offset, e.jobId, out, 1,
                 new Replies.Answer(t.record, failed, ErrorCode.WORKER_CRASHED, suspect.crashes())));
     }
 
@@ -181,168 +176,33 @@ final class Answers {
             out.add(replies.deadLetter(t.record, result.error().code(), result.error().message(), t.attempt,
                     clock.instant()));
         }
-        deliver(e, new Outgoing(e.tp, e.offset, e.jobId, out, 1,
+        sending.deliver(e, new Outgoing(e.tp, e.offset, e.jobId, out, 1,
                 new Replies.Answer(t.record, result, deadLetter ? result.error().code() : null, t.attempt)));
-    }
-
-    /**
-     * Hands a unit to the outbox once every reply topic in it is known to exist; a result for a
-     * topic that cannot take it becomes REPLY_FAILED on the results topic. {@code e} is null for a
-     * unit staged again after its transaction refused it (exactly once).
-     */
-    private void deliver(Entry e, Outgoing unit) {
-        for (ProducerRecord<byte[], byte[]> r : unit.records()) {
-            if (replies.kind(r) != Replies.Kind.REPLY) {
-                continue;
-            }
-            ReplyTopics.Verdict v = topics.verdict(r.topic());
-            if (v == null) {
-                if (e != null) {
-                    e.state = InFlight.State.TOPIC_CHECK;
-                    e.unit = unit;
-                }
-                return;
-            }
-            if (!v.usable()) {
-                deliver(e, replyFailed(unit, r, v.problem()));
-                return;
-            }
-        }
-        if (e != null) {
-            e.state = InFlight.State.SENDING;
-            e.unit = unit;
-        }
-        outbox.send(unit, mailbox::post);
     }
 
     /** A reply topic's check came back: the answers waiting for it go on. */
     void checked(String topic, String problem) {
-        topics.checked(topic, problem);
-        for (Entry e : book.all()) {
-            if (e.state == InFlight.State.TOPIC_CHECK && e.unit.records().stream().anyMatch(r -> r.topic().equals(topic))) {
-                deliver(e, e.unit);
-            }
-        }
+        sending.checked(topic, problem);
     }
 
     /** Kafka took a unit's records, or refused some. */
     void sent(Event.Sent s) {
-        Outgoing unit = s.unit();
-        Entry e = book.find(unit.tp(), unit.offset());
-        boolean current = e != null && e.unit == unit && e.state == InFlight.State.SENDING;
-        if (!s.failed().isEmpty()) {
-            if (current || (e == null && !outbox.writesOnSend())) {
-                refused(unit, s.failed(), current ? e : null);
-            }
-            return;
-        }
-        if (current) {
-            finish(e, unit.answer());
-        } else if (e == null && !outbox.writesOnSend()) {
-            // Staged again after a refused transaction: its offset finished before.
-            unwritten.computeIfAbsent(unit.tp(), k -> new TreeMap<>()).put(unit.offset(), unit.answer());
-        }
-    }
-
-    private void finish(Entry e, Replies.Answer answer) {
-        offsets.finish(e.tp, e.offset);
-        commitWanted |= answer.deadLetter() == ErrorCode.WORKER_CRASHED;
-        book.remove(e);
-        if (outbox.writesOnSend()) {
-            replies.taken(answer);
-        } else {
-            unwritten.computeIfAbsent(e.tp, k -> new TreeMap<>()).put(e.offset, answer);
-        }
-        if (e.started) {
-            listener.jobEnded(e.tp, e.offset, e.jobId, LoopListener.Outcome.ANSWERED);
-        }
-    }
-
-    /** Records Kafka refused: sent again later, or replaced when sending again cannot help. */
-    private void refused(Outgoing unit, Map<ProducerRecord<byte[], byte[]>, Exception> failed, Entry e) {
-        List<ProducerRecord<byte[], byte[]>> again = new ArrayList<>();
-        Outgoing next = unit.replace(List.of(), unit.answer());
-        Duration wait = null;
-        for (Map.Entry<ProducerRecord<byte[], byte[]>, Exception> f : failed.entrySet()) {
-            ProducerRecord<byte[], byte[]> r = f.getKey();
-            switch (policy.afterRefusal(replies.kind(r), f.getValue(), unit.sends(), stopping)) {
-                case AnswerPolicy.Refusal.Resend rs -> {
-                    again.add(r);
-                    wait = wait == null || rs.delay().compareTo(wait) > 0 ? rs.delay() : wait;
-                }
-                case AnswerPolicy.Refusal.ReplyFailed rf -> next = replyFailed(next.replace(plus(next.records(), r),
-                        next.answer()), r, rf.cause());
-                case AnswerPolicy.Refusal.Cut c -> {
-                    log.warn("dead letter of {}@{} refused as too large ({} bytes); sending it cut to half",
-                            unit.tp(), unit.offset(), Replies.estimatedSize(r));
-                    next = next.replace(plus(next.records(), replies.halved(r)), next.answer());
-                }
-                case AnswerPolicy.Refusal.Abandon a -> {
-                    if (e != null) {
-                        abandon(List.of(e));
-                    }
-                    return;
-                }
-            }
-        }
-        next = next.replace(plus(next.records(), again), next.answer());
-        if (wait == null) {
-            deliver(e, next);
-            return;
-        }
-        log.warn("{} record(s) for {}@{} not taken by Kafka; sending again in {} ms", again.size(), unit.tp(),
-                unit.offset(), wait.toMillis());
-        if (e != null) {
-            e.state = InFlight.State.RESEND_WAIT;
-            e.unit = next;
-        }
-        later(next, wait);
+        sending.sent(s);
     }
 
     /** A unit's wait before it is sent again is over. */
     void resendDue(Outgoing unit) {
-        Entry e = book.find(unit.tp(), unit.offset());
-        if (e != null && e.state == InFlight.State.RESEND_WAIT && e.unit == unit) {
-            deliver(e, unit);
-        } else if (e == null && !outbox.writesOnSend() && !stopping) {
-            deliver(null, unit);
-        }
-    }
-
-    /**
-     * The unit with {@code refused} (a result its reply topic will not take) replaced by a
-     * REPLY_FAILED result on the results topic, and a dead letter of the job if it had none.
-     */
-    private Outgoing replyFailed(Outgoing unit, ProducerRecord<byte[], byte[]> refused, String cause) {
-        Replies.Answer was = unit.answer();
-        Result replaced = Replies.replyFailed(was.result(), refused.topic(), cause);
-        log.warn("job {} at {}@{}: {}", unit.jobId(), unit.tp(), unit.offset(), replaced.error().message());
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(unit.records());
-        out.remove(refused);
-        out.add(replies.result(was.job(), replies.resultsTopic(), replaced));
-        ErrorCode dead = was.deadLetter();
-        if (dead == null) {
-            out.add(replies.deadLetter(was.job(), ErrorCode.REPLY_FAILED, replaced.error().message(), was.attempts(),
-                    clock.instant()));
-            dead = ErrorCode.REPLY_FAILED;
-        }
-        return unit.replace(out, new Replies.Answer(was.job(), replaced, dead, was.attempts()));
+        sending.resendDue(unit);
     }
 
     /** Leaves these entries uncommitted (delivered again to whoever holds their partition next); returns how many. */
     int abandon(List<Entry> entries) {
-        for (Entry e : entries) {
-            book.remove(e);
-            if (e.started) {
-                listener.jobEnded(e.tp, e.offset, e.jobId, LoopListener.Outcome.ABANDONED);
-            }
-        }
-        return entries.size();
+        return sending.abandon(entries);
     }
 
     /** Whether an answer was acknowledged that should be committed before anything else can crash the JVM. */
     boolean commitWanted() {
-        return commitWanted;
+        return sending.commitWanted();
     }
 
     /**
@@ -352,7 +212,7 @@ final class Answers {
      * failure is logged; the next interval's commit tries again.
      */
     void commitNow() {
-        commitWanted = false;
+        sending.takeCommitWanted();
         try {
             commit(offsets.committable(), true);
         } catch (ProducerFencedException e) {
@@ -376,7 +236,7 @@ final class Answers {
             }
         } catch (Outbox.Refused r) {
             log.warn("{}; committing again without them", r.getMessage());
-            r.refused().forEach(s -> refused(s.unit(), s.failed(), null));
+            r.refused().forEach(s -> sending.refused(s.unit(), s.failed(), null));
             if (sync) {
                 commit(positions, true);
             }
@@ -395,10 +255,7 @@ final class Answers {
         Map<TopicPartition, Long> positions = new HashMap<>();
         done.forEach((tp, om) -> {
             positions.put(tp, om.offset());
-            Map<Long, Replies.Answer> written = unwritten.remove(tp);
-            if (written != null) {
-                written.values().forEach(replies::taken);
-            }
+            sending.written(tp);
         });
         listener.committed(positions);
     }
@@ -420,7 +277,7 @@ final class Answers {
         abandon(book.removeAll(partitions));
         offsets.forget(partitions);
         outbox.forget(partitions);
-        partitions.forEach(unwritten::remove);
+        sending.forget(partitions);
     }
 
     private void later(Object what, Duration delay) {
@@ -444,17 +301,5 @@ final class Answers {
         } catch (RuntimeException e) {
             log.warn("closing the producer failed: {}", e.toString());
         }
-    }
-
-    private static List<ProducerRecord<byte[], byte[]>> plus(List<ProducerRecord<byte[], byte[]>> a,
-                                                            ProducerRecord<byte[], byte[]> b) {
-        return plus(a, List.of(b));
-    }
-
-    private static List<ProducerRecord<byte[], byte[]>> plus(List<ProducerRecord<byte[], byte[]>> a,
-                                                            List<ProducerRecord<byte[], byte[]>> b) {
-        List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>(a);
-        out.addAll(b);
-        return out;
     }
 }

@@ -26,8 +26,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The worker's consumer loop. One thread, the poll thread, owns the consumer and decides every
  * job's fate: {@link #run()} loops {@link #runOnce()}, which polls, takes records into the
- * {@link InFlight} book, reads the {@link Mailbox} (what pool, timer and producer threads tell),
- * lets the {@link AnswerPolicy} decide, starts waiting jobs on the pool, and commits.
+ * {@link InFlight} book, reads the {@link Mailbox} (what stage, timer and producer threads tell),
+ * lets the {@link AnswerPolicy} decide, moves jobs on through their stages ({@link JobRunner}:
+ * fetch and store on I/O threads, the pixel work on CPU threads), and commits.
  *
  * <p>Delivery is what the {@link Outbox} makes it. At least once ({@link DirectOutbox}): a
  * record's offset is committed only after its final answer (result, dead letter) has been

@@ -145,7 +145,7 @@ final class JobRunner {
             }
             if (suspect.isPresent()) {
                 // Alone means nothing else even being published: a crash now must take nothing healthy with it.
-                if (busy > 0 || !runs.isEmpty() || book.all().stream().anyMatch(o -> o != e && o.state != InFlight.State.WAITING)) {
+                if (busy > 0 || ahead() > 0 || book.all().stream().anyMatch(o -> o != e && o.state != InFlight.State.WAITING)) {
                     break;
                 }
                 isolated = e;

@@ -47,7 +47,7 @@ public final class SourceMetadata {
         return new SourceMetadata(outputs.stream().anyMatch(o -> o.keep().contains(Keep.ICC)),
                 outputs.stream().anyMatch(o -> o.keep().contains(Keep.COPYRIGHT)),
                 outputs.stream().anyMatch(o -> o.animation() == Animation.KEEP && Animator.canAnimate(o.format())),
-                outputs.stream().filter(o -> o.animation() == Animation.KEEP && !Animator.canAnimate(o.format()))
+                outputs.stream().filter(o -> o.animation() == Animation.KEEP && o.format() != null && !Animator.canAnimate(o.format()))
                         .map(o -> o.name() + " (" + o.format().wireName() + ")").toList());
     }
 

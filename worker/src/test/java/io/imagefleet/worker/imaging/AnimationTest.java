@@ -277,6 +277,21 @@ class AnimationTest {
         }
     }
 
+    @Test
+    void encode_truncatedAnimatedWebp_failsDecodeFailed() throws Exception {
+        AnimatedFixtures.assumeTools();
+        NativeTestSupport.assumeWebpAnimation();
+        byte[] webp = Files.readAllBytes(AnimatedFixtures.panningWebp(dir));
+        byte[] cut = Arrays.copyOf(webp, webp.length * 2 / 3);
+
+        JobFailure f = catchThrowableOfType(JobFailure.class,
+                () -> new Animator(NATIVES, 50_000_000, 500).encode(cut, new ProbeResult("webp", 160, 120, -1), output(Format.GIF,
+                        Animation.KEEP), true, MINUTE));
+
+        assertThat(f.code()).isEqualTo(ErrorCode.DECODE_FAILED);
+        assertThat(f.getMessage()).contains("WebP");
+    }
+
     private static BufferedImage flipped(BufferedImage img) {
         BufferedImage out = new BufferedImage(img.getWidth(), img.getHeight(), BufferedImage.TYPE_INT_ARGB);
         for (int y = 0; y < img.getHeight(); y++) {
