@@ -22,20 +22,26 @@ import java.util.stream.Collectors;
  * or through ImageIO because the library is missing, with the one command that installs what is
  * missing and what it is worth, or because {@code IMAGEFLEET_NATIVE=off} says so. Immutable.
  *
- * @param missing the native libraries that could not be loaded (libturbojpeg, libwebp, libheif)
+ * @param missing the native libraries that could not be loaded (libturbojpeg, libwebp, libheif,
+ *                libwebpdemux/libwebpmux: animated WebP in and out, which {@code IMAGEFLEET_NATIVE=required} needs too)
  * @param off     {@code IMAGEFLEET_NATIVE=off}: native codecs not even looked for
  * @param report  one line per library, as the worker logs it
  * @param install the command that installs the missing libraries here, when this system's package manager is known
  */
 public record DecodePath(Set<String> missing, boolean off, List<String> report, Optional<String> install) {
+    /** The animated WebP libraries, loaded (and missed) as a pair, as {@link NativeCodecs} names them. */
+    static final String WEBP_ANIMATION = "libwebpdemux/libwebpmux";
     /** Measured on the development machine: the native path against ImageIO (docs/native-codecs.md). */
     static final String WORTH = "about 5x the JPEG throughput";
     /** The packages that provide each library, per package manager. */
     private static final Map<String, Map<String, String>> PACKAGES = Map.of(
-            "apt-get", Map.of("libturbojpeg", "libturbojpeg0", "libwebp", "libwebp7", "libheif", "libheif1"),
-            "dnf", Map.of("libturbojpeg", "turbojpeg", "libwebp", "libwebp", "libheif", "libheif"),
-            "apk", Map.of("libturbojpeg", "libjpeg-turbo", "libwebp", "libwebp", "libheif", "libheif"));
-    private static final List<String> LIBRARIES = List.of("libturbojpeg", "libwebp", "libheif");
+            "apt-get", Map.of("libturbojpeg", "libturbojpeg0", "libwebp", "libwebp7", "libheif", "libheif1",
+                    WEBP_ANIMATION, "libwebpdemux2 libwebpmux3"),
+            // Fedora's libwebp package holds libwebpdemux and libwebpmux too.
+            "dnf", Map.of("libturbojpeg", "turbojpeg", "libwebp", "libwebp", "libheif", "libheif", WEBP_ANIMATION, "libwebp"),
+            "apk", Map.of("libturbojpeg", "libjpeg-turbo", "libwebp", "libwebp", "libheif", "libheif",
+                    WEBP_ANIMATION, "libwebpdemux libwebpmux"));
+    private static final List<String> LIBRARIES = List.of("libturbojpeg", "libwebp", "libheif", WEBP_ANIMATION);
 
     public DecodePath {
         missing = Set.copyOf(missing);
@@ -62,6 +68,9 @@ public record DecodePath(Set<String> missing, boolean off, List<String> report, 
         if (!natives.hasHeif()) {
             missing.add("libheif");
         }
+        if (!natives.hasWebpAnimation()) {
+            missing.add(WEBP_ANIMATION);
+        }
         return new DecodePath(missing, false, natives.report(), installCommand(missing, osRelease));
     }
 
@@ -87,7 +96,7 @@ public record DecodePath(Set<String> missing, boolean off, List<String> report, 
         if (!missing.isEmpty()) {
             lines.add(install.map(c -> "  install the native codecs: " + c)
                     .orElse("  install the native codecs with this system's package manager: libjpeg-turbo's TurboJPEG "
-                            + "(libturbojpeg.so.0), libwebp, libheif"));
+                            + "(libturbojpeg.so.0), libwebp, libheif, libwebpdemux and libwebpmux"));
         }
         return lines;
     }
@@ -104,7 +113,7 @@ public record DecodePath(Set<String> missing, boolean off, List<String> report, 
         if (manager == null) {
             return Optional.empty();
         }
-        String packages = ordered(missing).stream().map(PACKAGES.get(manager)::get).collect(Collectors.joining(" "));
+        String packages = ordered(missing).stream().map(PACKAGES.get(manager)::get).distinct().collect(Collectors.joining(" "));
         return Optional.of(switch (manager) {
             case "apt-get" -> "sudo apt-get install -y " + packages;
             case "dnf" -> "sudo dnf install -y " + packages;

@@ -69,7 +69,8 @@ public final class WorkerPipeline implements AutoCloseable {
                     Imaging.of(config.maxPixels(), config.limits().maxFrames(), natives),
                     new OutputStores(Map.of("file", new FileStore(config.outputRoots()), "http", httpStore,
                             "https", httpStore, "s3", new S3Store(s3))),
-                    new JobAdmission(budget, new OutputLimits(config.limits().maxOutputPixels())),
+                    new JobAdmission(budget, new OutputLimits(config.limits().maxOutputPixels(),
+                            config.limits().maxAvifPixels())),
                     new JobWatchdog(config.jobTimeout(), config.jobStuckAfter(), watchdogThread, System::nanoTime),
                     stuck, new Presets(config.presets().specs(), config.presets().only()));
         } catch (RuntimeException e) {

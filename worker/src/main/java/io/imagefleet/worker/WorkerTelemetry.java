@@ -80,6 +80,9 @@ final class WorkerTelemetry implements AutoCloseable {
         FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasTurboJpeg() ? 1 : 0, "libturbojpeg");
         FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasWebp() ? 1 : 0, "libwebp");
         FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasHeif() ? 1 : 0, "libheif");
+        // Loaded as a pair: animated WebP needs both.
+        FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasWebpAnimation() ? 1 : 0, "libwebpdemux");
+        FleetMeter.NATIVE_CODEC.gauge(meters.registry(), natives, n -> n.hasWebpAnimation() ? 1 : 0, "libwebpmux");
     }
 
     /** Exports the resident set at which this JVM recycles (its share of the pod under a supervisor); 0 for none. */

@@ -20,13 +20,25 @@ class DecodePathTest {
         assertThat(path.nativeJpeg()).isFalse();
         assertThat(path.lines()).hasSize(2);
         assertThat(path.lines().get(0)).startsWith("decode path: ImageIO").contains("libturbojpeg", "5x");
-        assertThat(path.lines().get(1)).endsWith("sudo apt-get install -y libturbojpeg0 libwebp7 libheif1");
+        assertThat(path.lines().get(1)).endsWith("sudo apt-get install -y libturbojpeg0 libwebp7 libheif1 libwebpdemux2 libwebpmux3");
     }
 
     @Test
     void installCommand_fedoraFamily_usesDnfPackageNames() {
         assertThat(DecodePath.installCommand(Set.of("libturbojpeg", "libwebp"), Map.of("ID", "rocky", "ID_LIKE", "rhel centos fedora")))
                 .contains("sudo dnf install -y turbojpeg libwebp");
+    }
+
+    @Test
+    void installCommand_fedoraWithoutWebpAndItsAnimation_namesLibwebpOnce() {
+        assertThat(DecodePath.installCommand(Set.of("libwebp", "libwebpdemux/libwebpmux"), Map.of("ID", "fedora")))
+                .hasValue("sudo dnf install -y libwebp");
+    }
+
+    @Test
+    void installCommand_onlyAnimationMissingOnAlpine_namesDemuxAndMux() {
+        assertThat(DecodePath.installCommand(Set.of("libwebpdemux/libwebpmux"), Map.of("ID", "alpine")))
+                .hasValue("sudo apk add libwebpdemux libwebpmux");
     }
 
     @Test

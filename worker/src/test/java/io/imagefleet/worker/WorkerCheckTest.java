@@ -34,7 +34,8 @@ class WorkerCheckTest {
         String out = check(Map.of(), 0);
 
         assertThat(out).containsPattern("native libturbojpeg: (libturbojpeg\\S* \\(TurboJPEG [23]\\.x API|not found)")
-                .containsPattern("native libwebp: (libwebp\\S* \\(encoder|not found)");
+                .containsPattern("native libwebp: (libwebp\\S* \\(encoder|not found)")
+                .containsPattern("native libwebpdemux/libwebpmux: (libwebpdemux\\S*, libwebpmux|not found|unusable)");
     }
 
     @Test

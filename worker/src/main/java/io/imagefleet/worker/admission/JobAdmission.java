@@ -29,7 +29,7 @@ public final class JobAdmission implements Admission {
     public Reservation admit(Job job, ProbeResult header, int subsampling, JobDeadline deadline)
             throws JobFailure, InterruptedException {
         Geometry.Size upright = new Geometry.Size(header.orientedWidth(job.autoOrient()), header.orientedHeight(job.autoOrient()));
-        limits.check(job, upright);
+        limits.check(job, header);
         long need = PeakEstimate.bytes(header, upright, subsampling, job.outputs());
         if (need > budget.capacity()) {
             throw new JobFailure(ErrorCode.IMAGE_TOO_LARGE, "the job needs about " + PeakEstimate.format(need)

@@ -2,6 +2,7 @@ package io.imagefleet.worker.admission;
 
 import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
+import io.imagefleet.worker.imaging.Animator;
 import io.imagefleet.worker.imaging.Geometry;
 import io.imagefleet.worker.imaging.OpTable;
 import io.imagefleet.worker.imaging.ProbeResult;
@@ -15,7 +16,12 @@ import java.util.Locale;
  * decoded: while decoding, the reader's raster plus its sRGB copy; then, for each output in turn
  * (earlier outputs are garbage by then), the decoded image plus what each of the output's
  * operations holds while it runs (by {@link OpTable}: a resize counts each halving step) plus the
- * encoder's buffers. Images are 4 bytes a pixel once in sRGB; a reader's own raster is counted at
+ * encoder's buffers. An output that keeps the animation of an animated source ({@link
+ * Animator#framesOf}) works frame by frame at full size whatever the subsampling: on top of the
+ * decoded image, the canvas, the frame the reader decoded (or the canvas turned upright), the
+ * copy a GIF frame's disposal may restore, and the output's operations and encoding on one
+ * full-size frame (the frame count does not add heap: frames are encoded one at a time,
+ * and the animation encoders' buffers are native). Images are 4 bytes a pixel once in sRGB; a reader's own raster is counted at
  * 4 bytes a pixel, or 8 for formats that can hold 16-bit samples. Sums saturate at
  * {@link Long#MAX_VALUE} instead of wrapping. Stateless.
  */
@@ -37,7 +43,10 @@ public final class PeakEstimate {
         long decoding = plus(times(decodedSize.pixels(), rawBytesPerPixel(header.format())), decoded);
         long making = 0;
         for (OutputSpec out : outputs) {
-            making = Math.max(making, plus(decoded, output(decodedSize, upright, out.ops())));
+            long chain = Animator.framesOf(out, header) > 1
+                    ? plus(times(OpTable.image(upright), 3), output(upright, upright, out.ops()))
+                    : output(decodedSize, upright, out.ops());
+            making = Math.max(making, plus(decoded, chain));
         }
         return Math.max(decoding, making);
     }

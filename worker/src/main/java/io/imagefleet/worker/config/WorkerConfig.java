@@ -39,7 +39,8 @@ import java.util.Map;
  * @param observability   {@code IMAGEFLEET_METRICS_*}, {@code IMAGEFLEET_LOG_FORMAT}, {@code IMAGEFLEET_LIVENESS_TIMEOUT}:
  *                        metrics, health and logs
  * @param reply           {@code IMAGEFLEET_REPLY_TOPICS}: which topics a job's result may be written to
- * @param limits          {@code IMAGEFLEET_MAX_OUTPUT_PIXELS}, {@code IMAGEFLEET_MAX_FRAMES}: what one job may ask to make
+ * @param limits          {@code IMAGEFLEET_MAX_OUTPUT_PIXELS}, {@code IMAGEFLEET_MAX_FRAMES},
+ *                        {@code IMAGEFLEET_MAX_AVIF_PIXELS}: what one job may ask to make
  * @param presets         {@code IMAGEFLEET_PRESETS}, {@code IMAGEFLEET_PRESETS_ONLY}: named output specs
  * @param io              {@code IMAGEFLEET_IO_JOBS}, {@code IMAGEFLEET_IO_BYTES}: how far fetches run ahead of the CPU threads
  */

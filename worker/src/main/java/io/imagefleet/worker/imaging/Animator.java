@@ -54,6 +54,18 @@ public final class Animator {
         return out.animation() == Animation.KEEP && canAnimate(out.format()) && kept.animationFrames() > 1;
     }
 
+    /**
+     * How many frames an output will have, judged from the header before any decode: the source's
+     * frame count when the output keeps the animation of an animated GIF or WebP in a format that
+     * can hold one, else 1. A source whose frame count the probe could not read counts as one
+     * frame here; its animation is checked against the limits from its own header before any
+     * frame is decoded.
+     */
+    public static int framesOf(OutputSpec out, ProbeResult header) {
+        return out.animation() == Animation.KEEP && out.format() != null && canAnimate(out.format())
+                && mayBeAnimated(header.format()) && header.frames() > 1 ? header.frames() : 1;
+    }
+
     static boolean canAnimate(Format format) {
         return format == Format.GIF || format == Format.WEBP;
     }

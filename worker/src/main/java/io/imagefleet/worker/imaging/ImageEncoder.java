@@ -32,7 +32,8 @@ import java.util.Iterator;
  * (JPEG, BMP) are laid over the output's background (white unless the job says otherwise), so
  * transparent pixels do not turn black. Writers are always disposed, and the job's deadline
  * aborts a write in progress (ImageIO writers from their progress reports, libwebp from its
- * progress hook; libheif's AVIF encode cannot be stopped). Thread-safe.
+ * progress hook; libheif's AVIF encode cannot be stopped, so an AVIF output's size is bounded by
+ * its speed before any pixel work, by {@link AvifCost}). Thread-safe.
  */
 public final class ImageEncoder {
     /** JPEG quality when the job gives none. */

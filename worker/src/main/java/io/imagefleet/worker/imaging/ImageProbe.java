@@ -84,7 +84,12 @@ public final class ImageProbe {
                     int h = reader.getHeight(0);
                     String format = Formats.normalise(reader.getFormatName());
                     checkLimits(format, w, h);
-                    return new ProbeResult(format, w, h, frames(reader), Orientation.read(bytes, format));
+                    int frames = switch (format) {
+                        case "gif" -> GifBlocks.frames(bytes);
+                        case "webp" -> WebpChunks.frames(bytes);
+                        default -> frames(reader);
+                    };
+                    return new ProbeResult(format, w, h, frames, Orientation.read(bytes, format));
                 } catch (IOException | RuntimeException e) {
                     last = ImageDecoder.readerName(reader) + ": " + e.getMessage();
                 } finally {
@@ -117,6 +122,10 @@ public final class ImageProbe {
         return new ProbeResult(format, h.width(), h.height(), h.topLevelImages(), orientation);
     }
 
+    /**
+     * The frame count when the reader knows it without reading the file (a GIF's is counted by
+     * {@link GifBlocks}, a WebP's by {@link WebpChunks}).
+     */
     private static int frames(ImageReader reader) {
         try {
             return reader.getNumImages(false);

@@ -51,4 +51,13 @@ class WorkerConfigTest {
                 "IMAGEFLEET_RETRY_BACKOFF_MAX", "10s"))).hasMessageContaining(
                 "IMAGEFLEET_RETRY_BACKOFF must not be longer than IMAGEFLEET_RETRY_BACKOFF_MAX (10s), got '1m'");
     }
+
+    @Test
+    void fromEnv_maxAvifPixels_defaultAndSetAndZeroRefused() {
+        assertThat(WorkerConfig.fromEnv(Map.of()).limits().maxAvifPixels()).isEqualTo(JobLimits.DEFAULT_MAX_AVIF_PIXELS);
+        assertThat(WorkerConfig.fromEnv(Map.of("IMAGEFLEET_MAX_AVIF_PIXELS", "4_000_000")).limits().maxAvifPixels())
+                .isEqualTo(4_000_000);
+        assertThatThrownBy(() -> WorkerConfig.fromEnv(Map.of("IMAGEFLEET_MAX_AVIF_PIXELS", "0")))
+                .hasMessageContaining("IMAGEFLEET_MAX_AVIF_PIXELS");
+    }
 }

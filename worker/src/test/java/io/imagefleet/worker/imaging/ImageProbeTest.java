@@ -71,6 +71,15 @@ class ImageProbeTest {
     }
 
     @Test
+    void probe_animatedGif_reportsItsFrames() throws Exception {
+        // Regression: the JDK's GIF reader cannot count frames without reading them, so the probe said -1 and
+        // the result's source.frames was empty for every GIF.
+        ProbeResult gif = probe.probe(GifBlocksTest.animatedGif(6, 50, 40));
+
+        assertThat(gif).isEqualTo(new ProbeResult("gif", 50, 40, 6));
+    }
+
+    @Test
     void probe_truncatedHeader_failsDecode() throws Exception {
         byte[] png = TestImages.encode(TestImages.solid(30, 20, TestImages.RED), "png");
 

@@ -7,6 +7,8 @@ import io.imagefleet.wire.Job;
 import io.imagefleet.wire.Op;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.wire.Result;
+import io.imagefleet.worker.admission.JobAdmission;
+import io.imagefleet.worker.admission.MemoryBudget;
 import io.imagefleet.worker.imaging.AnimatedFixtures;
 import io.imagefleet.worker.imaging.Imaging;
 import io.imagefleet.worker.imaging.NativeCodecs;
@@ -65,9 +67,13 @@ class AnimationPipelineTest {
     }
 
     private Pipeline pipeline(int maxFrames) {
+        return pipeline(maxFrames, Admission.UNBOUNDED);
+    }
+
+    private Pipeline pipeline(int maxFrames, Admission admission) {
         return new Pipeline(new Sources(Map.of("file", new FileSource(List.of(in), 10 << 20))),
                 Imaging.of(50_000_000, maxFrames, NATIVES), new OutputStores(Map.of("file", new FileStore(List.of(out)))),
-                Admission.UNBOUNDED, new JobWatchdog(Duration.ofSeconds(60), Duration.ofSeconds(10), scheduler, System::nanoTime),
+                admission, new JobWatchdog(Duration.ofSeconds(60), Duration.ofSeconds(10), scheduler, System::nanoTime),
                 (a, b, c) -> { });
     }
 
@@ -86,6 +92,7 @@ class AnimationPipelineTest {
 
         assertThat(r.succeeded()).as("%s", r.error()).isTrue();
         assertThat(r.warnings()).isEmpty();
+        assertThat(r.source().frames()).isEqualTo(6);
         Result.OutputResult anim = r.outputs().get(0);
         assertThat(List.of(anim.width(), anim.height())).containsExactly(80, 60);
         Path webp = Path.of(URI.create(anim.uri()));
@@ -111,6 +118,21 @@ class AnimationPipelineTest {
         assertThat(r.succeeded()).isFalse();
         assertThat(r.error().code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
         assertThat(r.error().message()).contains("has 6 frames; the limit is 5 (IMAGEFLEET_MAX_FRAMES)");
+        assertThat(out).isEmptyDirectory();
+    }
+
+    @Test
+    void process_animatedOutputOverTheOutputLimitOverAllFrames_refusedBeforeAnyFrame() throws Exception {
+        // 6 frames of 80x60 are 28,800 output pixels: over a 20,000-pixel limit that each frame alone is well within.
+        Path gif = AnimatedFixtures.panningGif(Files.createDirectories(in.resolve("made")));
+        Admission admission = new JobAdmission(new MemoryBudget(256L << 20, System::nanoTime), new OutputLimits(20_000));
+
+        Result r = pipeline(500, admission).process(job(gif), ctx);
+
+        assertThat(r.succeeded()).isFalse();
+        assertThat(r.error().code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
+        assertThat(r.error().message()).startsWith("outputs[0] (anim) would be 6 frames of 80x60 (0.0 MP)")
+                .endsWith("(IMAGEFLEET_MAX_OUTPUT_PIXELS)");
         assertThat(out).isEmptyDirectory();
     }
 }
