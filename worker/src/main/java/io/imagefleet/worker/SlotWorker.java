@@ -17,14 +17,18 @@ import io.imagefleet.worker.control.SupervisorLink;
 import io.imagefleet.worker.recycle.RecycleGate;
 import io.imagefleet.worker.recycle.Recycler;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -43,10 +47,13 @@ import java.util.concurrent.TimeUnit;
 final class SlotWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SlotWorker.class);
     private static final Duration CLOSE_LIMIT = Duration.ofSeconds(1);
+    /** The longest each step of the warm-up read waits for the broker. */
+    private static final Duration WARM_UP_WAIT = Duration.ofSeconds(2);
 
     private final Closer closer;
     private final String workerId;
     private final Recycler recycler;
+    private final QueuedListener toSupervisor;
     private final ConsumerLoop loop;
 
     SlotWorker(WorkerRuntime runtime, int slot, Stopper stop) {
@@ -55,6 +62,7 @@ final class SlotWorker implements AutoCloseable {
         WorkerTelemetry telemetry = runtime.telemetry();
         this.workerId = runtime.host() + "/slot-" + slot;
         this.closer = new Closer("worker " + workerId);
+        long start = System.nanoTime();
         try {
             ScheduledExecutorService timer = closer.executor("recycle timer",
                     Executors.newSingleThreadScheduledExecutor(WorkerMain.named("imagefleet-timer-")), CLOSE_LIMIT);
@@ -75,7 +83,7 @@ final class SlotWorker implements AutoCloseable {
             closer.add("admin client", (AutoCloseable) () -> admin.close(CLOSE_LIMIT), CLOSE_LIMIT.plusSeconds(1));
             TopicCheck topics = TopicCheck.describing(admin, KafkaClients.TOPIC_CHECK_TIMEOUT);
             // The supervisor hears on a thread of its own: a pipe write never blocks the poll thread.
-            QueuedListener toSupervisor = link == null ? null : closer.add("supervisor news",
+            this.toSupervisor = link == null ? null : closer.add("supervisor news",
                     new QueuedListener(link, 10_000, "imagefleet-supervisor-news", Duration.ofSeconds(1)),
                     Duration.ofSeconds(2));
             LoopHooks hooks = link == null ? new LoopHooks(seen, Suspicions.NONE, topics)
@@ -107,16 +115,53 @@ final class SlotWorker implements AutoCloseable {
             }
             stop.attach(loop);
             runtime.stuck().attach(loop, recycler);
+            // Part of a recycle's gap when this JVM is a successor: the figure to watch.
+            log.info("worker {} built in {} ms", workerId, (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException e) {
             throw closer.closeAfter(e);
         }
     }
 
-    /** Runs the consumer loop on this thread until it stops (told to, or a recycle granted). */
+    /**
+     * Prepares a JVM waiting for its go (a spare) to build and start its slot's worker fast: an
+     * admin client built and closed (its classes loaded and linked), and a throw-away consumer
+     * that reads the jobs topic by assignment, never joining the group: it fetches metadata,
+     * the committed offsets and a batch of records, so that the network and fetch code a
+     * successor runs at once after its go is loaded and compiled. It commits nothing; a broker
+     * that does not answer within the warm-up's time only leaves that code cold.
+     */
+    static void warmUp(WorkerConfig config) {
+        try (Admin admin = Admin.create(KafkaClients.admin(config, "imagefleet-warm-up"))) {
+            admin.close(Duration.ZERO);
+        }
+        long start = System.nanoTime();
+        String topic = config.topics().jobs();
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(KafkaClients.consumer(config, "imagefleet-warm-up", null, 1))) {
+            // Listing the topics, unlike asking for one, never creates it.
+            List<PartitionInfo> partitions = consumer.listTopics(WARM_UP_WAIT).getOrDefault(topic, List.of());
+            if (!partitions.isEmpty()) {
+                consumer.assign(partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList());
+                consumer.poll(WARM_UP_WAIT);
+            }
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
+        } catch (KafkaException e) {
+            log.debug("warm-up read of {} stopped: {}", topic, e.toString());
+        }
+        log.debug("Kafka clients warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Runs the consumer loop on this thread until it stops (told to, or a recycle granted); then
+     * the supervisor has heard all the loop told (the queue to it is flushed).
+     */
     void run() {
         recycler.start(loop::recycle);
         log.info("worker {} consuming", workerId);
         loop.run();
+        if (toSupervisor != null) {
+            toSupervisor.close();
+        }
     }
 
     /** Whether the worker stopped for a recycle the supervisor granted. */

@@ -78,6 +78,7 @@ final class WorkerRuntime implements AutoCloseable {
         if (link != null) {
             link.start(stop);
             KafkaClients.warmUp(config);
+            SlotWorker.warmUp(config);
             link.hello();
             OptionalInt given = link.awaitGo();
             if (given.isEmpty()) {
@@ -86,14 +87,20 @@ final class WorkerRuntime implements AutoCloseable {
             }
             slot = given.getAsInt();
         }
-        SlotWorker worker = new SlotWorker(this, slot, stop);
-        try (worker) {
+        int code;
+        try (SlotWorker worker = new SlotWorker(this, slot, stop)) {
             worker.run();
+            // Said before the slot's teardown: its consumer and producer are closed, so its successor may go now.
+            code = exiting(worker);
         }
-        return exit(worker);
+        if (link != null) {
+            link.close();
+        }
+        return code;
     }
 
-    private int exit(SlotWorker worker) {
+    /** Logs how the worker ended and tells the supervisor; returns the exit code. */
+    private int exiting(SlotWorker worker) {
         int code = worker.recycleGranted() ? ExitCodes.RECYCLE : ExitCodes.OK;
         long peakRss = ResidentSet.peak().orElse(-1);
         log.info("exiting {} after {} jobs; peak RSS {} MiB; memory budget high water {} of {}", ExitCodes.describe(code),
@@ -101,7 +108,6 @@ final class WorkerRuntime implements AutoCloseable {
                 PeakEstimate.format(budget.capacity()));
         if (link != null) {
             link.exiting(code, worker.jobsFinished(), peakRss, budget.highWater(), budget.capacity());
-            link.close();
         }
         return code;
     }

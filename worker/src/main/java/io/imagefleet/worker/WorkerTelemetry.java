@@ -110,35 +110,43 @@ final class WorkerTelemetry implements AutoCloseable {
         return ReplyListener.all(jobs, new AnswerLog());
     }
 
-    /** The loop and its consumer exist: their state and the consumer's metrics are exported from now on. */
+    /**
+     * The loop and its consumer exist: their state is exported from now on, and the consumer's
+     * metrics as soon as the telemetry thread has bound them (a few hundred meters: done off the
+     * main thread, so that a successor JVM starts polling without waiting for them).
+     */
     void attach(ConsumerLoop loop, Consumer<?, ?> consumer) {
         this.loop = loop;
         this.consumer = consumer;
-        // Tagged by kind: the consumer and producer share a client id, and so their app-info meters' names.
-        KafkaClientMetrics binder = new KafkaClientMetrics(consumer, Tags.of("client.kind", "consumer"), kafkaTimer(),
-                KAFKA_METRICS_REFRESH);
-        binder.bindTo(meters.registry());
-        synchronized (kafka) {
-            kafka.add(binder);
-        }
+        timer.execute(() -> safely("the consumer's meters", () -> {
+            // Tagged by kind: the consumer and producer share a client id, and so their app-info meters' names.
+            KafkaClientMetrics binder = new KafkaClientMetrics(consumer, Tags.of("client.kind", "consumer"),
+                    kafkaTimer(), KAFKA_METRICS_REFRESH);
+            synchronized (kafka) {
+                binder.bindTo(meters.registry());
+                kafka.add(binder);
+            }
+        }));
     }
 
     /**
      * Exports a producer's metrics, in place of the previous producer's (exactly-once delivery
-     * makes a new producer after a failed transaction); returns it.
+     * makes a new producer after a failed transaction), from the telemetry thread; returns it.
      */
     <P extends Producer<?, ?>> P producer(P producer) {
-        KafkaClientMetrics binder = new KafkaClientMetrics(producer, Tags.of("client.kind", "producer"), kafkaTimer(),
-                KAFKA_METRICS_REFRESH);
-        synchronized (kafka) {
-            if (producerMetrics != null) {
-                producerMetrics.close();
-                kafka.remove(producerMetrics);
+        timer.execute(() -> safely("the producer's meters", () -> {
+            KafkaClientMetrics binder = new KafkaClientMetrics(producer, Tags.of("client.kind", "producer"),
+                    kafkaTimer(), KAFKA_METRICS_REFRESH);
+            synchronized (kafka) {
+                if (producerMetrics != null) {
+                    producerMetrics.close();
+                    kafka.remove(producerMetrics);
+                }
+                binder.bindTo(meters.registry());
+                producerMetrics = binder;
+                kafka.add(binder);
             }
-            binder.bindTo(meters.registry());
-            producerMetrics = binder;
-            kafka.add(binder);
-        }
+        }));
         return producer;
     }
 
@@ -182,13 +190,21 @@ final class WorkerTelemetry implements AutoCloseable {
         try {
             task.run();
         } catch (RuntimeException e) {
-            log.warn("could not send {} to the supervisor: {}", what, e.toString());
+            log.warn("could not send or bind {}: {}", what, e.toString());
         }
     }
 
     @Override
     public void close() {
         timer.shutdownNow();
+        try {
+            // A binding under way finishes first, so that its binder is closed below.
+            if (!timer.awaitTermination(1, TimeUnit.SECONDS)) {
+                log.warn("the telemetry thread did not stop within 1 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (server != null) {
             server.close();
         }

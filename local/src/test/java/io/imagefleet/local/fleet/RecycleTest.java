@@ -36,8 +36,11 @@ class RecycleTest {
     @Test
     void recycleMaxJobs_120JobsRecycleAfter10_severalRecyclesEveryJobAnsweredOnceNoRebalance() throws Exception {
         Topics topics = SharedKafka.freshTopics("recycle", 4);
+        // One fetch ahead of the CPU thread (IMAGEFLEET_IO_JOBS=1): the jobs' slowness is in their fetch, which
+        // the default 16 fetches ahead would overlap, finishing the 120 jobs before a second recycle could come.
         TestFleet.Spec spec = TestFleet.Spec.of(2, 1).withEnv(Map.of(
-                "IMAGEFLEET_RECYCLE_MAX_JOBS", "10", "IMAGEFLEET_RECYCLE_JITTER", "0", "IMAGEFLEET_KAFKA_GROUP_PROTOCOL", System.getProperty("imagefleet.groupProtocol", "classic")));
+                "IMAGEFLEET_RECYCLE_MAX_JOBS", "10", "IMAGEFLEET_RECYCLE_JITTER", "0", "IMAGEFLEET_IO_JOBS", "1",
+                "IMAGEFLEET_KAFKA_GROUP_PROTOCOL", System.getProperty("imagefleet.groupProtocol", "classic")));
         List<Path> images = SampleImages.generate(dir.resolve("in"), 4, 0.01, 0.02, 11);
         List<Job> jobs = new ArrayList<>();
         for (int i = 0; i < 120; i++) {

@@ -120,9 +120,25 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
         }
     }
 
-    /** Tells the supervisor this JVM is built and waits for its go. */
+    /**
+     * Tells the supervisor this JVM is built and waits for its go. First it reads (and drops) one
+     * of each message the supervisor sends at a go, so that the go itself is not slowed by the
+     * JSON reader's first use (class loading, introspection: a few hundred milliseconds of a
+     * recycle gap on a busy machine).
+     */
     public void hello() {
+        warmUp();
         send(new ControlMessage.Hello(ProcessHandle.current().pid()));
+    }
+
+    private void warmUp() {
+        JobRef ref = new JobRef("warm-up", 0, 0, "warm-up");
+        List<ControlMessage> samples = List.of(
+                new ControlMessage.Suspects(List.of(new ControlMessage.Suspect(ref, 1, false, "warm-up"))),
+                new ControlMessage.Go(0), new ControlMessage.RecycleGrant());
+        for (ControlMessage m : samples) {
+            codec.decode(codec.encode(m));
+        }
     }
 
     /** Tells the supervisor what this JVM did, just before it exits on purpose. */

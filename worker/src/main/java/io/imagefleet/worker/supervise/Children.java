@@ -121,17 +121,32 @@ final class Children {
         return child == slot.current() ? slot : null;
     }
 
-    /** Gives a slot that asked to recycle its successor: the spare if there is one, else a new JVM built meanwhile. */
+    /**
+     * Gives a slot that asked to recycle its successor: the spare if there is one. If another
+     * slot took it, the slot waits for the next spare, which starts once no recycle is under way:
+     * a JVM starting on a machine's few cores would slow the recycle under way (its successor's
+     * rejoin and first jobs) more than the wait costs.
+     */
     void prepareSuccessor(Slot slot) {
         if (slot.successor == null) {
-            Child spare = takeSpare(slot);
-            slot.successor = spare != null ? spare : launch(slot.index, ++slot.generation);
+            slot.successor = takeSpare(slot);
         }
     }
 
-    /** Whether the slot goes without waiting: its successor said hello, or it has none. */
+    /**
+     * Whether the slot may go now: its successor said hello. A slot without one takes the spare
+     * once the spare has said hello (taken earlier, the next spare would start at once, and two
+     * JVMs would start together).
+     */
     boolean successorReady(Slot slot) {
-        return slot.successor == null || built.contains(slot.successor);
+        if (slot.successor == null) {
+            Child spare = spares.peek();
+            if (spare == null || !built.contains(spare)) {
+                return false;
+            }
+            slot.successor = takeSpare(slot);
+        }
+        return slot.successor != null && built.contains(slot.successor);
     }
 
     /** Puts the successor, the spare or a new JVM in a slot that has lost its JVM, and tells it to go. */

@@ -6,6 +6,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -18,10 +20,17 @@ final class Recycles {
     private static final Logger log = LoggerFactory.getLogger(Recycles.class);
     /** How long a recycle waits for its successor to be built before letting the old JVM go anyway. */
     static final Duration SUCCESSOR_WAIT = Duration.ofSeconds(60);
+    /**
+     * How long after a recycled slot's old JVM is gone a new spare waits for the slot's first job
+     * (an idle fleet has none to start).
+     */
+    static final Duration FIRST_JOB_WAIT = Duration.ofSeconds(5);
 
     private final RecycleQueue queue;
     private final SupervisorListener listener;
     private final Clock clock;
+    /** Slots whose new JVM took over after a recycle and has not started a job yet. */
+    private final Set<Slot> settling = new HashSet<>();
 
     Recycles(RecycleQueue queue, SupervisorListener listener, Clock clock) {
         this.queue = queue;
@@ -76,6 +85,9 @@ final class Recycles {
     /** The slot's new JVM has its go after a recycle: the rejoin starts. */
     void replaced(Slot slot, long now) {
         queue.oldGone(slot, now);
+        if (slot.recycle != null) {
+            settling.add(slot);
+        }
     }
 
     /** The slot's JVM reported partitions: after a recycle, the rejoin is over. */
@@ -111,8 +123,14 @@ final class Recycles {
         }
     }
 
-    boolean underWay() {
-        return queue.busy();
+    /**
+     * Whether a recycle is under way: a slot draining or rejoining, or a new JVM that took over a
+     * slot and has not started its first job yet (for at most {@link #FIRST_JOB_WAIT}): a JVM
+     * started now (the next spare) would take the cores that new JVM needs to get going.
+     */
+    boolean underWay(long now) {
+        return queue.busy() || settling.stream().anyMatch(s -> s.recycle != null && s.recycle.oldGone()
+                && now - s.recycle.exitNanos() < FIRST_JOB_WAIT.toNanos());
     }
 
     /** The supervisor stopped: a recycle whose new JVM never started a job is reported without a gap. */
@@ -132,6 +150,7 @@ final class Recycles {
     }
 
     private void finish(Slot slot, Duration gap) {
+        settling.remove(slot);
         RecycleRecord record = slot.recycle.record(slot.index, gap);
         slot.recycle = null;
         // The bench reads this line (RecycleLog): keep its words.

@@ -273,8 +273,8 @@ public final class Supervisor {
         children.respawnDue(now, crashes.suspects());
         recycles.maintain(now);
         recycles.maybeGrant(now, s -> children.successorReady(s) || Recycles.successorWaitOver(s, now));
-        // The next spare starts once no recycle is under way, so its start-up never slows a rejoin.
-        if (!recycles.underWay()) {
+        // The next spare starts once no recycle is under way, so its start-up never slows a rejoin or a first job.
+        if (!recycles.underWay(now)) {
             children.maybeStartSpare(now);
         }
     }

@@ -93,6 +93,50 @@ class SupervisorTest {
     }
 
     @Test
+    void recycle_successorHasNotStartedAJob_nextSpareWaitsForItsFirstJob() {
+        start(1);
+        FakeChild old = launcher.launched().get(0);
+        FakeChild spare = launcher.launched().get(1);
+        spare.say(new Hello(spare.pid()));
+        old.say(assigned("jobs-0"));
+        old.say(new RecycleRequest(RecycleReason.MAX_JOBS.wireName(), "50 jobs"));
+        turn();
+        old.exit(75);
+        turn();
+        spare.say(assigned("jobs-0"));
+        turn();
+        advance(Duration.ofMillis(500));
+        turn();
+        assertThat(launcher.launched()).as("no JVM starts while the successor gets going").hasSize(2);
+
+        spare.say(new JobStarted(job(1)));
+        turn();
+
+        assertThat(launcher.launched()).as("the next spare, once the successor started a job").hasSize(3);
+    }
+
+    @Test
+    void recycle_successorGetsNoJob_nextSpareStartsAfterTheFirstJobWait() {
+        start(1);
+        FakeChild old = launcher.launched().get(0);
+        FakeChild spare = launcher.launched().get(1);
+        spare.say(new Hello(spare.pid()));
+        old.say(assigned("jobs-0"));
+        old.say(new RecycleRequest(RecycleReason.MAX_JOBS.wireName(), "50 jobs"));
+        turn();
+        old.exit(75);
+        turn();
+        spare.say(assigned("jobs-0"));
+        turn();
+        assertThat(launcher.launched()).hasSize(2);
+
+        advance(Recycles.FIRST_JOB_WAIT.plusMillis(1));
+        turn();
+
+        assertThat(launcher.launched()).as("an idle fleet gets its spare back").hasSize(3);
+    }
+
+    @Test
     void recycle_oldJvmSaysExiting_successorGoesBeforeTheOldProcessHasExited() {
         start(1);
         FakeChild old = launcher.launched().get(0);
@@ -142,7 +186,7 @@ class SupervisorTest {
     }
 
     @Test
-    void recycle_twoSlotsAskTogether_theSecondGoesOnlyAfterTheFirstRejoinedAndTheGap() {
+    void recycle_twoSlotsAskTogether_theSecondGoesAfterTheFirstWithTheNextSpareAndTheGap() {
         start(2);
         FakeChild first = launcher.launched().get(0);
         FakeChild second = launcher.launched().get(1);
@@ -155,16 +199,20 @@ class SupervisorTest {
         first.say(new RecycleRequest("max-jobs", "100 jobs"));
         second.say(new RecycleRequest("max-jobs", "100 jobs"));
         turn();
-        FakeChild secondSuccessor = launcher.last();
-        secondSuccessor.say(new Hello(secondSuccessor.pid()));
-        turn();
         assertThat(first.received(RecycleGrant.class)).hasSize(1);
         assertThat(second.received(RecycleGrant.class)).as("a sibling is recycling").isEmpty();
+        assertThat(launcher.launched()).as("no JVM starts during a recycle: the second waits for the next spare")
+                .hasSize(3);
 
         first.exit(75);
         turn();
         spare.say(assigned("jobs-0"));
         turn();
+        spare.say(new JobStarted(job(1)));
+        turn();
+        assertThat(launcher.launched()).as("the next spare, once the first's successor started a job").hasSize(4);
+        FakeChild nextSpare = launcher.last();
+        nextSpare.say(new Hello(nextSpare.pid()));
         advance(MIN_GAP.minusMillis(1));
         turn();
         assertThat(second.received(RecycleGrant.class)).as("within the minimum gap").isEmpty();
@@ -172,7 +220,36 @@ class SupervisorTest {
         turn();
 
         assertThat(second.received(RecycleGrant.class)).hasSize(1);
-        assertThat(secondSuccessor.slot()).isEqualTo(1);
+        assertThat(nextSpare.slot()).isEqualTo(1);
+    }
+
+    @Test
+    void recycle_secondSlotWaitsForTheNextSpare_takesItOnlyOnceItSaidHello() {
+        start(2);
+        FakeChild first = launcher.launched().get(0);
+        FakeChild second = launcher.launched().get(1);
+        FakeChild spare = launcher.launched().get(2);
+        spare.say(new Hello(spare.pid()));
+        first.say(assigned("jobs-0"));
+        second.say(assigned("jobs-1"));
+        first.say(new RecycleRequest("max-jobs", "100 jobs"));
+        second.say(new RecycleRequest("max-jobs", "100 jobs"));
+        turn();
+        first.exit(75);
+        turn();
+        spare.say(assigned("jobs-0")).say(new JobStarted(job(1)));
+        turn();
+        FakeChild nextSpare = launcher.last();
+        advance(MIN_GAP);
+        turn();
+        assertThat(second.received(RecycleGrant.class)).as("its successor has not said hello").isEmpty();
+        assertThat(launcher.launched()).as("the unbuilt spare is not taken, so no other JVM starts").hasSize(4);
+
+        nextSpare.say(new Hello(nextSpare.pid()));
+        turn();
+
+        assertThat(second.received(RecycleGrant.class)).hasSize(1);
+        assertThat(nextSpare.slot()).isEqualTo(1);
     }
 
     @Test
