@@ -74,7 +74,7 @@ public final class CountingHttpServer implements AutoCloseable {
         this(ServerSocketFactory.getDefault(), handler, keepAlive);
     }
 
-    private CountingHttpServer(ServerSocketFactory factory, Function<Request, Response> handler, KeepAlive keepAlive)
+    public CountingHttpServer(ServerSocketFactory factory, Function<Request, Response> handler, KeepAlive keepAlive)
             throws IOException {
         this.server = factory.createServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.handler = handler;

@@ -53,6 +53,24 @@ class HttpStoreTest {
     }
 
     @Test
+    void store_twoOutputsOverHttps_reuseOneConnection() throws Exception {
+        TestTls tls = TestTls.create(dir, "dns:localhost,ip:127.0.0.1");
+        try (CountingHttpServer server = new CountingHttpServer(tls.server().getServerSocketFactory(),
+                r -> CountingHttpServer.Response.status(201), CountingHttpServer.KeepAlive.SERVES_MANY)) {
+            HttpStore s = store(new AddressPolicy(List.of(), true), tls.client().getSocketFactory());
+            URI target = URI.create("https://127.0.0.1:" + server.port() + "/bucket/thumbs/");
+
+            s.store(target, new StoredOutput("job", "p1-thumb.jpg", OUTPUT), deadline());
+            s.store(target, new StoredOutput("job", "p1-small.jpg", OUTPUT), deadline());
+
+            assertThat(server.requests()).extracting(CountingHttpServer.Request::target)
+                    .containsExactly("/bucket/thumbs/p1-thumb.jpg", "/bucket/thumbs/p1-small.jpg");
+            assertThat(server.requests()).allSatisfy(r -> assertThat(r.body()).isEqualTo(OUTPUT));
+            assertThat(server.connections()).as("one TLS connection, kept alive").isEqualTo(1);
+        }
+    }
+
+    @Test
     void store_loopbackTargetWithoutOptIn_isForbiddenWithoutConnecting() throws Exception {
         try (CountingHttpServer server = new CountingHttpServer(r -> CountingHttpServer.Response.status(200))) {
             HttpStore s = store(AddressPolicy.publicOnly(), (SSLSocketFactory) SSLSocketFactory.getDefault());
