@@ -30,6 +30,11 @@ import java.util.concurrent.ExecutorService;
  * runs alone, and which job each CPU thread runs (so a stuck thread's job can be reported). Stage
  * threads only run a step and post that it ended; the decisions stay with the poll thread. Owned
  * by the poll thread, except {@link #jobStuck} (any thread).
+ *
+ * <p>Longer than most classes here (about 390 lines): the scheduling of the three stages (fetches
+ * ahead within the count and byte budgets, CPU threads, stores, suspects alone, deadlines while
+ * waiting) shares one set of counters that must change together; the decisions on what a step's
+ * end means are the answer policy's, not this class's.
  */
 final class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);

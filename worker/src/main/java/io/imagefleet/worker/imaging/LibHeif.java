@@ -32,6 +32,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * native outlives a call. Decoding cannot be aborted (the library has no cancel hook). The
  * library limits images to {@link ImageProbe#MAX_SIDE} pixels a side on its own too.
  * Thread-safe: libheif contexts are independent.
+ *
+ * <p>Longer than most classes here (about 540 lines) on purpose: it is the one place that knows
+ * libheif's C API, every function handle, struct offset and error code of it, for decoding and
+ * encoding alike; split, that ABI knowledge would be spread over files that must change together.
  */
 final class LibHeif {
     private static final int COLORSPACE_RGB = 1;

@@ -25,6 +25,10 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * versions are those of libwebp 1.2.4's {@code demux.h}, {@code mux.h} and {@code encode.h}
  * (the versions only have to agree in their major byte). Thread-safe; the decoder and encoder
  * objects it makes are used by one thread.
+ *
+ * <p>Longer than most classes here (about 350 lines) on purpose: it is the one place that knows
+ * libwebpdemux's and libwebpmux's C API (function handles, struct layouts, ABI versions), read
+ * against their headers; split, that knowledge would be spread over files that must change together.
  */
 final class LibWebpAnim {
     static final int DEMUX_ABI_VERSION = 0x0107;

@@ -45,6 +45,11 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * connection before any answer is sent once more on a new one.
  * The job's deadline bounds the connect and every read, and closes the socket when it passes.
  * HTTP message parsing is Apache HttpCore's. Thread-safe.
+ *
+ * <p>Longer than most classes here (about 400 lines) on purpose: a connection's whole life, from
+ * the address check of each new connection through TLS, the request, the deadline and whether it
+ * may go back to the pool, is kept in one class, so that no path reuses or opens a connection
+ * without the checks.
  */
 public final class HttpConnector {
     private static final Http1Config HTTP1 = Http1Config.custom()
