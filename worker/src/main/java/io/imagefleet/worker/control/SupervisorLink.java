@@ -44,7 +44,10 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
     private final InputStream in;
     private final Writer out;
     private final CountDownLatch go = new CountDownLatch(1);
+    /** Counted down by the first prepare or go, whichever comes first. */
+    private final CountDownLatch named = new CountDownLatch(1);
     private volatile int slot = -1;
+    private volatile int prepared = -1;
     private volatile Map<String, Suspicion> suspects = Map.of();
     private volatile Runnable grant;
     private volatile boolean closed;
@@ -92,16 +95,23 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
         }
         closed = true;
         go.countDown();
+        named.countDown();
         log.warn("the supervisor closed the channel; stopping");
         supervisorGone.run();
     }
 
     private void handle(ControlMessage message) {
         switch (message) {
+            case ControlMessage.Prepare p -> {
+                prepared = p.slot();
+                log.info("prepare: this JVM will be slot-{}", p.slot());
+                named.countDown();
+            }
             case ControlMessage.Go g -> {
                 slot = g.slot();
                 log.info("go: this JVM is slot-{}", g.slot());
                 go.countDown();
+                named.countDown();
             }
             case ControlMessage.Suspects s -> {
                 Map<String, Suspicion> next = new HashMap<>();
@@ -135,7 +145,7 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
         JobRef ref = new JobRef("warm-up", 0, 0, "warm-up");
         List<ControlMessage> samples = List.of(
                 new ControlMessage.Suspects(List.of(new ControlMessage.Suspect(ref, 1, false, "warm-up"))),
-                new ControlMessage.Go(0), new ControlMessage.RecycleGrant());
+                new ControlMessage.Prepare(0), new ControlMessage.Go(0), new ControlMessage.RecycleGrant());
         for (ControlMessage m : samples) {
             codec.decode(codec.encode(m));
         }
@@ -165,10 +175,29 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
         return closed ? OptionalInt.empty() : OptionalInt.of(slot);
     }
 
+    /**
+     * Waits for the supervisor to name this JVM's slot, by a prepare or the go, whichever comes
+     * first, and returns the slot named; empty when the channel closed (or {@link #release()} was
+     * called) first. After it, {@link #goCame()} tells which it was.
+     */
+    public OptionalInt awaitSlotNamed() throws InterruptedException {
+        named.await();
+        if (closed) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(go.getCount() == 0 ? slot : prepared);
+    }
+
+    /** Whether the go has come (or the channel closed), so that waiting for it would not block. */
+    public boolean goCame() {
+        return go.getCount() == 0;
+    }
+
     /** Stops waiting for the go (the JVM is told to stop before it started). */
     public void release() {
         closed = true;
         go.countDown();
+        named.countDown();
     }
 
     /** Whether {@link #release()} was called or the channel closed. */
