@@ -127,6 +127,7 @@ class OperabilityTest {
         assertThat(m.sum("imagefleet_crashes_total", Map.of())).isZero();
         assertThat(m.sum("imagefleet_slot_up", Map.of())).isEqualTo(2);
         assertThat(m.find("imagefleet_native_codec", Map.of("library", "libturbojpeg"))).hasSize(2);
+        assertThat(m.find("imagefleet_native_codec", Map.of("library", "libwebpmux"))).hasSize(2);
         assertThat(m.find("jvm_memory_used_bytes", Map.of()).stream().map(s -> s.label("slot")).distinct())
                 .containsExactlyInAnyOrder("supervisor", "0", "1");
         assertThat(m.find("imagefleet_jobs_total", Map.of()))

@@ -3,11 +3,13 @@ package io.imagefleet.worker.imaging;
 import io.imagefleet.wire.Animation;
 import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Format;
+import io.imagefleet.wire.Keep;
 import io.imagefleet.wire.OutputSpec;
 import io.imagefleet.worker.kernel.JobDeadline;
 import io.imagefleet.worker.kernel.JobFailure;
 
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.Locale;
 
 /**
@@ -17,7 +19,9 @@ import java.util.Locale;
  * frames composited over what the previous frames' disposal left; WebP frames by libwebpdemux),
  * so memory holds one canvas and one processed frame, whatever the frame count. The frame count
  * ({@code IMAGEFLEET_MAX_FRAMES}) and the pixels over all frames ({@code IMAGEFLEET_MAX_PIXELS})
- * are checked from the header before any frame is decoded. Thread-safe.
+ * are checked from the header before any frame is decoded. An animated WebP output of an animated
+ * WebP source keeps what it asks of the source's metadata ({@code keep}: the ICC profile, the
+ * Artist and Copyright fields); GIF sources and outputs have none to keep. Thread-safe.
  */
 public final class Animator {
     /** {@code IMAGEFLEET_MAX_FRAMES} when it is not set. */
@@ -131,8 +135,26 @@ public final class Animator {
                 h = done.getHeight();
                 n++;
             }
-            return new Animated(sink.finish(), w, h, n);
+            byte[] encoded = sink.finish();
+            if (out.format() == Format.WEBP && a.format().equals("webp") && !out.keep().isEmpty()) {
+                encoded = withKept(encoded, bytes, out, w, h);
+            }
+            return new Animated(encoded, w, h, n);
         }
+    }
+
+    /**
+     * The animated WebP output with what it keeps of an animated WebP source: the source's ICC
+     * profile (the frames are never converted out of it) and the Artist and Copyright of its EXIF.
+     * A GIF source has neither to keep, and a GIF output carries no kept metadata (as a still one).
+     */
+    private static byte[] withKept(byte[] webp, byte[] source, OutputSpec out, int w, int h) {
+        byte[] icc = out.keep().contains(Keep.ICC) ? WebpChunks.chunk(source, "ICCP") : null;
+        if (icc != null && IccProfiles.parse(icc, "the animated WebP's ICC profile", new ArrayList<>()) == null) {
+            icc = null; // unusable: the frames are shown as sRGB, so the output says nothing
+        }
+        byte[] exif = out.keep().contains(Keep.COPYRIGHT) ? SourceMetadata.copyrightOnly(Orientation.exif(source, "webp")) : null;
+        return MetadataWriter.webp(webp, icc, exif, w, h, true);
     }
 
     private FrameSource open(byte[] bytes, AnimationHeader a, JobDeadline deadline) throws JobFailure {

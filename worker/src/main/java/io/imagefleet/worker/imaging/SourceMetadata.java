@@ -96,9 +96,14 @@ public final class SourceMetadata {
 
     /** Keeps the Artist and Copyright fields of the source's EXIF IFD0, if it has any. */
     void copyrightFrom(byte[] exifTiff) {
+        this.copyright = copyrightOnly(exifTiff);
+    }
+
+    /** A TIFF structure of only the Artist and Copyright fields of an EXIF block's IFD0, or null when it has neither. */
+    static byte[] copyrightOnly(byte[] exifTiff) {
         Directory ifd0 = exifTiff == null ? null : Orientation.ifd0(exifTiff);
         if (ifd0 == null) {
-            return;
+            return null;
         }
         List<Entry> kept = new ArrayList<>();
         for (int tag : new int[] {TIFF.TAG_ARTIST, TIFF.TAG_COPYRIGHT}) {
@@ -108,7 +113,7 @@ public final class SourceMetadata {
             }
         }
         if (kept.isEmpty()) {
-            return;
+            return null;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (MemoryCacheImageOutputStream ios = new MemoryCacheImageOutputStream(out)) {
@@ -116,7 +121,7 @@ public final class SourceMetadata {
         } catch (IOException e) {
             throw new IllegalStateException("writing a TIFF structure to memory cannot fail", e);
         }
-        this.copyright = out.toByteArray();
+        return out.toByteArray();
     }
 
     /** A TIFF structure holding only the source's Artist and Copyright, if it had any. */

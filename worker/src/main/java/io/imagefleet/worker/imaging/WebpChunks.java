@@ -40,6 +40,27 @@ final class WebpChunks {
         return frames > 0 ? frames : still ? 1 : 0;
     }
 
+    /** The data of the first chunk of this type ({@code ICCP}, {@code EXIF}), or null when there is none whole. */
+    static byte[] chunk(byte[] webp, String type) {
+        if (webp.length < RIFF_HEADER || !fourcc(webp, 0, "RIFF") || !fourcc(webp, 8, "WEBP")) {
+            return null;
+        }
+        long at = RIFF_HEADER;
+        while (at + CHUNK_HEADER <= webp.length) {
+            int i = (int) at;
+            long size = (webp[i + 4] & 0xffL) | (webp[i + 5] & 0xffL) << 8 | (webp[i + 6] & 0xffL) << 16
+                    | (webp[i + 7] & 0xffL) << 24;
+            if (at + CHUNK_HEADER + size > webp.length) {
+                return null;
+            }
+            if (fourcc(webp, i, type)) {
+                return java.util.Arrays.copyOfRange(webp, i + CHUNK_HEADER, (int) (i + CHUNK_HEADER + size));
+            }
+            at += CHUNK_HEADER + size + (size & 1);
+        }
+        return null;
+    }
+
     private static boolean fourcc(byte[] b, int at, String name) {
         for (int k = 0; k < 4; k++) {
             if (b[at + k] != name.charAt(k)) {

@@ -107,7 +107,7 @@ public final class OutputLimits {
             long pixels = overFrames(size, frames);
             if (pixels > maxPixels) {
                 throw tooLarge(where + " would be " + frames + " frames of " + size + ", " + Geometry.megapixels(pixels)
-                        + " over all frames; the limit is " + Geometry.megapixels(maxPixels) + " per image");
+                        + " over all frames; the limit is " + Geometry.megapixels(maxPixels) + " per output");
             }
             total = plus(total, pixels);
         }

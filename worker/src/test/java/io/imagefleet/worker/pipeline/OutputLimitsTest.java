@@ -145,7 +145,7 @@ class OutputLimitsTest {
 
         assertThat(f.code()).isEqualTo(ErrorCode.IMAGE_TOO_LARGE);
         assertThat(f.getMessage()).isEqualTo("outputs[0] (anim) would be 300 frames of 500x500 (0.3 MP), 75.0 MP over all "
-                + "frames; the limit is 50.0 MP per image (IMAGEFLEET_MAX_OUTPUT_PIXELS)");
+                + "frames; the limit is 50.0 MP per output (IMAGEFLEET_MAX_OUTPUT_PIXELS)");
     }
 
     @Test
