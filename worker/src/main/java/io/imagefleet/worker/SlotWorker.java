@@ -16,8 +16,11 @@ import io.imagefleet.worker.consume.TopicCheck;
 import io.imagefleet.worker.control.SupervisorLink;
 import io.imagefleet.worker.recycle.RecycleGate;
 import io.imagefleet.worker.recycle.Recycler;
+import io.imagefleet.wire.InvalidJobException;
+import io.imagefleet.wire.JobCodec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
@@ -151,13 +154,25 @@ final class SlotWorker implements AutoCloseable {
             List<PartitionInfo> partitions = consumer.listTopics(WARM_UP_WAIT).getOrDefault(topic, List.of());
             if (!partitions.isEmpty()) {
                 consumer.assign(partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList());
-                consumer.poll(WARM_UP_WAIT);
+                // Decoded and dropped: a successor's first job is the first record its JSON reader sees otherwise.
+                JobCodec codec = new JobCodec();
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(WARM_UP_WAIT)) {
+                    warmUpDecode(codec, record.value());
+                }
             }
             consumer.close(CloseOptions.timeout(Duration.ZERO));
         } catch (KafkaException e) {
             log.debug("warm-up read of {} stopped: {}", topic, e.toString());
         }
         log.debug("Kafka clients warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static void warmUpDecode(JobCodec codec, byte[] value) {
+        try {
+            codec.decode(value);
+        } catch (InvalidJobException e) {
+            log.debug("warm-up read an invalid job (the loop will answer it): {}", e.getMessage());
+        }
     }
 
     /**

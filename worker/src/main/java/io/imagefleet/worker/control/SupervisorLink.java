@@ -132,8 +132,8 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
 
     /**
      * Tells the supervisor this JVM is built and waits for its go. First it reads (and drops) one
-     * of each message the supervisor sends at a go, so that the go itself is not slowed by the
-     * JSON reader's first use (class loading, introspection: a few hundred milliseconds of a
+     * of each message the supervisor sends at a go, and writes one of each it sends with its first
+     * job, so that neither is slowed by the JSON reader's or writer's first use (class loading, introspection: a few hundred milliseconds of a
      * recycle gap on a busy machine).
      */
     public void hello() {
@@ -145,7 +145,10 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
         JobRef ref = new JobRef("warm-up", 0, 0, "warm-up");
         List<ControlMessage> samples = List.of(
                 new ControlMessage.Suspects(List.of(new ControlMessage.Suspect(ref, 1, false, "warm-up"))),
-                new ControlMessage.Prepare(0), new ControlMessage.Go(0), new ControlMessage.RecycleGrant());
+                new ControlMessage.Prepare(0), new ControlMessage.Go(0), new ControlMessage.RecycleGrant(),
+                // And what it sends when it takes its first job: that reaches the supervisor within the recycle's gap.
+                new ControlMessage.JobStarted(ref), new ControlMessage.JobEnded(ref, JobOutcome.ANSWERED),
+                new ControlMessage.Committed(Map.of("warm-up-0", 1L)));
         for (ControlMessage m : samples) {
             codec.decode(codec.encode(m));
         }
