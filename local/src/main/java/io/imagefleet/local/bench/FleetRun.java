@@ -196,15 +196,19 @@ final class FleetRun {
                 "supervisor", List.of(supervisor.pid()),
                 "Kafka broker", brokerPids,
                 "bench (publisher and result reader)", List.of(ProcessHandle.current().pid())));
-        Map<Long, Double> perPid0 = new HashMap<>();
-        workers.forEach(pid -> perPid0.put(pid, CpuMeter.seconds(pid)));
         CpuShare before = CpuShare.sample();
-        Map<String, Double> cpu0 = meter.read();
+        Map<String, Map<Long, Double>> cpu0 = meter.read();
         List<LoadDriver.Done> done = stretch.get();
-        Map<String, Double> cpu1 = meter.read();
+        Map<String, Map<Long, Double>> cpu1 = meter.read();
         double others = before.othersSince(CpuShare.sample(), Runtime.getRuntime().availableProcessors());
+        // Per worker JVM alive at both readings (one gone in between, such as the AOT training JVM, is left out).
         Map<Long, Double> perPid = new HashMap<>();
-        workers.forEach(pid -> perPid.put(pid, CpuMeter.seconds(pid) - perPid0.get(pid)));
+        Map<Long, Double> workers0 = cpu0.get("worker JVMs");
+        cpu1.get("worker JVMs").forEach((pid, s) -> {
+            if (workers0.containsKey(pid)) {
+                perPid.put(pid, s - workers0.get(pid));
+            }
+        });
         return new Measured(done, CpuMeter.between(cpu0, cpu1), others, perPid);
     }
 

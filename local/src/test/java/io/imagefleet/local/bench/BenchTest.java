@@ -56,13 +56,13 @@ class BenchTest {
         });
         assertThat(results.fleet()).singleElement().satisfies(r -> {
             assertThat(r.succeeded()).isEqualTo(4);
-            assertThat(r.imagesPerSecond()).isPositive();
+            assertThat(r.imagesPerSecond()).as("fleet images/s").isPositive();
             assertThat(r.latencies().percentile(50)).isPositive();
             assertThat(r.latencies().percentile(99)).isGreaterThanOrEqualTo(r.latencies().percentile(50));
             assertThat(r.memory()).anySatisfy(m -> assertThat(m.name()).startsWith("supervisor"));
             assertThat(r.memory()).filteredOn(m -> m.name().startsWith("worker JVM")).singleElement()
                     .satisfies(m -> assertThat(m.peakBytes()).isGreaterThanOrEqualTo(m.rssBytes()).isGreaterThan(10L << 20));
-            assertThat(r.cpuSeconds().get("worker JVMs")).isPositive();
+            assertThat(r.cpuSeconds().get("worker JVMs")).as("worker JVMs' CPU seconds").isPositive();
             // The supervisor may use less than a clock tick while four tiny jobs run: present, not necessarily positive.
             assertThat(r.cpuSeconds()).containsKey("supervisor");
             assertThat(r.stageMs()).containsKeys("queued", "decode", "total");
