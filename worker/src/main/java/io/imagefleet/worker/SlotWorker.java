@@ -16,8 +16,11 @@ import io.imagefleet.worker.consume.TopicCheck;
 import io.imagefleet.worker.control.SupervisorLink;
 import io.imagefleet.worker.recycle.RecycleGate;
 import io.imagefleet.worker.recycle.Recycler;
+import io.imagefleet.wire.InvalidJobException;
+import io.imagefleet.wire.JobCodec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
@@ -51,15 +54,20 @@ final class SlotWorker implements AutoCloseable {
     private static final Duration WARM_UP_WAIT = Duration.ofSeconds(2);
 
     private final Closer closer;
+    private final int slot;
     private final String workerId;
+    private final SupervisorLink link;
+    private final WorkerTelemetry telemetry;
     private final Recycler recycler;
     private final QueuedListener toSupervisor;
     private final ConsumerLoop loop;
+    private volatile boolean ran;
 
     SlotWorker(WorkerRuntime runtime, int slot, Stopper stop) {
         WorkerConfig config = runtime.config();
-        SupervisorLink link = runtime.link();
-        WorkerTelemetry telemetry = runtime.telemetry();
+        this.slot = slot;
+        this.link = runtime.link();
+        this.telemetry = runtime.telemetry();
         this.workerId = runtime.host() + "/slot-" + slot;
         this.closer = new Closer("worker " + workerId);
         long start = System.nanoTime();
@@ -102,20 +110,24 @@ final class SlotWorker implements AutoCloseable {
             // Closed by the loop, with its producer, when it stops.
             KafkaConsumer<byte[], byte[]> consumer =
                     new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));
-            this.loop = new ConsumerLoop(consumer,
-                    outbox(config, clientId, runtime.host(), slot, consumer, telemetry),
+            Outbox outbox = outbox(config, clientId, runtime.host(), slot, consumer, telemetry);
+            // A prepared worker closed before its go never ran the loop that would close them.
+            closer.add("unused Kafka clients", (AutoCloseable) () -> {
+                if (!ran) {
+                    outbox.close(CLOSE_LIMIT);
+                    consumer.close(CloseOptions.timeout(CLOSE_LIMIT));
+                }
+            }, CLOSE_LIMIT.multipliedBy(2).plusSeconds(1));
+            this.loop = new ConsumerLoop(consumer, outbox,
                     JobHandler.of(runtime.pipeline().pipeline()), pool, retries,
                     new Replies(config.topics().results(), config.topics().dlq(), config.reply(),
                             KafkaClients.maxRecordBytes(config), telemetry.replyListener()),
                     settings, Clock.systemUTC(), hooks);
             telemetry.attach(loop, consumer);
             telemetry.poll().stallAfter(WorkerMain.stallLimit(config));
-            if (link != null) {
-                telemetry.reportTo(link);
-            }
             stop.attach(loop);
             runtime.stuck().attach(loop, recycler);
-            // Part of a recycle's gap when this JVM is a successor: the figure to watch.
+            // Off a recycle's gap when the supervisor prepared this successor; in it when the go came first (a crash).
             log.info("worker {} built in {} ms", workerId, (System.nanoTime() - start) / 1_000_000);
         } catch (RuntimeException e) {
             throw closer.closeAfter(e);
@@ -142,7 +154,11 @@ final class SlotWorker implements AutoCloseable {
             List<PartitionInfo> partitions = consumer.listTopics(WARM_UP_WAIT).getOrDefault(topic, List.of());
             if (!partitions.isEmpty()) {
                 consumer.assign(partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList());
-                consumer.poll(WARM_UP_WAIT);
+                // Decoded and dropped: a successor's first job is the first record its JSON reader sees otherwise.
+                JobCodec codec = new JobCodec();
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(WARM_UP_WAIT)) {
+                    warmUpDecode(codec, record.value());
+                }
             }
             consumer.close(CloseOptions.timeout(Duration.ZERO));
         } catch (KafkaException e) {
@@ -151,17 +167,35 @@ final class SlotWorker implements AutoCloseable {
         log.debug("Kafka clients warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 
+    private static void warmUpDecode(JobCodec codec, byte[] value) {
+        try {
+            codec.decode(value);
+        } catch (InvalidJobException e) {
+            log.debug("warm-up read an invalid job (the loop will answer it): {}", e.getMessage());
+        }
+    }
+
     /**
      * Runs the consumer loop on this thread until it stops (told to, or a recycle granted); then
      * the supervisor has heard all the loop told (the queue to it is flushed).
      */
     void run() {
+        ran = true;
+        // Not before: a spare prepared for a slot builds this worker ahead of its go.
+        if (link != null) {
+            telemetry.reportTo(link);
+        }
         recycler.start(loop::recycle);
         log.info("worker {} consuming", workerId);
         loop.run();
         if (toSupervisor != null) {
             toSupervisor.close();
         }
+    }
+
+    /** The slot this worker serves. */
+    int slot() {
+        return slot;
     }
 
     /** Whether the worker stopped for a recycle the supervisor granted. */

@@ -80,15 +80,26 @@ final class WorkerRuntime implements AutoCloseable {
             KafkaClients.warmUp(config);
             SlotWorker.warmUp(config);
             link.hello();
+        }
+        SlotWorker prepared = link == null ? null : prepare(stop);
+        if (link != null) {
             OptionalInt given = link.awaitGo();
             if (given.isEmpty()) {
+                if (prepared != null) {
+                    prepared.close();
+                }
                 log.info("stopped before it was given a slot");
                 return ExitCodes.OK;
             }
             slot = given.getAsInt();
+            if (prepared != null && prepared.slot() != slot) {
+                log.warn("prepared as slot-{} but the go names slot-{}; building that slot's worker", prepared.slot(), slot);
+                prepared.close();
+                prepared = null;
+            }
         }
         int code;
-        try (SlotWorker worker = new SlotWorker(this, slot, stop)) {
+        try (SlotWorker worker = prepared != null ? prepared : new SlotWorker(this, slot, stop)) {
             worker.run();
             // Said before the slot's teardown: its consumer and producer are closed, so its successor may go now.
             code = exiting(worker);
@@ -97,6 +108,20 @@ final class WorkerRuntime implements AutoCloseable {
             link.close();
         }
         return code;
+    }
+
+    /**
+     * Waits until the supervisor names this JVM's slot; when it does so by a prepare (a spare
+     * taken as a recycling slot's successor), builds that slot's worker now, before the go, so
+     * that its clients, loop and pool are not built in the recycle's gap. Returns it, or null
+     * when the go (or a stop) came first.
+     */
+    private SlotWorker prepare(Stopper stop) throws InterruptedException {
+        OptionalInt named = link.awaitSlotNamed();
+        if (named.isEmpty() || link.goCame()) {
+            return null;
+        }
+        return new SlotWorker(this, named.getAsInt(), stop);
     }
 
     /** Logs how the worker ended and tells the supervisor; returns the exit code. */

@@ -23,6 +23,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = ControlMessage.Exiting.class, name = "exiting"),
         @JsonSubTypes.Type(value = ControlMessage.Heartbeat.class, name = "heartbeat"),
         @JsonSubTypes.Type(value = ControlMessage.Metrics.class, name = "metrics"),
+        @JsonSubTypes.Type(value = ControlMessage.Prepare.class, name = "prepare"),
         @JsonSubTypes.Type(value = ControlMessage.Go.class, name = "go"),
         @JsonSubTypes.Type(value = ControlMessage.Suspects.class, name = "suspects"),
         @JsonSubTypes.Type(value = ControlMessage.RecycleGrant.class, name = "recycle-grant"),
@@ -104,6 +105,14 @@ public sealed interface ControlMessage {
     }
 
     // ---- supervisor to child ----
+
+    /**
+     * This JVM (a spare) will be the slot's next worker: build its Kafka clients, loop and pool
+     * now, but neither subscribe nor poll until the {@link Go}, which names the same slot. Sent
+     * when the slot asks to recycle, so that the building is done before the old JVM drains.
+     */
+    record Prepare(int slot) implements ControlMessage {
+    }
 
     /** Start consuming, as the worker of this slot (its group.instance.id and client ids follow from it). */
     record Go(int slot) implements ControlMessage {

@@ -44,7 +44,10 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
     private final InputStream in;
     private final Writer out;
     private final CountDownLatch go = new CountDownLatch(1);
+    /** Counted down by the first prepare or go, whichever comes first. */
+    private final CountDownLatch named = new CountDownLatch(1);
     private volatile int slot = -1;
+    private volatile int prepared = -1;
     private volatile Map<String, Suspicion> suspects = Map.of();
     private volatile Runnable grant;
     private volatile boolean closed;
@@ -92,16 +95,23 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
         }
         closed = true;
         go.countDown();
+        named.countDown();
         log.warn("the supervisor closed the channel; stopping");
         supervisorGone.run();
     }
 
     private void handle(ControlMessage message) {
         switch (message) {
+            case ControlMessage.Prepare p -> {
+                prepared = p.slot();
+                log.info("prepare: this JVM will be slot-{}", p.slot());
+                named.countDown();
+            }
             case ControlMessage.Go g -> {
                 slot = g.slot();
                 log.info("go: this JVM is slot-{}", g.slot());
                 go.countDown();
+                named.countDown();
             }
             case ControlMessage.Suspects s -> {
                 Map<String, Suspicion> next = new HashMap<>();
@@ -122,8 +132,8 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
 
     /**
      * Tells the supervisor this JVM is built and waits for its go. First it reads (and drops) one
-     * of each message the supervisor sends at a go, so that the go itself is not slowed by the
-     * JSON reader's first use (class loading, introspection: a few hundred milliseconds of a
+     * of each message the supervisor sends at a go, and writes one of each it sends with its first
+     * job, so that neither is slowed by the JSON reader's or writer's first use (class loading, introspection: a few hundred milliseconds of a
      * recycle gap on a busy machine).
      */
     public void hello() {
@@ -135,7 +145,10 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
         JobRef ref = new JobRef("warm-up", 0, 0, "warm-up");
         List<ControlMessage> samples = List.of(
                 new ControlMessage.Suspects(List.of(new ControlMessage.Suspect(ref, 1, false, "warm-up"))),
-                new ControlMessage.Go(0), new ControlMessage.RecycleGrant());
+                new ControlMessage.Prepare(0), new ControlMessage.Go(0), new ControlMessage.RecycleGrant(),
+                // And what it sends when it takes its first job: that reaches the supervisor within the recycle's gap.
+                new ControlMessage.JobStarted(ref), new ControlMessage.JobEnded(ref, JobOutcome.ANSWERED),
+                new ControlMessage.Committed(Map.of("warm-up-0", 1L)));
         for (ControlMessage m : samples) {
             codec.decode(codec.encode(m));
         }
@@ -165,10 +178,29 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
         return closed ? OptionalInt.empty() : OptionalInt.of(slot);
     }
 
+    /**
+     * Waits for the supervisor to name this JVM's slot, by a prepare or the go, whichever comes
+     * first, and returns the slot named; empty when the channel closed (or {@link #release()} was
+     * called) first. After it, {@link #goCame()} tells which it was.
+     */
+    public OptionalInt awaitSlotNamed() throws InterruptedException {
+        named.await();
+        if (closed) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(go.getCount() == 0 ? slot : prepared);
+    }
+
+    /** Whether the go has come (or the channel closed), so that waiting for it would not block. */
+    public boolean goCame() {
+        return go.getCount() == 0;
+    }
+
     /** Stops waiting for the go (the JVM is told to stop before it started). */
     public void release() {
         closed = true;
         go.countDown();
+        named.countDown();
     }
 
     /** Whether {@link #release()} was called or the channel closed. */

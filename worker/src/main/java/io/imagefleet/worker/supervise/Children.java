@@ -248,6 +248,8 @@ final class Children {
         if (taken != null) {
             taken.assign(slot.index, ++slot.generation);
             log.info("slot-{} takes the spare {}", slot.index, taken);
+            // A spare taken is this slot's for good (it goes here or is killed): it may build its clients now.
+            taken.send(new ControlMessage.Prepare(slot.index));
             listener.started(slot.index, slot.generation, taken.pid());
         }
         return taken;

@@ -23,6 +23,7 @@ class ControlCodecTest {
                 new ControlMessage.Exiting(75, 1000, 300L << 20, 90L << 20, 150L << 20),
                 new ControlMessage.Heartbeat(120, "running", 2, true),
                 new ControlMessage.Metrics("# TYPE up gauge\nup{a=\"b\"} 1.0\n"),
+                new ControlMessage.Prepare(3),
                 new ControlMessage.Go(3),
                 new ControlMessage.Suspects(List.of(new ControlMessage.Suspect(job, 2, true, "slot-0 exit 3 (out of memory)"))),
                 new ControlMessage.RecycleGrant());

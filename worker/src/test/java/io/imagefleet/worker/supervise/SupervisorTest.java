@@ -6,6 +6,7 @@ import io.imagefleet.worker.control.ControlMessage.Go;
 import io.imagefleet.worker.control.ControlMessage.Hello;
 import io.imagefleet.worker.control.ControlMessage.JobEnded;
 import io.imagefleet.worker.control.ControlMessage.JobStarted;
+import io.imagefleet.worker.control.ControlMessage.Prepare;
 import io.imagefleet.worker.control.ControlMessage.RecycleGrant;
 import io.imagefleet.worker.control.ControlMessage.RecycleRequest;
 import io.imagefleet.worker.control.ControlMessage.Suspects;
@@ -282,6 +283,48 @@ class SupervisorTest {
         assertThat(spare.received(Go.class)).containsExactly(new Go(0));
         assertThat(heard.crashes).isEmpty();
         assertThat(heard.recycles).isEmpty();
+    }
+
+    @Test
+    void recycle_spareTakenAsSuccessor_isToldToPrepareTheSlotBeforeTheGrantAndGoesAfterTheExiting() {
+        start(1);
+        FakeChild old = launcher.launched().get(0);
+        FakeChild spare = launcher.launched().get(1);
+        spare.say(new Hello(spare.pid()));
+        old.say(assigned("jobs-0"));
+        turn();
+        assertThat(spare.received(Prepare.class)).as("a spare without a slot builds nothing").isEmpty();
+
+        old.say(new RecycleRequest(RecycleReason.MAX_JOBS.wireName(), "50 jobs"));
+        turn();
+        assertThat(spare.received()).as("named before the old JVM drains, so it builds while the old one works")
+                .containsExactly(new Prepare(0));
+        assertThat(old.received(RecycleGrant.class)).hasSize(1);
+
+        old.say(new ControlMessage.Exiting(75, 50, -1, 0, 0));
+        turn();
+        assertThat(spare.received()).as("the go names the slot it prepared")
+                .containsSubsequence(new Prepare(0), new Go(0));
+        assertThat(spare.received(Prepare.class)).hasSize(1);
+    }
+
+    @Test
+    void recycle_successorNotSaidHelloYet_isPreparedAtOnceAndGoesOnlyOnceItSaidHello() {
+        start(1);
+        FakeChild old = launcher.launched().get(0);
+        FakeChild spare = launcher.launched().get(1);
+        old.say(assigned("jobs-0"));
+        turn();
+
+        old.say(new RecycleRequest(RecycleReason.MAX_JOBS.wireName(), "50 jobs"));
+        turn();
+        assertThat(spare.received()).as("a JVM still starting reads it once it has said hello")
+                .containsExactly(new Prepare(0));
+        assertThat(old.received(RecycleGrant.class)).as("no grant before the successor said hello").isEmpty();
+
+        spare.say(new Hello(spare.pid()));
+        turn();
+        assertThat(old.received(RecycleGrant.class)).hasSize(1);
     }
 
     // ---- crashes ----
