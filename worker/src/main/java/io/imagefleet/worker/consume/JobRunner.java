@@ -83,23 +83,6 @@ final class JobRunner {
 
     void add(Taken t) {
         ready.add(t);
-        attempt(t);
-    }
-
-    /**
-     * The attempt begins as it is taken, so that waiting for a fetch counts against its deadline
-     * too; a suspect's begins when it runs alone (waiting for the others to finish is not its doing).
-     */
-    private void attempt(Taken t) {
-        if (t.attempt > 1 || suspicions.find(t.tp, t.offset()).isEmpty()) {
-            runs.put(t, newRun(t));
-        }
-    }
-
-    private StagedJob newRun(Taken t) {
-        try (JobLogContext.Scope scope = JobLogContext.scope(t.job.id(), t.tp + "@" + t.offset(), null)) {
-            return handler.begin(t.job, new JobContext(settings.workerId(), t.attempt, answers.queuedMs(t.record)));
-        }
     }
 
     /** Whether jobs wait for a thread (with nothing to keep the CPU threads from taking them). */
@@ -125,13 +108,7 @@ final class JobRunner {
 
     /** Drops the jobs not yet on a CPU thread in these partitions (all, when null); the book says what became of them. */
     void forget(Collection<TopicPartition> partitions) {
-        ready.removeIf(t -> {
-            boolean gone = partitions == null || partitions.contains(t.tp);
-            if (gone) {
-                ended(t);
-            }
-            return gone;
-        });
+        ready.removeIf(t -> partitions == null || partitions.contains(t.tp));
         fetched.removeIf(t -> {
             boolean gone = partitions == null || partitions.contains(t.tp);
             if (gone) {
@@ -158,19 +135,16 @@ final class JobRunner {
             Entry e = book.find(t, InFlight.State.WAITING);
             if (e == null) {
                 ready.poll();
-                ended(t);
                 continue;
             }
             if (t.job.expiry() != null && clock.instant().isAfter(t.job.expiry())) {
                 ready.poll();
-                ended(t);
                 answers.expired(e, t);
                 continue;
             }
             Optional<Suspicions.Suspicion> suspect = t.attempt > 1 ? Optional.empty() : suspicions.find(t.tp, t.offset());
             if (suspect.isPresent() && suspect.get().giveUp()) {
                 ready.poll();
-                ended(t);
                 answers.giveUp(e, t, suspect.get());
                 continue;
             }
@@ -198,20 +172,8 @@ final class JobRunner {
         }
     }
 
-    /** Jobs whose deadline passed while they waited for a fetch or a CPU thread: answered TIMEOUT, no thread taken. */
+    /** Jobs whose deadline passed while they waited for a CPU thread: answered TIMEOUT, no thread taken. */
     private void timeOutWaiting() {
-        ready.removeIf(t -> {
-            StagedJob run = runs.get(t);
-            Entry e = book.find(t, InFlight.State.WAITING);
-            if (run == null || e == null || !run.expired()) {
-                return false;
-            }
-            e.state = InFlight.State.FETCHING;
-            answers.begin(e);
-            run.timeOut("waiting for a fetch (" + ahead() + " jobs fetched or fetching, at most " + settings.ioJobs() + ")");
-            mailbox.post(new Event.Processed(t, run.result(), "fetch"));
-            return true;
-        });
         fetched.removeIf(t -> {
             StagedJob run = runs.get(t);
             if (run == null || !run.expired()) {
@@ -230,18 +192,17 @@ final class JobRunner {
         // In flight from its fetch on: a source that kills the JVM (an out-of-memory, a crash in a
         // source's own code) makes the job a suspect like a decoder would.
         answers.begin(e);
-        StagedJob run = runs.get(t);
-        if (run == null) {
-            run = newRun(t);
-            runs.put(t, run);
+        StagedJob run;
+        try (JobLogContext.Scope scope = JobLogContext.scope(t.job.id(), t.tp + "@" + t.offset(), null)) {
+            run = handler.begin(t.job, new JobContext(settings.workerId(), t.attempt, answers.queuedMs(t.record)));
         }
-        StagedJob begun = run;
+        runs.put(t, run);
         if (run.next() == StagedJob.Step.FETCH) {
             fetching++;
             onThread.put(t, StagedJob.Step.FETCH);
             io.execute(() -> {
                 listener.jobRunning(t.tp, t.offset());
-                step(t, begun);
+                step(t, run);
             });
         } else {
             fetched.add(t);
@@ -358,7 +319,6 @@ final class JobRunner {
         if (e != null) {
             e.state = InFlight.State.WAITING;
             ready.addFirst(next);
-            attempt(next);
         }
     }
 

@@ -269,25 +269,6 @@ class ConsumerLoopStagesTest {
     }
 
     @Test
-    void runOnce_deadlinePassesWhileWaitingForAFetch_answersTimeout() {
-        ConsumerLoop loop = loop(1, 1, Long.MAX_VALUE, 10);
-        add(0, "fetching");
-        add(1, "waiting");
-        loop.runOnce();
-        assertThat(io.heldCount()).as("one fetch at a time").isEqualTo(1);
-        assertThat(runs).as("both attempts begun as they were taken").containsKeys("fetching", "waiting");
-
-        runs.get("waiting").expired = true;
-        loop.runOnce();
-        loop.runOnce();
-
-        assertThat(answered()).containsOnlyKeys("waiting");
-        assertThat(answered().get("waiting").error().code()).isEqualTo(ErrorCode.TIMEOUT);
-        assertThat(answered().get("waiting").error().message()).contains("waiting for a fetch");
-        assertThat(io.heldCount()).as("no fetch started for it").isEqualTo(1);
-    }
-
-    @Test
     void shutdown_jobsFetchedButNotComputed_areLeftForRedelivery() {
         ConsumerLoop loop = loop(1, 4, Long.MAX_VALUE, 10);
         add(0, "computing");
