@@ -47,6 +47,13 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class ConsumerLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ConsumerLoop.class);
+    /**
+     * How long a poll waits for records while jobs are on stage threads: their ends are told through
+     * the mailbox, which a poll does not watch, so the next stage (a store, the next fetched job on a
+     * free CPU thread) starts within this. With the poll timeout's 100 ms instead, the job threads of
+     * a 2x1 fleet were in jobs 0.65 of a bench run, with gaps of 170 ms at p90.
+     */
+    private static final Duration BUSY_POLL = Duration.ofMillis(5);
 
     /** The lifecycle of a loop. */
     public enum State { STARTING, RUNNING, DRAINING, STOPPED }
@@ -166,7 +173,9 @@ public final class ConsumerLoop implements Runnable {
 
     /** One turn: poll, take records, hear what happened, start waiting jobs, pause or resume, commit. */
     void runOnce() {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(holding() ? Duration.ZERO : settings.pollTimeout())) {
+        // While stages run, poll briefly: a stage's end (news in the mailbox) must not wait out a long poll.
+        Duration poll = holding() ? Duration.ZERO : runner.active() ? BUSY_POLL : settings.pollTimeout();
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(poll)) {
             take(record);
         }
         hearAll();

@@ -91,6 +91,11 @@ final class JobRunner {
                 || isolated == null && !ready.isEmpty() && ahead() < settings.ioJobs() && held < settings.ioBytes();
     }
 
+    /** Whether a job is on a stage thread now (fetching, computing or storing): its end will come as news. */
+    boolean active() {
+        return !onThread.isEmpty();
+    }
+
     /** Whether the fetch budget is spent: as many jobs fetched or fetching as allowed, or as many bytes held. */
     boolean full() {
         return ahead() >= settings.ioJobs() || held >= settings.ioBytes();
