@@ -53,7 +53,7 @@ public final class ConsumerLoop implements Runnable {
      * free CPU thread) starts within this. With the poll timeout's 100 ms instead, the job threads of
      * a 2x1 fleet were in jobs 0.65 of a bench run, with gaps of 170 ms at p90.
      */
-    private static final Duration BUSY_POLL = Duration.ofMillis(5);
+    private static final Duration BUSY_POLL = Duration.ofMillis(20);
 
     /** The lifecycle of a loop. */
     public enum State { STARTING, RUNNING, DRAINING, STOPPED }
