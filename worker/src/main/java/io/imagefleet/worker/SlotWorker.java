@@ -15,6 +15,7 @@ import io.imagefleet.worker.consume.Suspicions;
 import io.imagefleet.worker.consume.TopicCheck;
 import io.imagefleet.worker.control.SupervisorLink;
 import io.imagefleet.worker.recycle.RecycleGate;
+import io.imagefleet.worker.recycle.RecycleReason;
 import io.imagefleet.worker.recycle.Recycler;
 import io.imagefleet.wire.InvalidJobException;
 import io.imagefleet.wire.JobCodec;
@@ -185,7 +186,8 @@ final class SlotWorker implements AutoCloseable {
         if (link != null) {
             telemetry.reportTo(link);
         }
-        recycler.start(loop::recycle);
+        // A recycle finishes the jobs already fetched, unless it is for a stuck CPU thread, which may never take them.
+        recycler.start(() -> loop.recycle(recycler.reason().orElse(null) != RecycleReason.STUCK_JOB));
         log.info("worker {} consuming", workerId);
         loop.run();
         if (toSupervisor != null) {
