@@ -197,6 +197,11 @@ public final class NativeCodecs {
         return report.stream().filter(l -> l.startsWith("libwebp")).findFirst().orElse("libwebp: not loaded");
     }
 
+    /** Whether {@link #maybeCrashForTests} crashes the JVM (the test flag is on): nothing may decode a JPEG on its own. */
+    public boolean crashesForTests() {
+        return crashForTests.isPresent();
+    }
+
     /**
      * Test flag only: crashes the JVM in native code (libc writes to an unmapped page), as a
      * decoder bug would. Does nothing unless the worker was started with the flag.

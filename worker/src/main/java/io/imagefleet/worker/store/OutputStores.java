@@ -21,6 +21,15 @@ public final class OutputStores {
         this.byScheme = Map.copyOf(byScheme);
     }
 
+    /**
+     * Stores that drop every output written under a {@code scheme:} target (and refuse every other
+     * scheme), answering the URI it would have had: for jobs whose outputs nobody reads (a spare
+     * JVM's warm-up), never for a job from the queue.
+     */
+    public static OutputStores discarding(String scheme) {
+        return new OutputStores(Map.of(scheme, new DiscardingStore()));
+    }
+
     /** Stores one output where its spec says: exactly at {@code uri}, or under {@code target}. */
     public URI store(OutputSpec spec, StoredOutput output, JobDeadline deadline) throws JobFailure {
         if (spec.uri() != null) {
