@@ -32,6 +32,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -107,9 +108,15 @@ public final class WorkerPipeline implements AutoCloseable {
      * memory, outputs dropped, nothing counted), so that a spare JVM's first real job runs
      * compiled code: {@value #WARM_UP_JOBS} jobs, stopped at {@link #WARM_UP_CAP}. It never fails
      * the JVM's start: whatever goes wrong is logged and the worker starts as it would have cold.
-     * Returns what it did, or null when it did not run.
+     * A JVM that is needed at once ({@code goCame}: a slot's first JVM, a respawn after a crash,
+     * told its slot with its start) skips it: its first jobs cost less than the warm-up would
+     * delay them. Returns what it did, or null when it did not run.
      */
-    PipelineWarmUp.Report warmUp() {
+    PipelineWarmUp.Report warmUp(BooleanSupplier goCame) {
+        if (goCame.getAsBoolean()) {
+            log.info("pipeline warm-up skipped: this JVM was given its slot at its start");
+            return null;
+        }
         return warmUp(WARM_UP_JOBS, WARM_UP_CAP);
     }
 

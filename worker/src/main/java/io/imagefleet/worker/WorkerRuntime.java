@@ -79,7 +79,7 @@ final class WorkerRuntime implements AutoCloseable {
             link.start(stop);
             KafkaClients.warmUp(config);
             SlotWorker.warmUp(config);
-            pipeline.warmUp();
+            pipeline.warmUp(link::goCame);
             link.hello();
         }
         SlotWorker prepared = link == null ? null : prepare(stop);
