@@ -211,7 +211,7 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
     @Override
     public void ask(RecycleReason reason, String detail, Runnable onGrant) {
         this.grant = onGrant;
-        send(new ControlMessage.RecycleRequest(reason.wireName(), detail));
+        send(new ControlMessage.RecycleRequest(reason, detail));
     }
 
     @Override
