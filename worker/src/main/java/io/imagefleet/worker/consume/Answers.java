@@ -93,7 +93,7 @@ final class Answers {
     void begin(Entry e) {
         if (!e.started) {
             e.started = true;
-            listener.jobStarted(e.tp, e.offset, e.jobId);
+            listener.jobStarted(PartitionRef.of(e.tp), e.offset, e.jobId);
         }
     }
 
@@ -117,7 +117,7 @@ final class Answers {
             case AnswerPolicy.Decision.Retry r -> {
                 log.info("job {} failed {} on attempt {}: {}; trying again in {} ms", t, result.error().code(), t.attempt,
                         result.error().message(), r.delay().toMillis());
-                listener.jobRetried(e.tp, e.offset, e.jobId, result.error().code(), t.attempt);
+                listener.jobRetried(PartitionRef.of(e.tp), e.offset, e.jobId, result.error().code(), t.attempt);
                 Taken next = t.next();
                 e.job = next;
                 e.state = InFlight.State.RETRY_WAIT;
@@ -252,9 +252,9 @@ final class Answers {
 
     private void committed(Map<TopicPartition, OffsetAndMetadata> done) {
         offsets.committed(done);
-        Map<TopicPartition, Long> positions = new HashMap<>();
+        Map<PartitionRef, Long> positions = new HashMap<>();
         done.forEach((tp, om) -> {
-            positions.put(tp, om.offset());
+            positions.put(PartitionRef.of(tp), om.offset());
             sending.written(tp);
         });
         listener.committed(positions);

@@ -206,7 +206,7 @@ final class JobRunner {
             fetching++;
             onThread.put(t, StagedJob.Step.FETCH);
             io.execute(() -> {
-                listener.jobRunning(t.tp, t.offset());
+                listener.jobRunning(PartitionRef.of(t.tp), t.offset());
                 step(t, run);
             });
         } else {
@@ -227,7 +227,7 @@ final class JobRunner {
         busy++;
         onThread.put(t, StagedJob.Step.COMPUTE);
         pool.execute(() -> {
-            listener.jobRunning(t.tp, t.offset());
+            listener.jobRunning(PartitionRef.of(t.tp), t.offset());
             step(t, run);
         });
     }
