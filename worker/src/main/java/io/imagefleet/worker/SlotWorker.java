@@ -16,6 +16,7 @@ import io.imagefleet.worker.consume.Suspicions;
 import io.imagefleet.worker.consume.TopicCheck;
 import io.imagefleet.worker.control.SupervisorLink;
 import io.imagefleet.worker.recycle.RecycleGate;
+import io.imagefleet.worker.recycle.RecycleReason;
 import io.imagefleet.worker.recycle.Recycler;
 import io.imagefleet.wire.InvalidJobException;
 import io.imagefleet.wire.JobCodec;
@@ -39,6 +40,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The per-slot half of a worker JVM, the composition root of its Kafka side: the consumer loop
@@ -62,6 +64,8 @@ final class SlotWorker implements AutoCloseable {
     private final Recycler recycler;
     private final QueuedListener toSupervisor;
     private final ConsumerLoop loop;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String jobsTopic;
     private volatile boolean ran;
 
     SlotWorker(WorkerRuntime runtime, int slot, Stopper stop) {
@@ -109,8 +113,8 @@ final class SlotWorker implements AutoCloseable {
             ScheduledExecutorService retries = closer.executor("retry timer",
                     Executors.newSingleThreadScheduledExecutor(WorkerMain.named("imagefleet-retry-")), CLOSE_LIMIT);
             // Closed by the loop, with its producer, when it stops.
-            KafkaConsumer<byte[], byte[]> consumer =
-                    new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));
+            this.jobsTopic = config.topics().jobs();
+            this.consumer = new KafkaConsumer<>(KafkaClients.consumer(config, clientId, instanceId, settings.maxInFlight()));
             Outbox outbox = outbox(config, clientId, runtime.host(), slot, consumer, telemetry);
             // A prepared worker closed before its go never ran the loop that would close them.
             closer.add("unused Kafka clients", (AutoCloseable) () -> {
@@ -168,6 +172,27 @@ final class SlotWorker implements AutoCloseable {
         log.debug("Kafka clients warmed up in {} ms", (System.nanoTime() - start) / 1_000_000);
     }
 
+    /**
+     * Opens the consumer's connections before the go (a successor prepared while the old JVM
+     * still works): it reads the topic's metadata (listing topics never creates one) and the
+     * committed offsets of its partitions, which finds the group's coordinator, so that after the
+     * go the join is the first request. It joins nothing and commits nothing; a broker that does
+     * not answer in time only leaves that to the first poll.
+     */
+    void connect() {
+        long start = System.nanoTime();
+        try {
+            List<PartitionInfo> partitions = consumer.listTopics(WARM_UP_WAIT).getOrDefault(jobsTopic, List.of());
+            if (!partitions.isEmpty()) {
+                consumer.committed(partitions.stream().map(p -> new TopicPartition(jobsTopic, p.partition()))
+                        .collect(Collectors.toSet()), WARM_UP_WAIT);
+            }
+            log.info("worker {} connected in {} ms", workerId, (System.nanoTime() - start) / 1_000_000);
+        } catch (KafkaException e) {
+            log.info("worker {} could not connect ahead of its go ({}); its first poll will", workerId, e.toString());
+        }
+    }
+
     private static void warmUpDecode(JobCodec codec, byte[] value) {
         try {
             codec.decode(value);
@@ -186,7 +211,8 @@ final class SlotWorker implements AutoCloseable {
         if (link != null) {
             telemetry.reportTo(link);
         }
-        recycler.start(loop::recycle);
+        // A recycle finishes the jobs already fetched, unless it is for a stuck CPU thread, which may never take them.
+        recycler.start(() -> loop.recycle(recycler.reason().orElse(null) != RecycleReason.STUCK_JOB));
         log.info("worker {} consuming", workerId);
         loop.run();
         if (toSupervisor != null) {

@@ -113,7 +113,8 @@ final class WorkerRuntime implements AutoCloseable {
     /**
      * Waits until the supervisor names this JVM's slot; when it does so by a prepare (a spare
      * taken as a recycling slot's successor), builds that slot's worker now, before the go, so
-     * that its clients, loop and pool are not built in the recycle's gap. Returns it, or null
+     * that its clients, loop and pool are not built in the recycle's gap, and connects its
+     * consumer to the brokers and the group's coordinator (unless the go came meanwhile). Returns it, or null
      * when the go (or a stop) came first.
      */
     private SlotWorker prepare(Stopper stop) throws InterruptedException {
@@ -121,7 +122,11 @@ final class WorkerRuntime implements AutoCloseable {
         if (named.isEmpty() || link.goCame()) {
             return null;
         }
-        return new SlotWorker(this, named.getAsInt(), stop);
+        SlotWorker worker = new SlotWorker(this, named.getAsInt(), stop);
+        if (!link.goCame()) {
+            worker.connect();
+        }
+        return worker;
     }
 
     /** Logs how the worker ended and tells the supervisor; returns the exit code. */

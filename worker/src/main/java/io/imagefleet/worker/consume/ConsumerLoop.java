@@ -74,6 +74,7 @@ public final class ConsumerLoop implements Runnable {
     private long lastCommitMillis;
     private volatile boolean stopRequested;
     private volatile boolean remainInGroup;
+    private volatile boolean finishFetched;
     private volatile State state = State.STARTING;
 
     /** A loop whose fetches and stores run on virtual threads of its own. */
@@ -141,9 +142,14 @@ public final class ConsumerLoop implements Runnable {
     /**
      * Asks the loop to drain and stop for a recycle: it stays in the group, so that its successor,
      * with the same {@code group.instance.id}, takes its partitions back without a rebalance.
+     *
+     * @param finishFetched whether the drain also finishes the jobs whose fetch has begun (their
+     *                      sources are paid for, and the slot's CPU threads stay busy until the
+     *                      hand-over); false when a CPU thread is stuck and might never take them
      */
-    public void recycle() {
+    public void recycle(boolean finishFetched) {
         remainInGroup = true;
+        this.finishFetched = finishFetched;
         stop();
     }
 
@@ -313,7 +319,7 @@ public final class ConsumerLoop implements Runnable {
     void shutdown() {
         state = State.DRAINING;
         try {
-            drain.run(remainInGroup);
+            drain.run(remainInGroup, finishFetched);
         } finally {
             state = State.STOPPED;
         }

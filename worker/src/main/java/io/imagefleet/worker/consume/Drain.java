@@ -15,7 +15,9 @@ import java.time.Duration;
  * computing are waited for up to the drain timeout while the consumer keeps polling (to stay in
  * the group and let a rebalance finish), what finished is committed, the rest is abandoned
  * uncommitted, and the clients are closed (leaving the group, or staying in it for a recycle).
- * Used by the poll thread once.
+ * A recycle's drain also finishes the jobs whose fetch has begun: their partitions stay with the
+ * slot, so leaving them would throw their fetches away and leave the slot's CPU threads idle
+ * while the successor fetches them again. Used by the poll thread once.
  */
 final class Drain {
     private static final Logger log = LoggerFactory.getLogger(Drain.class);
@@ -53,27 +55,38 @@ final class Drain {
         this.loop = loop;
     }
 
-    /** Drains (bounded), commits what finished, leaves the rest for redelivery, and closes the clients. */
-    void run(boolean remainInGroup) {
+    /**
+     * Drains (bounded), commits what finished, leaves the rest for redelivery, and closes the clients.
+     *
+     * @param remainInGroup  whether the consumer stays in the group (a recycle: the successor takes its partitions)
+     * @param finishFetched  whether jobs whose fetch has begun are finished too (else only those computing)
+     */
+    void run(boolean remainInGroup, boolean finishFetched) {
         try {
-            drain();
+            drain(finishFetched);
         } finally {
             close(remainInGroup);
         }
     }
 
-    private void drain() {
-        runner.forget(null);
-        int notStarted = answers.abandon(book.all().stream().filter(ConsumerLoop::notComputed).toList());
+    private void drain(boolean finishFetched) {
+        runner.forget(null, !finishFetched);
+        int notStarted = answers.abandon(book.all().stream()
+                .filter(finishFetched ? Drain::notBegun : ConsumerLoop::notComputed).toList());
         long end = clock.millis() + settings.drainTimeout().toMillis();
         // The wait for jobs ends early enough to commit and close within the drain timeout.
         long deadline = end - Math.min(CLOSING.toMillis(), settings.drainTimeout().toMillis() / 4);
-        log.info("draining: {} in flight, {} not started (left for redelivery)", book.size(), notStarted);
+        log.info("draining: {} in flight{}, {} not started (left for redelivery)", book.size(),
+                finishFetched ? " (fetched ones finished too)" : "", notStarted);
         try {
             consumer.pause(consumer.assignment());
             while (book.size() > 0 && clock.millis() < deadline) {
-                pollWhileDraining();
-                loop.hear(Duration.ZERO);
+                pollWhileDraining(Duration.ZERO);
+                if (finishFetched) {
+                    runner.computeFetched();
+                }
+                // Woken by a stage's end or an answer's acknowledgement, so each step follows the last at once.
+                loop.hear(settings.pollTimeout());
                 commitWhatFinished();
             }
             if (book.size() > 0) {
@@ -101,10 +114,15 @@ final class Drain {
         }
     }
 
+    /** Whether an entry's attempt has not begun (no fetch yet, or waiting to retry). */
+    private static boolean notBegun(InFlight.Entry e) {
+        return e.state == InFlight.State.WAITING || e.state == InFlight.State.RETRY_WAIT;
+    }
+
     /** Polls (to stay in the group and let a rebalance finish) without taking anything. */
-    private void pollWhileDraining() {
+    private void pollWhileDraining(Duration wait) {
         try {
-            if (!consumer.poll(settings.pollTimeout()).isEmpty()) {
+            if (!consumer.poll(wait).isEmpty()) {
                 // Assigned during the drain: not taken, so not committed; redelivered.
                 consumer.pause(consumer.assignment());
             }
@@ -130,7 +148,7 @@ final class Drain {
                     return;
                 }
                 log.info("a rebalance is in progress; finishing it before committing");
-                pollWhileDraining();
+                pollWhileDraining(settings.pollTimeout());
                 loop.hear(settings.pollTimeout());
             }
         }

@@ -113,7 +113,18 @@ final class JobRunner {
 
     /** Drops the jobs not yet on a CPU thread in these partitions (all, when null); the book says what became of them. */
     void forget(Collection<TopicPartition> partitions) {
+        forget(partitions, true);
+    }
+
+    /**
+     * Drops the jobs not begun in these partitions (all, when null), and those fetched or
+     * fetching unless {@code alsoFetched} is false; the book says what became of them.
+     */
+    void forget(Collection<TopicPartition> partitions, boolean alsoFetched) {
         ready.removeIf(t -> partitions == null || partitions.contains(t.tp));
+        if (!alsoFetched) {
+            return;
+        }
         fetched.removeIf(t -> {
             boolean gone = partitions == null || partitions.contains(t.tp);
             if (gone) {
@@ -168,6 +179,12 @@ final class JobRunner {
             begin(e, t);
         }
         // Jobs with nothing to fetch are ready for a CPU thread at once.
+        startComputing();
+    }
+
+    /** Starts fetched jobs on free CPU threads (a drain finishing them), beginning no fetch. */
+    void computeFetched() {
+        timeOutWaiting();
         startComputing();
     }
 

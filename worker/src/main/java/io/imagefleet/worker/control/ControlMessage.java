@@ -21,6 +21,7 @@ import java.util.Map;
         @JsonSubTypes.Type(value = ControlMessage.JobStarted.class, name = "job-started"),
         @JsonSubTypes.Type(value = ControlMessage.JobEnded.class, name = "job-ended"),
         @JsonSubTypes.Type(value = ControlMessage.Committed.class, name = "committed"),
+        @JsonSubTypes.Type(value = ControlMessage.RecycleSoon.class, name = "recycle-soon"),
         @JsonSubTypes.Type(value = ControlMessage.RecycleRequest.class, name = "recycle-request"),
         @JsonSubTypes.Type(value = ControlMessage.Exiting.class, name = "exiting"),
         @JsonSubTypes.Type(value = ControlMessage.Heartbeat.class, name = "heartbeat"),
@@ -65,6 +66,14 @@ public sealed interface ControlMessage {
         public Committed {
             offsets = Map.copyOf(offsets);
         }
+    }
+
+    /**
+     * The child will ask to recycle soon (its jobs or its age are near their limit): the
+     * supervisor may give the slot its successor now, so that the successor is built and
+     * connected before the old JVM drains.
+     */
+    record RecycleSoon() implements ControlMessage {
     }
 
     /**

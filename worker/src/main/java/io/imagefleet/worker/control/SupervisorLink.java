@@ -210,6 +210,11 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
     }
 
     @Override
+    public void soon() {
+        send(new ControlMessage.RecycleSoon());
+    }
+
+    @Override
     public void ask(RecycleReason reason, String detail, Runnable onGrant) {
         this.grant = onGrant;
         send(new ControlMessage.RecycleRequest(reason, detail));

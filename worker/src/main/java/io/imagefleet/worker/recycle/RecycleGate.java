@@ -11,4 +11,11 @@ public interface RecycleGate {
 
     /** Asks to recycle; {@code grant} is run (on any thread) once it may. */
     void ask(RecycleReason reason, String detail, Runnable grant);
+
+    /**
+     * Says a request will come soon (the job count or the age is near its limit), so that the
+     * successor can be made ready first. Nothing by default: a worker on its own has none.
+     */
+    default void soon() {
+    }
 }

@@ -24,6 +24,8 @@ import java.util.function.LongSupplier;
 public final class Recycler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Recycler.class);
     private static final Duration RSS_POLL = Duration.ofSeconds(1);
+    /** How long before its age limit a worker says it will recycle soon, at most. */
+    private static final Duration AGE_LEAD = Duration.ofSeconds(10);
 
     private final RecyclePolicy policy;
     private final RecycleGate gate;
@@ -33,6 +35,7 @@ public final class Recycler implements AutoCloseable {
     private final Duration ageLimit;
     private final AtomicInteger jobs = new AtomicInteger();
     private final AtomicReference<RecycleReason> requested = new AtomicReference<>();
+    private final AtomicBoolean announced = new AtomicBoolean();
     private final AtomicBoolean granted = new AtomicBoolean();
     private volatile Runnable drain = () -> { };
     private HeapPressure heap;
@@ -56,6 +59,8 @@ public final class Recycler implements AutoCloseable {
     public void start(Runnable drain) {
         this.drain = drain;
         if (!ageLimit.isZero()) {
+            Duration lead = ageLead(ageLimit);
+            timer.schedule(this::announce, ageLimit.minus(lead).toMillis(), TimeUnit.MILLISECONDS);
             timer.schedule(() -> request(RecycleReason.AGE, "age reached " + ageLimit.toSeconds() + " s"),
                     ageLimit.toMillis(), TimeUnit.MILLISECONDS);
         }
@@ -82,6 +87,9 @@ public final class Recycler implements AutoCloseable {
     /** Counts a job that has its final result. */
     public void jobFinished() {
         int n = jobs.incrementAndGet();
+        if (jobLimit > 0 && n >= jobLimit - soonMargin(jobLimit)) {
+            announce();
+        }
         if (jobLimit > 0 && n >= jobLimit) {
             request(RecycleReason.MAX_JOBS, n + " jobs done (limit " + jobLimit + ")");
         }
@@ -90,6 +98,29 @@ public final class Recycler implements AutoCloseable {
     /** A job's thread is stuck past its timeout: only a new JVM gets the thread back. */
     public void jobStuck(String jobId, Duration stuckFor) {
         request(RecycleReason.STUCK_JOB, "job " + jobId + " stuck for " + stuckFor.toMillis() + " ms");
+    }
+
+    /**
+     * How many jobs before its job limit a worker says it will recycle soon: a fifth of the
+     * limit, at most 50, so that its successor has been built and has connected to the brokers
+     * (about a hundred milliseconds of a core) before the drain, yet is held a short time.
+     */
+    static int soonMargin(int jobLimit) {
+        return Math.min(jobLimit / 5, 50);
+    }
+
+    /** How long before the age limit a worker says it will recycle soon: a tenth of the limit, at most 10 s. */
+    static Duration ageLead(Duration ageLimit) {
+        Duration tenth = ageLimit.dividedBy(10);
+        return tenth.compareTo(AGE_LEAD) < 0 ? tenth : AGE_LEAD;
+    }
+
+    /** Says once, ahead of a foreseeable request (jobs, age), that a recycle will be asked for soon. */
+    private void announce() {
+        if (requested.get() == null && announced.compareAndSet(false, true)) {
+            log.debug("recycle soon: {} of {} jobs done", jobs.get(), jobLimit);
+            gate.soon();
+        }
     }
 
     /** Asks to recycle for this reason, unless a recycle was already asked for. */

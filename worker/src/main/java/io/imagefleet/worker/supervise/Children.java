@@ -134,6 +134,20 @@ final class Children {
     }
 
     /**
+     * A slot will ask to recycle soon: it takes the spare now if the spare is built (and no other
+     * slot took it), so that its successor builds its worker and connects before the drain.
+     * Returns whether it did.
+     */
+    boolean prepareAhead(Slot slot) {
+        Child spare = spares.peek();
+        if (slot.successor != null || spare == null || !built.contains(spare)) {
+            return false;
+        }
+        slot.successor = takeSpare(slot);
+        return slot.successor != null;
+    }
+
+    /**
      * Whether the slot may go now: its successor said hello. A slot without one takes the spare
      * once the spare has said hello (taken earlier, the next spare would start at once, and two
      * JVMs would start together).

@@ -6,7 +6,9 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -25,12 +27,19 @@ final class Recycles {
      * (an idle fleet has none to start).
      */
     static final Duration FIRST_JOB_WAIT = Duration.ofSeconds(5);
+    /**
+     * How long a slot that said it will recycle soon (its successor taken ahead) keeps the next
+     * spare from starting while its request has not come (an idle fleet may never send it).
+     */
+    static final Duration SOON_WAIT = Duration.ofSeconds(30);
 
     private final RecycleQueue queue;
     private final SupervisorListener listener;
     private final Clock clock;
     /** Slots whose new JVM took over after a recycle and has not started a job yet. */
     private final Set<Slot> settling = new HashSet<>();
+    /** Slots whose successor was taken ahead of their request, and since when. */
+    private final Map<Slot, Long> soon = new HashMap<>();
 
     Recycles(RecycleQueue queue, SupervisorListener listener, Clock clock) {
         this.queue = queue;
@@ -38,8 +47,15 @@ final class Recycles {
         this.clock = clock;
     }
 
+    /** The slot's JVM will ask to recycle soon and its successor was taken for it now. */
+    void soon(Slot slot, long now) {
+        soon.put(slot, now);
+        log.info("slot-{} will ask to recycle soon; its successor prepares now", slot.index);
+    }
+
     /** The slot's JVM asks to recycle: it keeps working, queued, until it is let go. */
     void asked(Slot slot, ControlMessage.RecycleRequest m, long now) {
+        soon.remove(slot);
         if (slot.recycle != null) {
             finish(slot, null);
         }
@@ -110,6 +126,7 @@ final class Recycles {
 
     /** The slot's JVM crashed: its recycle, if any, is over. */
     void crashed(Slot slot, long now) {
+        soon.remove(slot);
         dropUnfinished(slot, now);
     }
 
@@ -124,13 +141,15 @@ final class Recycles {
     }
 
     /**
-     * Whether a recycle is under way: a slot draining or rejoining, or a new JVM that took over a
-     * slot and has not started its first job yet (for at most {@link #FIRST_JOB_WAIT}): a JVM
-     * started now (the next spare) would take the cores that new JVM needs to get going.
+     * Whether a recycle is under way or about to be: a slot draining or rejoining, a new JVM that
+     * took over a slot and has not started its first job yet (for at most {@link #FIRST_JOB_WAIT}),
+     * or a slot that said it will ask soon (for at most {@link #SOON_WAIT}): a JVM started now
+     * (the next spare) would take the cores that the drain and the new JVM need.
      */
     boolean underWay(long now) {
         return queue.busy() || settling.stream().anyMatch(s -> s.recycle != null && s.recycle.oldGone()
-                && now - s.recycle.exitNanos() < FIRST_JOB_WAIT.toNanos());
+                && now - s.recycle.exitNanos() < FIRST_JOB_WAIT.toNanos())
+                || soon.values().stream().anyMatch(since -> now - since < SOON_WAIT.toNanos());
     }
 
     /** The supervisor stopped: a recycle whose new JVM never started a job is reported without a gap. */

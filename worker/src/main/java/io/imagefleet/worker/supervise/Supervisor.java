@@ -192,6 +192,11 @@ public final class Supervisor {
             case ControlMessage.JobEnded m -> onJobEnded(slot, m, now);
             case ControlMessage.Committed m -> slot.committed(m.offsets());
             case ControlMessage.Assignment m -> onAssignment(slot, m, now);
+            case ControlMessage.RecycleSoon m -> {
+                if (state == State.RUNNING && slot.state() == SlotState.RUNNING && children.prepareAhead(slot)) {
+                    recycles.soon(slot, now);
+                }
+            }
             case ControlMessage.RecycleRequest m -> onRecycleRequest(slot, m, now);
             case ControlMessage.Exiting m -> onExiting(slot, child, m, now);
             case ControlMessage.Heartbeat m -> slot.heartbeat(m, now);

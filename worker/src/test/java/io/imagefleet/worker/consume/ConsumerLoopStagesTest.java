@@ -287,4 +287,29 @@ class ConsumerLoopStagesTest {
         assertThat(runs.get("fetched").next()).as("abandoned").isEqualTo(StagedJob.Step.DONE);
         assertThat(runs.get("fetched").result()).isNull();
     }
+
+    @Test
+    void shutdown_recycleDrain_finishesFetchedJobsAndLeavesTheNotBegun() {
+        ConsumerLoop loop = loop(1, 2, Long.MAX_VALUE, 10);
+        add(0, "computing");
+        add(1, "fetched");
+        add(2, "fetching");
+        add(3, "waiting");
+        loop.runOnce();
+        io.runHeldLast();
+        io.runHeldLast();
+        loop.runOnce();
+        assertThat(cpu.heldCount()).isEqualTo(1);
+        loop.runOnce();
+        assertThat(io.heldCount()).as("the fetch begun after the first took a CPU thread").isEqualTo(1);
+
+        loop.recycle(true);
+        cpu.release();
+        io.release();
+        loop.shutdown();
+
+        assertThat(answered()).containsOnlyKeys("computing", "fetched", "fetching");
+        assertThat(committedHeard).as("committed up to the job never begun").containsEntry(new PartitionRef(JOBS, 0), 3L);
+        assertThat(runs).doesNotContainKey("waiting");
+    }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs tasks on the calling thread, or holds them until {@link #runHeld()} when holding. */
 final class DirectExecutor extends AbstractExecutorService {
-    private final boolean hold;
+    private boolean hold;
     private final List<Runnable> held = new ArrayList<>();
     private boolean shutdown;
 
@@ -31,6 +31,12 @@ final class DirectExecutor extends AbstractExecutorService {
     /** Runs only the last task held. */
     void runHeldLast() {
         held.remove(held.size() - 1).run();
+    }
+
+    /** Runs what is held and every task from now on at once, as a pool with free threads would. */
+    void release() {
+        hold = false;
+        runHeld();
     }
 
     void runHeld() {

@@ -51,6 +51,38 @@ class RecyclerTest {
     }
 
     @Test
+    void jobFinished_nearTheLimit_saysSoonOnceBeforeAsking() {
+        List<String> said = new ArrayList<>();
+        RecycleGate gate = new RecycleGate() {
+            @Override
+            public void ask(RecycleReason reason, String detail, Runnable grant) {
+                said.add("ask");
+            }
+
+            @Override
+            public void soon() {
+                said.add("soon");
+            }
+        };
+        Recycler r = recycler(new RecyclePolicy(50, 0, 0, Duration.ZERO, 0), gate);
+
+        for (int i = 0; i < 39; i++) {
+            r.jobFinished();
+        }
+        assertThat(said).as("a fifth of the limit before it").isEmpty();
+        r.jobFinished();
+        assertThat(said).containsExactly("soon");
+        for (int i = 0; i < 10; i++) {
+            r.jobFinished();
+        }
+        assertThat(said).containsExactly("soon", "ask");
+        assertThat(Recycler.soonMargin(1000)).as("at most 50 jobs ahead").isEqualTo(50);
+        assertThat(Recycler.soonMargin(3)).isZero();
+        assertThat(Recycler.ageLead(Duration.ofHours(1))).isEqualTo(Duration.ofSeconds(10));
+        assertThat(Recycler.ageLead(Duration.ofSeconds(20))).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
     void jobLimit_withJitter_variesWithinTheFractionEitherWay() {
         RecyclePolicy policy = new RecyclePolicy(1000, 0, 0, Duration.ofMinutes(10), 0.1);
 

@@ -309,6 +309,67 @@ class SupervisorTest {
     }
 
     @Test
+    void recycleSoon_spareBuilt_isPreparedAheadOfTheRequestAndNoSpareStartsUntilTheRecycleIsOver() {
+        start(1);
+        FakeChild old = launcher.launched().get(0);
+        FakeChild spare = launcher.launched().get(1);
+        spare.say(new Hello(spare.pid()));
+        old.say(assigned("jobs-0"));
+        turn();
+
+        old.say(new ControlMessage.RecycleSoon());
+        turn();
+        assertThat(spare.received()).as("named before the request, so it is built and connected before the drain")
+                .containsExactly(new Prepare(0));
+        assertThat(old.received(RecycleGrant.class)).isEmpty();
+        advance(Duration.ofSeconds(5));
+        turn();
+        assertThat(launcher.launched()).as("no spare starts while a recycle is about to come").hasSize(2);
+
+        old.say(new RecycleRequest(RecycleReason.MAX_JOBS, "50 jobs"));
+        turn();
+        assertThat(old.received(RecycleGrant.class)).hasSize(1);
+        old.exit(75);
+        turn();
+        spare.say(assigned("jobs-0")).say(new JobStarted(job(1)));
+        turn();
+
+        assertThat(spare.received(Prepare.class)).as("prepared once").hasSize(1);
+        assertThat(spare.received()).containsSubsequence(new Prepare(0), new Go(0));
+        assertThat(heard.recycles).hasSize(1);
+        assertThat(launcher.launched()).as("the next spare, once the recycle is over").hasSize(3);
+    }
+
+    @Test
+    void recycleSoon_requestNeverComes_nextSpareStartsAfterTheSoonWait() {
+        start(1);
+        FakeChild old = launcher.launched().get(0);
+        FakeChild spare = launcher.launched().get(1);
+        spare.say(new Hello(spare.pid()));
+        old.say(assigned("jobs-0")).say(new ControlMessage.RecycleSoon());
+        turn();
+        assertThat(spare.received()).containsExactly(new Prepare(0));
+
+        advance(Recycles.SOON_WAIT.plusMillis(1));
+        turn();
+
+        assertThat(launcher.launched()).as("an idle slot holds its successor, and the fleet gets a spare back").hasSize(3);
+        assertThat(launcher.last().slot()).isEqualTo(-1);
+    }
+
+    @Test
+    void recycleSoon_spareNotSaidHelloYet_isNotTakenAhead() {
+        start(1);
+        FakeChild old = launcher.launched().get(0);
+        FakeChild spare = launcher.launched().get(1);
+        old.say(assigned("jobs-0")).say(new ControlMessage.RecycleSoon());
+        turn();
+
+        assertThat(spare.received()).as("taken only by the request: taken now, the next spare would start at once")
+                .isEmpty();
+    }
+
+    @Test
     void recycle_successorNotSaidHelloYet_isPreparedAtOnceAndGoesOnlyOnceItSaidHello() {
         start(1);
         FakeChild old = launcher.launched().get(0);
