@@ -93,11 +93,20 @@ final class Commits {
         listener.committed(positions);
     }
 
-    /** Reads where the previous owners of newly assigned partitions got to, and what they answered above it. */
+    /**
+     * Reads where the previous owners of newly assigned partitions got to, and what they answered
+     * above it, and starts reading each there.
+     */
     void resume(Consumer<byte[], byte[]> consumer, Collection<TopicPartition> partitions) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions), RESUME_TIMEOUT);
             partitions.forEach(tp -> offsets.resume(tp, committed.get(tp)));
+            // Each starts at its committed position now: else the consumer asks the coordinator again before its first fetch.
+            committed.forEach((tp, at) -> {
+                if (at != null) {
+                    consumer.seek(tp, at);
+                }
+            });
         } catch (KafkaException e) {
             log.warn("could not read the committed offsets of {} ({}); records answered above them may be answered again",
                     partitions, e.toString());
