@@ -9,6 +9,7 @@ import io.imagefleet.worker.consume.LoopHooks;
 import io.imagefleet.worker.consume.LoopListener;
 import io.imagefleet.worker.consume.LoopSettings;
 import io.imagefleet.worker.consume.Outbox;
+import io.imagefleet.worker.consume.PartitionRef;
 import io.imagefleet.worker.consume.QueuedListener;
 import io.imagefleet.worker.consume.Replies;
 import io.imagefleet.worker.consume.Suspicions;
@@ -83,7 +84,7 @@ final class SlotWorker implements AutoCloseable {
                     () -> ThreadLocalRandom.current().nextDouble(), runtime.budget()::reserved), CLOSE_LIMIT);
             LoopListener counter = new LoopListener() {
                 @Override
-                public void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
+                public void jobEnded(PartitionRef tp, long offset, String jobId, Outcome outcome) {
                     if (outcome == Outcome.ANSWERED) {
                         recycler.jobFinished();
                     }

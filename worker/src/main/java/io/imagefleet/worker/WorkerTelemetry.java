@@ -5,10 +5,11 @@ import io.imagefleet.worker.admission.MemoryBudget;
 import io.imagefleet.worker.config.Observability;
 import io.imagefleet.worker.consume.AnswerLog;
 import io.imagefleet.worker.consume.ConsumerLoop;
+import io.imagefleet.worker.consume.GroupJoin;
 import io.imagefleet.worker.consume.LoopListener;
 import io.imagefleet.worker.consume.ReplyListener;
 import io.imagefleet.worker.control.ControlMessage;
-import io.imagefleet.worker.health.GroupJoin;
+import io.imagefleet.worker.control.LoopState;
 import io.imagefleet.worker.health.HealthServer;
 import io.imagefleet.worker.health.PollClock;
 import io.imagefleet.worker.health.WorkerHealth;
@@ -27,7 +28,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -182,7 +182,17 @@ final class WorkerTelemetry implements AutoCloseable {
 
     private ControlMessage.Heartbeat heartbeat() {
         long age = poll.ageNanos().orElse(-1_000_000L) / 1_000_000;
-        return new ControlMessage.Heartbeat(age, state().name().toLowerCase(Locale.ROOT), jobs.partitions(), joined());
+        return new ControlMessage.Heartbeat(age, wire(state()), jobs.partitions(), joined());
+    }
+
+    /** The loop's state as the channel carries it. */
+    static LoopState wire(ConsumerLoop.State state) {
+        return switch (state) {
+            case STARTING -> LoopState.STARTING;
+            case RUNNING -> LoopState.RUNNING;
+            case DRAINING -> LoopState.DRAINING;
+            case STOPPED -> LoopState.STOPPED;
+        };
     }
 
     /** Runs a timer task; one that threw would never run again, so log and carry on. */

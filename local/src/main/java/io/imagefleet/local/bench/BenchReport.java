@@ -370,13 +370,15 @@ final class BenchReport {
         }
         md.append('\n');
         Optional<Run> plain = r.fleet().stream().filter(x -> x.shape().equals(run.shape())).findFirst();
-        md.append(String.format(Locale.ROOT, "Throughput while a recycle was under way: %.2f images/s, against %.2f "
-                + "the rest of the run (a dip of %.0f%%).", f.duringPerSecond(), f.otherwisePerSecond(), 100 * f.dip()));
+        md.append(String.format(Locale.ROOT, "Throughput while a recycle was under way (from the grant to the new "
+                + "JVM's first job; the old JVM's drain finishes the jobs it had fetched, so that span holds its last "
+                + "jobs as well as the gap): %.2f images/s, against %.2f the rest of the run (a dip of %.0f%%).",
+                f.duringPerSecond(), f.otherwisePerSecond(), 100 * f.dip()));
         plain.ifPresent(p -> {
             double lost = (p.imagesPerSecond() - run.imagesPerSecond()) * run.seconds() / Math.max(1, f.recycles().size());
             md.append(String.format(Locale.ROOT, " The whole run: %.2f images/s, against %.2f for the same fleet "
                     + "without recycling (%.0f%% lower), about %.0f images of throughput per recycle (the gap, the "
-                    + "drain, and the CPU a new spare JVM takes to start). At the default of a recycle every %d jobs "
+                    + "new JVM's first jobs, and the CPU a new spare JVM takes to start). At the default of a recycle every %d jobs "
                     + "per worker JVM that would be %.1f%% of throughput.", run.imagesPerSecond(), p.imagesPerSecond(),
                     100 * (1 - run.imagesPerSecond() / p.imagesPerSecond()), lost, DEFAULT_RECYCLE_JOBS,
                     100 * lost / DEFAULT_RECYCLE_JOBS));

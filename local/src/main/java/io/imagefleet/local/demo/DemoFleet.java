@@ -104,7 +104,7 @@ public final class DemoFleet implements SupervisorListener, AutoCloseable {
 
     /** The recycles (by reason, with the gap each left between jobs) and crashes of the run. */
     public void print(PrintStream out) {
-        Map<String, Long> byReason = recycles.stream().collect(Collectors.groupingBy(RecycleRecord::reason, TreeMap::new,
+        Map<String, Long> byReason = recycles.stream().collect(Collectors.groupingBy(r -> r.reason().wireName(), TreeMap::new,
                 Collectors.counting()));
         long[] gaps = recycles.stream().map(RecycleRecord::gap).filter(Objects::nonNull).mapToLong(Duration::toMillis)
                 .sorted().toArray();

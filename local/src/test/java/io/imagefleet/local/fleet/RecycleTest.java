@@ -7,6 +7,7 @@ import io.imagefleet.producer.ReceivedResult;
 import io.imagefleet.producer.ResultAwaiter;
 import io.imagefleet.producer.ResultReader;
 import io.imagefleet.wire.Job;
+import io.imagefleet.worker.recycle.RecycleReason;
 import io.imagefleet.worker.supervise.AssignmentChange;
 import io.imagefleet.worker.supervise.RecycleRecord;
 import io.imagefleet.worker.supervise.SupervisorListener;
@@ -68,7 +69,7 @@ class RecycleTest {
         // on, and more so on a loaded machine, so the count is bounded loosely and the trigger itself
         // exactly: no JVM recycled before its 10th job.
         assertThat(recycles).hasSizeGreaterThanOrEqualTo(3).allSatisfy(r -> {
-            assertThat(r.reason()).isEqualTo("max-jobs");
+            assertThat(r.reason()).isEqualTo(RecycleReason.MAX_JOBS);
             assertThat(r.jobs()).as("jobs the recycled JVM answered").isGreaterThanOrEqualTo(10);
         });
         assertThat(recycles.stream().mapToLong(RecycleRecord::jobs).sum()).isLessThanOrEqualTo(120);

@@ -2,7 +2,6 @@ package io.imagefleet.worker.consume;
 
 import io.imagefleet.wire.Result;
 import io.imagefleet.worker.pipeline.JobLogContext;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,11 +15,11 @@ public final class AnswerLog implements ReplyListener {
     private static final Logger log = LoggerFactory.getLogger(AnswerLog.class);
 
     @Override
-    public void result(ConsumerRecord<byte[], byte[]> record, Result result) {
+    public void result(RecordRef record, Result result) {
         if (!result.succeeded() || !log.isInfoEnabled()) {
             return;
         }
-        String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+        String where = record.toString();
         try (JobLogContext.Scope scope = JobLogContext.scope(result.jobId(), where, "answer")) {
             logSucceeded(result, where);
         }

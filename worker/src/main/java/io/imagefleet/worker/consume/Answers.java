@@ -10,10 +10,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,19 +18,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The poll thread's hands for answers: it turns the {@link AnswerPolicy}'s decisions into
  * records (results, dead letters, retries scheduled), hands them to {@link Sending} (which gets
- * them to Kafka and finishes their offsets), commits, and tells the listeners. Owned by the poll
- * thread.
+ * them to Kafka and finishes their offsets), has {@link Commits} commit them, and tells the
+ * listeners. Owned by the poll thread.
  */
 final class Answers {
     private static final Logger log = LoggerFactory.getLogger(Answers.class);
@@ -50,6 +45,7 @@ final class Answers {
     private final LoopListener listener;
     private final String workerId;
     private final Sending sending;
+    private final Commits commits;
 
     Answers(Outbox outbox, Replies replies, ReplyTopics topics, InFlight book, OffsetTracker offsets, Mailbox mailbox,
             ScheduledExecutorService timer, AnswerPolicy policy, Clock clock, LoopListener listener, String workerId) {
@@ -65,6 +61,7 @@ final class Answers {
         this.listener = listener;
         this.workerId = workerId;
         this.sending = new Sending(outbox, replies, topics, book, offsets, mailbox, timer, policy, clock, listener);
+        this.commits = new Commits(outbox, offsets, sending, listener);
     }
 
     void stopping() {
@@ -93,7 +90,7 @@ final class Answers {
     void begin(Entry e) {
         if (!e.started) {
             e.started = true;
-            listener.jobStarted(e.tp, e.offset, e.jobId);
+            listener.jobStarted(PartitionRef.of(e.tp), e.offset, e.jobId);
         }
     }
 
@@ -117,7 +114,7 @@ final class Answers {
             case AnswerPolicy.Decision.Retry r -> {
                 log.info("job {} failed {} on attempt {}: {}; trying again in {} ms", t, result.error().code(), t.attempt,
                         result.error().message(), r.delay().toMillis());
-                listener.jobRetried(e.tp, e.offset, e.jobId, result.error().code(), t.attempt);
+                listener.jobRetried(PartitionRef.of(e.tp), e.offset, e.jobId, result.error().code(), t.attempt);
                 Taken next = t.next();
                 e.job = next;
                 e.state = InFlight.State.RETRY_WAIT;
@@ -205,71 +202,19 @@ final class Answers {
         return sending.commitWanted();
     }
 
-    /**
-     * Commits what finished, synchronously, before something that may crash the JVM: a suspect
-     * running alone, or after a job was given up for crashing JVMs (issue 19: a poison job was
-     * answered WORKER_CRASHED twice when the next crash came before the give-up's commit). A
-     * failure is logged; the next interval's commit tries again.
-     */
+    /** Commits what finished, synchronously, before something that may crash the JVM ({@link Commits#commitNow}). */
     void commitNow() {
-        sending.takeCommitWanted();
-        try {
-            commit(offsets.committable(), true);
-        } catch (ProducerFencedException e) {
-            throw e;
-        } catch (KafkaException e) {
-            log.warn("commit before a possible crash failed (tried again at the next commit): {}", e.toString());
-        }
+        commits.commitNow();
     }
 
     /** Commits these positions (and, exactly once, their answers); waits for the outcome when {@code sync}. */
     void commit(Map<TopicPartition, OffsetAndMetadata> positions, boolean sync) {
-        if (positions.isEmpty()) {
-            return;
-        }
-        try {
-            if (sync) {
-                outbox.commit(positions);
-                committed(positions);
-            } else {
-                outbox.commitSoon(positions, this::committed);
-            }
-        } catch (Outbox.Refused r) {
-            log.warn("{}; committing again without them", r.getMessage());
-            r.refused().forEach(s -> sending.refused(s.unit(), s.failed(), null));
-            if (sync) {
-                commit(positions, true);
-            }
-        } catch (ProducerFencedException | RebalanceInProgressException e) {
-            throw e;
-        } catch (KafkaException e) {
-            if (sync) {
-                throw e;
-            }
-            log.warn("commit of {} failed (tried again at the next commit): {}", positions, e.toString());
-        }
-    }
-
-    private void committed(Map<TopicPartition, OffsetAndMetadata> done) {
-        offsets.committed(done);
-        Map<TopicPartition, Long> positions = new HashMap<>();
-        done.forEach((tp, om) -> {
-            positions.put(tp, om.offset());
-            sending.written(tp);
-        });
-        listener.committed(positions);
+        commits.commit(positions, sync);
     }
 
     /** Reads where the previous owners of newly assigned partitions got to, and what they answered above it. */
     void resume(Consumer<byte[], byte[]> consumer, Collection<TopicPartition> partitions) {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions),
-                    Duration.ofSeconds(10));
-            partitions.forEach(tp -> offsets.resume(tp, committed.get(tp)));
-        } catch (KafkaException e) {
-            log.warn("could not read the committed offsets of {} ({}); records answered above them may be answered again",
-                    partitions, e.toString());
-        }
+        commits.resume(consumer, partitions);
     }
 
     /** Partitions gone: what is in flight there is abandoned, and what was staged for them dropped. */

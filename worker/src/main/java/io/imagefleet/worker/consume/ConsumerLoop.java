@@ -13,9 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -68,7 +66,7 @@ public final class ConsumerLoop implements Runnable {
     private final Answers answers;
     private final JobRunner runner;
     private final JobCodec codec = new JobCodec();
-    private final Set<TopicPartition> paused = new HashSet<>();
+    private final Backpressure backpressure;
     private final Rebalance rebalance;
     private final Drain drain;
     private long lastCommitMillis;
@@ -105,7 +103,8 @@ public final class ConsumerLoop implements Runnable {
                 new AnswerPolicy(settings.retry(), () -> ThreadLocalRandom.current().nextDouble()), clock, listener,
                 settings.workerId());
         this.runner = new JobRunner(stages.cpu(), stages.io(), handler, settings, clock, hooks, book, answers, mailbox);
-        this.rebalance = new Rebalance(consumer, settings, clock, book, offsets, answers, runner, listener, paused,
+        this.backpressure = new Backpressure(consumer, settings, book, runner);
+        this.rebalance = new Rebalance(consumer, settings, clock, book, offsets, answers, runner, listener, backpressure.paused(),
                 new Rebalance.Loop() {
                     @Override
                     public void hear(Duration wait) {
@@ -187,7 +186,7 @@ public final class ConsumerLoop implements Runnable {
         hearAll();
         startRunning();
         hearAll();
-        applyBackpressure();
+        backpressure.apply();
         maybeCommit();
         listener.turned();
         if (holding()) {
@@ -199,7 +198,7 @@ public final class ConsumerLoop implements Runnable {
 
     /** Whether jobs wait for a thread or the partitions are paused. */
     private boolean holding() {
-        return runner.waiting() || !paused.isEmpty();
+        return runner.waiting() || backpressure.any();
     }
 
     private void take(ConsumerRecord<byte[], byte[]> record) {
@@ -279,28 +278,6 @@ public final class ConsumerLoop implements Runnable {
     static boolean notComputed(InFlight.Entry e) {
         return e.state == InFlight.State.WAITING || e.state == InFlight.State.FETCHING
                 || e.state == InFlight.State.RETRY_WAIT;
-    }
-
-    /** Pauses every assigned partition while the loop holds as much as it may, resumes when it has room. */
-    private void applyBackpressure() {
-        Map<InFlight.State, Integer> counts = book.counts();
-        int working = counts.getOrDefault(InFlight.State.WAITING, 0) + counts.getOrDefault(InFlight.State.FETCHING, 0)
-                + counts.getOrDefault(InFlight.State.RUNNING, 0) + counts.getOrDefault(InFlight.State.RETRY_WAIT, 0);
-        // Answers waiting on Kafka are small, but not free: bounded too, more loosely. Held bytes stop fetches.
-        boolean full = working >= settings.maxInFlight() || book.size() >= settings.maxInFlight() * 4
-                || runner.held() >= settings.ioBytes();
-        if (full) {
-            Set<TopicPartition> toPause = new HashSet<>(consumer.assignment());
-            toPause.removeAll(paused);
-            if (!toPause.isEmpty()) {
-                consumer.pause(toPause);
-                paused.addAll(toPause);
-            }
-        } else if (!paused.isEmpty()) {
-            paused.retainAll(consumer.assignment());
-            consumer.resume(paused);
-            paused.clear();
-        }
     }
 
     private void maybeCommit() {

@@ -223,7 +223,7 @@ final class JobRunner {
             fetching++;
             onThread.put(t, StagedJob.Step.FETCH);
             io.execute(() -> {
-                listener.jobRunning(t.tp, t.offset());
+                listener.jobRunning(PartitionRef.of(t.tp), t.offset());
                 step(t, run);
             });
         } else {
@@ -244,7 +244,7 @@ final class JobRunner {
         busy++;
         onThread.put(t, StagedJob.Step.COMPUTE);
         pool.execute(() -> {
-            listener.jobRunning(t.tp, t.offset());
+            listener.jobRunning(PartitionRef.of(t.tp), t.offset());
             step(t, run);
         });
     }

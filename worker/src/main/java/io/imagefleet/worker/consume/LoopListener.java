@@ -1,7 +1,5 @@
 package io.imagefleet.worker.consume;
 
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +7,8 @@ import java.util.Set;
 
 /**
  * Hears what a {@link ConsumerLoop} does with records: which are in flight, and how the
- * partitions change. Called on the poll thread; implementations must be quick and must not throw.
+ * partitions change. Partitions are told as {@link PartitionRef}s, so a listener needs no Kafka
+ * class. Called on the poll thread; implementations must be quick and must not throw.
  */
 public interface LoopListener {
     /** Hears nothing. */
@@ -28,26 +27,26 @@ public interface LoopListener {
     }
 
     /** A record was taken into work: a pool thread runs it, or its answer is being sent. */
-    default void jobStarted(TopicPartition tp, long offset, String jobId) {
+    default void jobStarted(PartitionRef tp, long offset, String jobId) {
     }
 
     /**
      * A pool thread is about to run the job (called on that thread, not the poll thread): a
      * listener that must have told someone of the start before the job can crash the JVM waits here.
      */
-    default void jobRunning(TopicPartition tp, long offset) {
+    default void jobRunning(PartitionRef tp, long offset) {
     }
 
     /** A job failed with a retryable {@code code} on this attempt and will be tried again after a backoff. */
-    default void jobRetried(TopicPartition tp, long offset, String jobId, io.imagefleet.wire.ErrorCode code, int attempt) {
+    default void jobRetried(PartitionRef tp, long offset, String jobId, io.imagefleet.wire.ErrorCode code, int attempt) {
     }
 
     /** A record started earlier left the loop. */
-    default void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
+    default void jobEnded(PartitionRef tp, long offset, String jobId, Outcome outcome) {
     }
 
     /** Positions were committed: every record below each offset has its answer. */
-    default void committed(Map<TopicPartition, Long> offsets) {
+    default void committed(Map<PartitionRef, Long> offsets) {
     }
 
     /**
@@ -55,7 +54,7 @@ public interface LoopListener {
      *
      * @param change {@code assigned}, {@code revoked} or {@code lost}
      */
-    default void assignmentChanged(String change, Collection<TopicPartition> partitions, Set<TopicPartition> now) {
+    default void assignmentChanged(String change, Collection<PartitionRef> partitions, Set<PartitionRef> now) {
     }
 
     /** One listener that tells each of these in turn. */
@@ -68,33 +67,33 @@ public interface LoopListener {
             }
 
             @Override
-            public void jobStarted(TopicPartition tp, long offset, String jobId) {
+            public void jobStarted(PartitionRef tp, long offset, String jobId) {
                 list.forEach(l -> l.jobStarted(tp, offset, jobId));
             }
 
             @Override
-            public void jobRunning(TopicPartition tp, long offset) {
+            public void jobRunning(PartitionRef tp, long offset) {
                 list.forEach(l -> l.jobRunning(tp, offset));
             }
 
             @Override
-            public void jobRetried(TopicPartition tp, long offset, String jobId, io.imagefleet.wire.ErrorCode code,
+            public void jobRetried(PartitionRef tp, long offset, String jobId, io.imagefleet.wire.ErrorCode code,
                                    int attempt) {
                 list.forEach(l -> l.jobRetried(tp, offset, jobId, code, attempt));
             }
 
             @Override
-            public void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
+            public void jobEnded(PartitionRef tp, long offset, String jobId, Outcome outcome) {
                 list.forEach(l -> l.jobEnded(tp, offset, jobId, outcome));
             }
 
             @Override
-            public void committed(Map<TopicPartition, Long> offsets) {
+            public void committed(Map<PartitionRef, Long> offsets) {
                 list.forEach(l -> l.committed(offsets));
             }
 
             @Override
-            public void assignmentChanged(String change, Collection<TopicPartition> partitions, Set<TopicPartition> now) {
+            public void assignmentChanged(String change, Collection<PartitionRef> partitions, Set<PartitionRef> now) {
                 list.forEach(l -> l.assignmentChanged(change, partitions, now));
             }
         };

@@ -1,6 +1,5 @@
 package io.imagefleet.worker.consume;
 
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +77,7 @@ public final class QueuedListener implements LoopListener, AutoCloseable {
 
     /** On a pool thread: waits (bounded) until everything queued so far, its job's start included, was told. */
     @Override
-    public void jobRunning(TopicPartition tp, long offset) {
+    public void jobRunning(PartitionRef tp, long offset) {
         long target = queued.get();
         long deadline = System.nanoTime() + waitNanos;
         while (told.get() < target && System.nanoTime() < deadline) {
@@ -97,23 +96,23 @@ public final class QueuedListener implements LoopListener, AutoCloseable {
     }
 
     @Override
-    public void jobStarted(TopicPartition tp, long offset, String jobId) {
+    public void jobStarted(PartitionRef tp, long offset, String jobId) {
         queue(() -> slow.jobStarted(tp, offset, jobId));
     }
 
     @Override
-    public void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
+    public void jobEnded(PartitionRef tp, long offset, String jobId, Outcome outcome) {
         queue(() -> slow.jobEnded(tp, offset, jobId, outcome));
     }
 
     @Override
-    public void committed(Map<TopicPartition, Long> offsets) {
+    public void committed(Map<PartitionRef, Long> offsets) {
         queue(() -> slow.committed(Map.copyOf(offsets)));
     }
 
     @Override
-    public void assignmentChanged(String change, Collection<TopicPartition> partitions, Set<TopicPartition> now) {
-        Collection<TopicPartition> p = Set.copyOf(partitions);
+    public void assignmentChanged(String change, Collection<PartitionRef> partitions, Set<PartitionRef> now) {
+        Collection<PartitionRef> p = Set.copyOf(partitions);
         queue(() -> slow.assignmentChanged(change, p, now));
     }
 

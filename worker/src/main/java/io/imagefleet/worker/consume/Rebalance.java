@@ -110,7 +110,7 @@ final class Rebalance implements ConsumerRebalanceListener {
 
     private void report(String change, Collection<TopicPartition> partitions) {
         if (loop.state() == ConsumerLoop.State.RUNNING && !partitions.isEmpty()) {
-            listener.assignmentChanged(change, partitions, Set.copyOf(assigned));
+            listener.assignmentChanged(change, PartitionRef.of(partitions), PartitionRef.of(assigned));
         }
     }
 }

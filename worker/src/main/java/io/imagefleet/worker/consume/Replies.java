@@ -191,11 +191,12 @@ public final class Replies {
 
     /** Tells the listener of an answer Kafka has taken: the result, and the dead letter if there was one. */
     void taken(Answer answer) {
+        RecordRef record = RecordRef.of(answer.job());
         if (answer.result() != null) {
-            listener.result(answer.job(), answer.result());
+            listener.result(record, answer.result());
         }
         if (answer.deadLetter() != null) {
-            listener.deadLetter(answer.job(), answer.deadLetter(), answer.attempts());
+            listener.deadLetter(record, answer.deadLetter(), answer.attempts());
         }
     }
 

@@ -157,7 +157,7 @@ final class Sending {
             unwritten.computeIfAbsent(e.tp, k -> new TreeMap<>()).put(e.offset, answer);
         }
         if (e.started) {
-            listener.jobEnded(e.tp, e.offset, e.jobId, LoopListener.Outcome.ANSWERED);
+            listener.jobEnded(PartitionRef.of(e.tp), e.offset, e.jobId, LoopListener.Outcome.ANSWERED);
         }
     }
 
@@ -237,7 +237,7 @@ final class Sending {
         for (Entry e : entries) {
             book.remove(e);
             if (e.started) {
-                listener.jobEnded(e.tp, e.offset, e.jobId, LoopListener.Outcome.ABANDONED);
+                listener.jobEnded(PartitionRef.of(e.tp), e.offset, e.jobId, LoopListener.Outcome.ABANDONED);
             }
         }
         return entries.size();

@@ -9,12 +9,15 @@ import java.util.Optional;
 
 /**
  * Writes {@link ControlMessage}s as single JSON lines and reads them back. A line that is not a
- * message, or a message of a type this side does not know, reads as empty. Thread-safe.
+ * message, or a message of a type this side does not know, reads as empty; an enum value this side
+ * does not know reads as the enum's {@code UNKNOWN} (a message without such a constant, and so
+ * without a default, reads as empty). Thread-safe.
  */
 public final class ControlCodec {
     private final ObjectMapper mapper = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_INVALID_SUBTYPE)
+            .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
             .build();
 
     /** The message as one line of JSON, without the line break. */

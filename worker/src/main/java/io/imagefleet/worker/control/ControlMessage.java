@@ -2,6 +2,7 @@ package io.imagefleet.worker.control;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.imagefleet.worker.recycle.RecycleReason;
 
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.Map;
  * One message on the channel between a worker JVM and its supervisor: a JSON object on one line
  * with a {@code type} field, on the child's stdout (child to supervisor) or stdin (supervisor to
  * child). To add a message, add a record here and to {@link JsonSubTypes}; a reader that does not
- * know a type skips the line, so either side may be newer. Immutable.
+ * know a type skips the line, and one that does not know an enum's value reads it as that enum's
+ * {@code UNKNOWN}, so either side may be newer. Immutable.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
@@ -74,8 +76,18 @@ public sealed interface ControlMessage {
     record RecycleSoon() implements ControlMessage {
     }
 
-    /** The child wants to recycle; it keeps working until it gets a {@link RecycleGrant}. */
-    record RecycleRequest(String reason, String detail) implements ControlMessage {
+    /**
+     * The child wants to recycle; it keeps working until it gets a {@link RecycleGrant}.
+     *
+     * @param reason the trigger that fired, by its wire name ({@code max-jobs}...); {@link RecycleReason#UNKNOWN}
+     *               for a name this side does not know
+     * @param detail what the trigger says about it ("1000 jobs done (limit 1000)")
+     */
+    record RecycleRequest(RecycleReason reason, String detail) implements ControlMessage {
+        public RecycleRequest {
+            // A newer child might leave it out: read as a reason not known, like a name not known.
+            reason = reason == null ? RecycleReason.UNKNOWN : reason;
+        }
     }
 
     /**
@@ -97,12 +109,16 @@ public sealed interface ControlMessage {
      *
      * @param pollAgeMs  milliseconds since the consumer loop last finished a turn (poll, hand out,
      *                   collect, commit); -1 before its first turn
-     * @param state      the loop's lifecycle state ({@code running}, {@code draining}...)
+     * @param state      the loop's lifecycle state ({@code running}, {@code draining}...); {@link LoopState#UNKNOWN}
+     *                   for a state this side does not know
      * @param partitions how many partitions the child holds
      * @param joined     whether the consumer has completed a join of the group (it may have been
      *                   given no partitions: the group has none for it)
      */
-    record Heartbeat(long pollAgeMs, String state, int partitions, boolean joined) implements ControlMessage {
+    record Heartbeat(long pollAgeMs, LoopState state, int partitions, boolean joined) implements ControlMessage {
+        public Heartbeat {
+            state = state == null ? LoopState.UNKNOWN : state;
+        }
     }
 
     /**

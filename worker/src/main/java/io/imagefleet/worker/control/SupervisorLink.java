@@ -1,6 +1,7 @@
 package io.imagefleet.worker.control;
 
 import io.imagefleet.worker.consume.LoopListener;
+import io.imagefleet.worker.consume.PartitionRef;
 import io.imagefleet.worker.consume.Suspicions;
 import io.imagefleet.worker.recycle.RecycleGate;
 import io.imagefleet.worker.recycle.RecycleReason;
@@ -216,22 +217,22 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
     @Override
     public void ask(RecycleReason reason, String detail, Runnable onGrant) {
         this.grant = onGrant;
-        send(new ControlMessage.RecycleRequest(reason.wireName(), detail));
+        send(new ControlMessage.RecycleRequest(reason, detail));
     }
 
     @Override
     public Optional<Suspicion> find(TopicPartition tp, long offset) {
         Map<String, Suspicion> now = suspects;
-        return now.isEmpty() ? Optional.empty() : Optional.ofNullable(now.get(ref(tp, offset, "").position()));
+        return now.isEmpty() ? Optional.empty() : Optional.ofNullable(now.get(new JobRef(tp.topic(), tp.partition(), offset, "").position()));
     }
 
     @Override
-    public void jobStarted(TopicPartition tp, long offset, String jobId) {
+    public void jobStarted(PartitionRef tp, long offset, String jobId) {
         send(new ControlMessage.JobStarted(ref(tp, offset, jobId)));
     }
 
     @Override
-    public void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
+    public void jobEnded(PartitionRef tp, long offset, String jobId, Outcome outcome) {
         send(new ControlMessage.JobEnded(ref(tp, offset, jobId), switch (outcome) {
             case ANSWERED -> JobOutcome.ANSWERED;
             case ABANDONED -> JobOutcome.ABANDONED;
@@ -239,22 +240,22 @@ public final class SupervisorLink implements LoopListener, Suspicions, RecycleGa
     }
 
     @Override
-    public void committed(Map<TopicPartition, Long> offsets) {
+    public void committed(Map<PartitionRef, Long> offsets) {
         Map<String, Long> named = new HashMap<>();
         offsets.forEach((tp, offset) -> named.put(tp.toString(), offset));
         send(new ControlMessage.Committed(named));
     }
 
     @Override
-    public void assignmentChanged(String change, Collection<TopicPartition> partitions, Set<TopicPartition> now) {
+    public void assignmentChanged(String change, Collection<PartitionRef> partitions, Set<PartitionRef> now) {
         send(new ControlMessage.Assignment(PartitionChange.of(change), names(partitions), names(now)));
     }
 
-    private static List<String> names(Collection<TopicPartition> tps) {
-        return tps.stream().map(TopicPartition::toString).sorted().toList();
+    private static List<String> names(Collection<PartitionRef> tps) {
+        return tps.stream().map(PartitionRef::toString).sorted().toList();
     }
 
-    private static JobRef ref(TopicPartition tp, long offset, String jobId) {
+    private static JobRef ref(PartitionRef tp, long offset, String jobId) {
         return new JobRef(tp.topic(), tp.partition(), offset, jobId);
     }
 

@@ -1,7 +1,7 @@
 package io.imagefleet.worker.health;
 
 import io.imagefleet.worker.consume.LoopListener;
-import org.apache.kafka.common.TopicPartition;
+import io.imagefleet.worker.consume.PartitionRef;
 
 import java.time.Duration;
 import java.util.OptionalLong;
@@ -40,13 +40,13 @@ public final class PollClock implements LoopListener {
     }
 
     @Override
-    public void jobStarted(TopicPartition tp, long offset, String jobId) {
+    public void jobStarted(PartitionRef tp, long offset, String jobId) {
         inFlight.incrementAndGet();
         lastProgressNanos = nanos.getAsLong();
     }
 
     @Override
-    public void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
+    public void jobEnded(PartitionRef tp, long offset, String jobId, Outcome outcome) {
         inFlight.decrementAndGet();
         lastProgressNanos = nanos.getAsLong();
     }

@@ -6,13 +6,13 @@ import io.imagefleet.wire.Result;
 import io.imagefleet.worker.admission.MemoryBudget;
 import io.imagefleet.worker.consume.ConsumerLoop;
 import io.imagefleet.worker.consume.LoopListener;
+import io.imagefleet.worker.consume.PartitionRef;
+import io.imagefleet.worker.consume.RecordRef;
 import io.imagefleet.worker.consume.ReplyListener;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -90,7 +90,7 @@ public final class JobMeters implements ReplyListener, LoopListener {
      * signature of {@code LoopListener.jobRetried}, which the consumer loop calls when it schedules
      * a retry, so that this class hears it as a listener once the loop tells.
      */
-    public void jobRetried(TopicPartition tp, long offset, String jobId, ErrorCode code, int attempt) {
+    public void jobRetried(PartitionRef tp, long offset, String jobId, ErrorCode code, int attempt) {
         retries.get(code).increment();
     }
 
@@ -103,7 +103,7 @@ public final class JobMeters implements ReplyListener, LoopListener {
     }
 
     @Override
-    public void result(ConsumerRecord<byte[], byte[]> record, Result result) {
+    public void result(RecordRef record, Result result) {
         if (result.succeeded()) {
             succeeded.increment();
         } else {
@@ -129,22 +129,22 @@ public final class JobMeters implements ReplyListener, LoopListener {
     }
 
     @Override
-    public void deadLetter(ConsumerRecord<byte[], byte[]> record, ErrorCode code, int attempts) {
+    public void deadLetter(RecordRef record, ErrorCode code, int attempts) {
         deadLetters.get(code).increment();
     }
 
     @Override
-    public void jobStarted(TopicPartition tp, long offset, String jobId) {
+    public void jobStarted(PartitionRef tp, long offset, String jobId) {
         inFlight.incrementAndGet();
     }
 
     @Override
-    public void jobEnded(TopicPartition tp, long offset, String jobId, Outcome outcome) {
+    public void jobEnded(PartitionRef tp, long offset, String jobId, Outcome outcome) {
         inFlight.decrementAndGet();
     }
 
     @Override
-    public void assignmentChanged(String change, Collection<TopicPartition> changed, Set<TopicPartition> now) {
+    public void assignmentChanged(String change, Collection<PartitionRef> changed, Set<PartitionRef> now) {
         partitions.set(now.size());
     }
 

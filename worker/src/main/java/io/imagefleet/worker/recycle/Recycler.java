@@ -39,6 +39,7 @@ public final class Recycler implements AutoCloseable {
     private final AtomicBoolean granted = new AtomicBoolean();
     private volatile Runnable drain = () -> { };
     private HeapPressure heap;
+    private boolean closed;
 
     /**
      * @param inFlightBytes the heap the jobs in flight hold now (their admission reservations):
@@ -55,9 +56,20 @@ public final class Recycler implements AutoCloseable {
         this.ageLimit = policy.ageLimit(random);
     }
 
-    /** Starts the time- and memory-based triggers; {@code drain} runs once a recycle is granted. */
+    /**
+     * Starts the time- and memory-based triggers, on the timer's thread (nothing there is needed
+     * before the first job, and the caller is about to start consuming); {@code drain} runs once
+     * a recycle is granted.
+     */
     public void start(Runnable drain) {
         this.drain = drain;
+        timer.execute(this::startTriggers);
+    }
+
+    private synchronized void startTriggers() {
+        if (closed) {
+            return;
+        }
         if (!ageLimit.isZero()) {
             Duration lead = ageLead(ageLimit);
             timer.schedule(this::announce, ageLimit.minus(lead).toMillis(), TimeUnit.MILLISECONDS);
@@ -176,7 +188,8 @@ public final class Recycler implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         if (heap != null) {
             heap.close();
         }

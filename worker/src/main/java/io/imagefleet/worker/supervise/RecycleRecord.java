@@ -1,5 +1,7 @@
 package io.imagefleet.worker.supervise;
 
+import io.imagefleet.worker.recycle.RecycleReason;
+
 import java.time.Duration;
 import java.time.Instant;
 
@@ -7,7 +9,8 @@ import java.time.Instant;
  * One recycle of one slot, as the supervisor saw it. Immutable.
  *
  * @param slot      the slot
- * @param reason    the wire name of the reason ({@code max-jobs}, {@code heap}, ...)
+ * @param reason    why the slot recycled, as its JVM said ({@link RecycleReason#UNKNOWN} for a reason this
+ *                  supervisor does not know)
  * @param detail    what the child said about it
  * @param jobs      jobs the old JVM answered
  * @param grantedAt when the supervisor let it go
@@ -17,6 +20,6 @@ import java.time.Instant;
  * @param gap       from the old JVM's last answered job to the new one's first started job; null when no job
  *                  came within 30 s of the old JVM's exit (the slot was idle, so nothing waited)
  */
-public record RecycleRecord(int slot, String reason, String detail, long jobs, Instant grantedAt, Duration drain,
+public record RecycleRecord(int slot, RecycleReason reason, String detail, long jobs, Instant grantedAt, Duration drain,
                             Duration rejoin, Duration gap) {
 }

@@ -1,5 +1,7 @@
 package io.imagefleet.worker.supervise;
 
+import io.imagefleet.worker.recycle.RecycleReason;
+
 import java.time.Duration;
 import java.time.Instant;
 
@@ -8,7 +10,7 @@ import java.time.Instant;
  * JVM's rejoin, until the new JVM starts its first job. Touched only by the supervisor's thread.
  */
 final class SlotRecycle {
-    final String reason;
+    final RecycleReason reason;
     final String detail;
     final long askedNanos;
     private long grantedNanos;
@@ -19,7 +21,7 @@ final class SlotRecycle {
     private Duration drain;
     private Duration rejoin;
 
-    SlotRecycle(String reason, String detail, long askedNanos) {
+    SlotRecycle(RecycleReason reason, String detail, long askedNanos) {
         this.reason = reason;
         this.detail = detail;
         this.askedNanos = askedNanos;

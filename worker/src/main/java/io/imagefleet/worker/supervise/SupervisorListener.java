@@ -1,5 +1,7 @@
 package io.imagefleet.worker.supervise;
 
+import io.imagefleet.worker.recycle.RecycleReason;
+
 import java.util.List;
 
 /**
@@ -20,7 +22,7 @@ public interface SupervisorListener {
     }
 
     /** A slot was let go to recycle. */
-    default void recycling(int slot, String reason, String detail) {
+    default void recycling(int slot, RecycleReason reason, String detail) {
     }
 
     /** A recycle is over: the new JVM started a job (or the slot moved on without one). */
@@ -57,7 +59,7 @@ public interface SupervisorListener {
             }
 
             @Override
-            public void recycling(int slot, String reason, String detail) {
+            public void recycling(int slot, RecycleReason reason, String detail) {
                 list.forEach(l -> l.recycling(slot, reason, detail));
             }
 

@@ -31,9 +31,8 @@ public final class SupervisorMeters implements SupervisorListener {
         for (int slot = 0; slot < slots; slot++) {
             String s = Integer.toString(slot);
             for (RecycleReason r : RecycleReason.values()) {
-                recycles.put(s + "/" + r.wireName(), FleetMeter.RECYCLES.counter(registry, s, r.wireName()));
+                recycles.put(s + "/" + tag(r), FleetMeter.RECYCLES.counter(registry, s, tag(r)));
             }
-            recycles.put(s + "/" + OTHER, FleetMeter.RECYCLES.counter(registry, s, OTHER));
             for (String cause : ExitCodes.CAUSES) {
                 crashes.put(s + "/" + cause, FleetMeter.CRASHES.counter(registry, s, cause));
             }
@@ -76,11 +75,15 @@ public final class SupervisorMeters implements SupervisorListener {
 
     @Override
     public void recycled(RecycleRecord record) {
-        boolean known = java.util.Arrays.stream(RecycleReason.values()).anyMatch(r -> r.wireName().equals(record.reason()));
-        recycles.get(record.slot() + "/" + (known ? record.reason() : OTHER)).increment();
+        recycles.get(record.slot() + "/" + tag(record.reason())).increment();
         time("drain", record.drain());
         time("rejoin", record.rejoin());
         time("gap", record.gap());
+    }
+
+    /** The {@code reason} tag: the wire name, or {@code other} for a reason this side does not know. */
+    private static String tag(RecycleReason reason) {
+        return reason == RecycleReason.UNKNOWN ? OTHER : reason.wireName();
     }
 
     @Override

@@ -74,7 +74,7 @@ class ConsumerLoopFaultTest {
     private final List<String> retried = new CopyOnWriteArrayList<>();
     private final LoopListener heard = new LoopListener() {
         @Override
-        public void jobRetried(TopicPartition tp, long offset, String jobId, ErrorCode code, int attempt) {
+        public void jobRetried(PartitionRef tp, long offset, String jobId, ErrorCode code, int attempt) {
             retried.add(jobId + " " + code + " " + attempt);
         }
     };

@@ -54,7 +54,7 @@ class ConsumerLoopStagesTest {
     private final Map<String, FakeRun> runs = new HashMap<>();
     private final JobCodec jobs = new JobCodec();
     private final ResultCodec results = new ResultCodec();
-    private final Map<TopicPartition, Long> committedHeard = new HashMap<>();
+    private final Map<PartitionRef, Long> committedHeard = new HashMap<>();
 
     /** A job whose fetch holds {@code sourceBytes} until its CPU step ends the attempt. */
     private final class FakeRun implements StagedJob {
@@ -137,7 +137,7 @@ class ConsumerLoopStagesTest {
                 new ConsumerLoop.Stages(cpu, io), Executors.newSingleThreadScheduledExecutor(),
                 new Replies("results", "dlq"), settings, CLOCK, new LoopHooks(new LoopListener() {
                     @Override
-                    public void committed(Map<TopicPartition, Long> offsets) {
+                    public void committed(Map<PartitionRef, Long> offsets) {
                         committedHeard.putAll(offsets);
                     }
                 }, Suspicions.NONE));
@@ -283,7 +283,7 @@ class ConsumerLoopStagesTest {
         loop.shutdown();
 
         assertThat(answered()).containsOnlyKeys("computing");
-        assertThat(committedHeard).as("committed up to the job not computed").containsEntry(P0, 1L);
+        assertThat(committedHeard).as("committed up to the job not computed").containsEntry(new PartitionRef(JOBS, 0), 1L);
         assertThat(runs.get("fetched").next()).as("abandoned").isEqualTo(StagedJob.Step.DONE);
         assertThat(runs.get("fetched").result()).isNull();
     }
@@ -309,7 +309,7 @@ class ConsumerLoopStagesTest {
         loop.shutdown();
 
         assertThat(answered()).containsOnlyKeys("computing", "fetched", "fetching");
-        assertThat(committedHeard).as("committed up to the job never begun").containsEntry(P0, 3L);
+        assertThat(committedHeard).as("committed up to the job never begun").containsEntry(new PartitionRef(JOBS, 0), 3L);
         assertThat(runs).doesNotContainKey("waiting");
     }
 }

@@ -285,10 +285,10 @@ class ConsumerLoopTest {
 
     @Test
     void shutdown_groupRebalancingWhenCommitting_pollsAndCommitsOnceItIsOver() {
-        Map<TopicPartition, Long> heard = new java.util.HashMap<>();
+        Map<PartitionRef, Long> heard = new java.util.HashMap<>();
         ConsumerLoop loop = loop(1, ConsumerLoopTest::succeeded, new LoopHooks(new LoopListener() {
             @Override
-            public void committed(Map<TopicPartition, Long> offsets) {
+            public void committed(Map<PartitionRef, Long> offsets) {
                 heard.putAll(offsets);
             }
         }, Suspicions.NONE));
@@ -303,7 +303,7 @@ class ConsumerLoopTest {
         loop.shutdown();
 
         assertThat(consumer.rebalancingCommits).isZero();
-        assertThat(heard).containsEntry(P0, 1L);
+        assertThat(heard).containsEntry(new PartitionRef(JOBS, 0), 1L);
     }
 
     /** A mock consumer whose first sync commits meet a rebalance in progress, and whose async commits can be lost. */

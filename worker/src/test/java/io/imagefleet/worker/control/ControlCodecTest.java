@@ -1,6 +1,9 @@
 package io.imagefleet.worker.control;
 
+import io.imagefleet.worker.recycle.RecycleReason;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.List;
 import java.util.Map;
@@ -19,9 +22,9 @@ class ControlCodecTest {
                 new ControlMessage.JobStarted(job),
                 new ControlMessage.JobEnded(job, JobOutcome.ANSWERED),
                 new ControlMessage.Committed(Map.of("imagefleet.jobs-2", 42L)),
-                new ControlMessage.RecycleRequest("max-jobs", "1000 jobs done (limit 1000)"),
+                new ControlMessage.RecycleRequest(RecycleReason.MAX_JOBS, "1000 jobs done (limit 1000)"),
                 new ControlMessage.Exiting(75, 1000, 300L << 20, 90L << 20, 150L << 20),
-                new ControlMessage.Heartbeat(120, "running", 2, true),
+                new ControlMessage.Heartbeat(120, LoopState.RUNNING, 2, true),
                 new ControlMessage.Metrics("# TYPE up gauge\nup{a=\"b\"} 1.0\n"),
                 new ControlMessage.Prepare(3),
                 new ControlMessage.Go(3),
@@ -59,5 +62,56 @@ class ControlCodecTest {
         assertThat(revoked).contains("\"change\":\"revoked\"");
         assertThat(codec.decode("{\"type\":\"assignment\",\"change\":\"lost\",\"partitions\":[],\"now\":[]}"))
                 .contains(new ControlMessage.Assignment(PartitionChange.LOST, List.of(), List.of()));
+    }
+
+    @ParameterizedTest
+    @EnumSource(RecycleReason.class)
+    void encode_eachRecycleReason_isItsWireNameAndReadsBack(RecycleReason reason) {
+        ControlMessage.RecycleRequest request = new ControlMessage.RecycleRequest(reason, "why");
+
+        String line = codec.encode(request);
+
+        assertThat(line).isEqualTo("{\"type\":\"recycle-request\",\"reason\":\"" + reason.wireName()
+                + "\",\"detail\":\"why\"}");
+        assertThat(codec.decode(line)).contains(request);
+    }
+
+    @Test
+    void encode_recycleReasons_keepTheWireNamesTheyHadAsStrings() {
+        assertThat(java.util.Arrays.stream(RecycleReason.values()).map(RecycleReason::wireName))
+                .containsExactly("max-jobs", "heap", "rss", "age", "stuck-job", "unknown");
+    }
+
+    @Test
+    void decode_recycleReasonNotKnown_readsAsUnknownNotAnError() {
+        assertThat(codec.decode("{\"type\":\"recycle-request\",\"reason\":\"cosmic-ray\",\"detail\":\"a bit flipped\"}"))
+                .contains(new ControlMessage.RecycleRequest(RecycleReason.UNKNOWN, "a bit flipped"));
+        assertThat(codec.decode("{\"type\":\"recycle-request\",\"detail\":\"no reason given\"}"))
+                .contains(new ControlMessage.RecycleRequest(RecycleReason.UNKNOWN, "no reason given"));
+    }
+
+    @ParameterizedTest
+    @EnumSource(LoopState.class)
+    void encode_eachLoopState_isItsLowerCaseNameAndReadsBack(LoopState state) {
+        ControlMessage.Heartbeat beat = new ControlMessage.Heartbeat(15, state, 3, true);
+
+        String line = codec.encode(beat);
+
+        assertThat(line).contains("\"state\":\"" + state.name().toLowerCase(java.util.Locale.ROOT) + "\"");
+        assertThat(codec.decode(line)).contains(beat);
+    }
+
+    @Test
+    void decode_loopStateNotKnown_readsAsUnknownNotAnError() {
+        assertThat(codec.decode("{\"type\":\"heartbeat\",\"pollAgeMs\":5,\"state\":\"hibernating\",\"partitions\":2,"
+                + "\"joined\":true}"))
+                .contains(new ControlMessage.Heartbeat(5, LoopState.UNKNOWN, 2, true));
+    }
+
+    @Test
+    void encode_heartbeat_isTheLineTheSupervisorHasAlwaysRead() {
+        assertThat(codec.encode(new ControlMessage.Heartbeat(120, LoopState.DRAINING, 2, false)))
+                .isEqualTo("{\"type\":\"heartbeat\",\"pollAgeMs\":120,\"state\":\"draining\",\"partitions\":2,"
+                        + "\"joined\":false}");
     }
 }

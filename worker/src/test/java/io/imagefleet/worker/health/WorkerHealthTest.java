@@ -1,6 +1,7 @@
 package io.imagefleet.worker.health;
 
 import io.imagefleet.worker.consume.ConsumerLoop;
+import io.imagefleet.worker.consume.PartitionRef;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -45,7 +46,7 @@ class WorkerHealthTest {
     void live_loopTurnsButHoldsJobsWithoutProgressPastTheLimit_isDown() {
         state.set(ConsumerLoop.State.RUNNING);
         poll.stallAfter(Duration.ofSeconds(60));
-        poll.jobStarted(new org.apache.kafka.common.TopicPartition("jobs", 0), 4, "stalled");
+        poll.jobStarted(new PartitionRef("jobs", 0), 4, "stalled");
         advance(Duration.ofSeconds(59));
         poll.turned();
         assertThat(health.live().up()).isTrue();
@@ -57,7 +58,7 @@ class WorkerHealthTest {
         assertThat(down.up()).isFalse();
         assertThat(down.problems()).singleElement().asString().contains("holds 1 job(s)").contains("none for 61 s");
         assertThat(poll.ageNanos()).as("what the supervisor's heartbeat reports").hasValue(Duration.ofSeconds(61).toNanos());
-        poll.jobEnded(new org.apache.kafka.common.TopicPartition("jobs", 0), 4, "stalled",
+        poll.jobEnded(new PartitionRef("jobs", 0), 4, "stalled",
                 io.imagefleet.worker.consume.LoopListener.Outcome.ANSWERED);
         assertThat(health.live().up()).isTrue();
     }

@@ -5,9 +5,9 @@ import io.imagefleet.wire.Format;
 import io.imagefleet.wire.Result;
 import io.imagefleet.wire.Status;
 import io.imagefleet.worker.consume.LoopListener;
+import io.imagefleet.worker.consume.PartitionRef;
+import io.imagefleet.worker.consume.RecordRef;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JobMetersTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final JobMeters meters = new JobMeters(registry);
-    private final ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("jobs", 0, 7, new byte[0], new byte[0]);
+    private final RecordRef record = new RecordRef("jobs", 0, 7);
 
     @Test
     void result_succeededAndFailed_countedByOutcomeAndCodeWithStageTimes() {
@@ -43,7 +43,7 @@ class JobMetersTest {
 
     @Test
     void jobRetried_retryableFailure_countedByCode() {
-        TopicPartition tp = new TopicPartition("jobs", 0);
+        PartitionRef tp = new PartitionRef("jobs", 0);
         meters.jobRetried(tp, 3, "a", ErrorCode.SOURCE_UNAVAILABLE, 1);
         meters.jobRetried(tp, 3, "a", ErrorCode.SOURCE_UNAVAILABLE, 2);
         meters.jobRetried(tp, 4, "b", ErrorCode.OUTPUT_FAILED, 1);
@@ -72,11 +72,11 @@ class JobMetersTest {
 
     @Test
     void loopEvents_inFlightAndPartitions_followTheLoop() {
-        TopicPartition tp = new TopicPartition("jobs", 0);
+        PartitionRef tp = new PartitionRef("jobs", 0);
         meters.jobStarted(tp, 1, "a");
         meters.jobStarted(tp, 2, "b");
         meters.jobEnded(tp, 1, "a", LoopListener.Outcome.ANSWERED);
-        meters.assignmentChanged("assigned", List.of(tp), Set.of(tp, new TopicPartition("jobs", 1)));
+        meters.assignmentChanged("assigned", List.of(tp), Set.of(tp, new PartitionRef("jobs", 1)));
 
         assertThat(registry.get("imagefleet.jobs.in.flight").gauge().value()).isEqualTo(1);
         assertThat(registry.get("imagefleet.partitions.assigned").gauge().value()).isEqualTo(2);

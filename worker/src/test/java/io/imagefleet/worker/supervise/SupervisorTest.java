@@ -66,7 +66,7 @@ class SupervisorTest {
         old.say(assigned("jobs-0")).say(new JobStarted(job(1))).say(new JobEnded(job(1), JobOutcome.ANSWERED));
         turn();
 
-        old.say(new RecycleRequest(reason.wireName(), "the trigger's words"));
+        old.say(new RecycleRequest(reason, "the trigger's words"));
         turn();
         assertThat(old.received(RecycleGrant.class)).as("let go at once: the spare is built").hasSize(1);
         advance(Duration.ofMillis(300));
@@ -81,7 +81,7 @@ class SupervisorTest {
         turn();
 
         assertThat(heard.recycles).singleElement().satisfies(r -> {
-            assertThat(r.reason()).isEqualTo(reason.wireName());
+            assertThat(r.reason()).isEqualTo(reason);
             assertThat(r.jobs()).isEqualTo(1);
             assertThat(r.drain()).isEqualTo(Duration.ofMillis(300));
             assertThat(r.rejoin()).isEqualTo(Duration.ofMillis(100));
@@ -100,7 +100,7 @@ class SupervisorTest {
         FakeChild spare = launcher.launched().get(1);
         spare.say(new Hello(spare.pid()));
         old.say(assigned("jobs-0"));
-        old.say(new RecycleRequest(RecycleReason.MAX_JOBS.wireName(), "50 jobs"));
+        old.say(new RecycleRequest(RecycleReason.MAX_JOBS, "50 jobs"));
         turn();
         old.exit(75);
         turn();
@@ -123,7 +123,7 @@ class SupervisorTest {
         FakeChild spare = launcher.launched().get(1);
         spare.say(new Hello(spare.pid()));
         old.say(assigned("jobs-0"));
-        old.say(new RecycleRequest(RecycleReason.MAX_JOBS.wireName(), "50 jobs"));
+        old.say(new RecycleRequest(RecycleReason.MAX_JOBS, "50 jobs"));
         turn();
         old.exit(75);
         turn();
@@ -143,7 +143,7 @@ class SupervisorTest {
         FakeChild old = launcher.launched().get(0);
         FakeChild spare = launcher.launched().get(1);
         spare.say(new Hello(spare.pid()));
-        old.say(assigned("jobs-0")).say(new RecycleRequest("max-jobs", "10 jobs"));
+        old.say(assigned("jobs-0")).say(new RecycleRequest(RecycleReason.MAX_JOBS, "10 jobs"));
         turn();
         advance(Duration.ofMillis(200));
 
@@ -169,7 +169,7 @@ class SupervisorTest {
         FakeChild old = launcher.launched().get(0);
         FakeChild spare = launcher.launched().get(1);
         spare.say(new Hello(spare.pid()));
-        old.say(assigned("jobs-0")).say(new RecycleRequest("max-jobs", "10 jobs"));
+        old.say(assigned("jobs-0")).say(new RecycleRequest(RecycleReason.MAX_JOBS, "10 jobs"));
         turn();
         old.say(new ControlMessage.Exiting(75, 10, -1, 0, 1L << 20));
         turn();
@@ -197,8 +197,8 @@ class SupervisorTest {
         second.say(assigned("jobs-1"));
         turn();
 
-        first.say(new RecycleRequest("max-jobs", "100 jobs"));
-        second.say(new RecycleRequest("max-jobs", "100 jobs"));
+        first.say(new RecycleRequest(RecycleReason.MAX_JOBS, "100 jobs"));
+        second.say(new RecycleRequest(RecycleReason.MAX_JOBS, "100 jobs"));
         turn();
         assertThat(first.received(RecycleGrant.class)).hasSize(1);
         assertThat(second.received(RecycleGrant.class)).as("a sibling is recycling").isEmpty();
@@ -233,8 +233,8 @@ class SupervisorTest {
         spare.say(new Hello(spare.pid()));
         first.say(assigned("jobs-0"));
         second.say(assigned("jobs-1"));
-        first.say(new RecycleRequest("max-jobs", "100 jobs"));
-        second.say(new RecycleRequest("max-jobs", "100 jobs"));
+        first.say(new RecycleRequest(RecycleReason.MAX_JOBS, "100 jobs"));
+        second.say(new RecycleRequest(RecycleReason.MAX_JOBS, "100 jobs"));
         turn();
         first.exit(75);
         turn();
@@ -257,7 +257,7 @@ class SupervisorTest {
     void recycle_successorNeverSaysHello_oldJvmIsLetGoAfterTheSuccessorWait() {
         start(1);
         FakeChild old = launcher.launched().get(0);
-        old.say(assigned("jobs-0")).say(new RecycleRequest("age", "1 h"));
+        old.say(assigned("jobs-0")).say(new RecycleRequest(RecycleReason.AGE, "1 h"));
         turn();
         advance(Recycles.SUCCESSOR_WAIT);
         turn();
@@ -295,7 +295,7 @@ class SupervisorTest {
         turn();
         assertThat(spare.received(Prepare.class)).as("a spare without a slot builds nothing").isEmpty();
 
-        old.say(new RecycleRequest(RecycleReason.MAX_JOBS.wireName(), "50 jobs"));
+        old.say(new RecycleRequest(RecycleReason.MAX_JOBS, "50 jobs"));
         turn();
         assertThat(spare.received()).as("named before the old JVM drains, so it builds while the old one works")
                 .containsExactly(new Prepare(0));
@@ -326,7 +326,7 @@ class SupervisorTest {
         turn();
         assertThat(launcher.launched()).as("no spare starts while a recycle is about to come").hasSize(2);
 
-        old.say(new RecycleRequest(RecycleReason.MAX_JOBS.wireName(), "50 jobs"));
+        old.say(new RecycleRequest(RecycleReason.MAX_JOBS, "50 jobs"));
         turn();
         assertThat(old.received(RecycleGrant.class)).hasSize(1);
         old.exit(75);
@@ -377,7 +377,7 @@ class SupervisorTest {
         old.say(assigned("jobs-0"));
         turn();
 
-        old.say(new RecycleRequest(RecycleReason.MAX_JOBS.wireName(), "50 jobs"));
+        old.say(new RecycleRequest(RecycleReason.MAX_JOBS, "50 jobs"));
         turn();
         assertThat(spare.received()).as("a JVM still starting reads it once it has said hello")
                 .containsExactly(new Prepare(0));

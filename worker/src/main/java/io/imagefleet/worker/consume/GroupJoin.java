@@ -1,4 +1,4 @@
-package io.imagefleet.worker.health;
+package io.imagefleet.worker.consume;
 
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
