@@ -1,5 +1,6 @@
 package io.imagefleet.worker.pipeline;
 
+import io.imagefleet.wire.ErrorCode;
 import io.imagefleet.wire.Fit;
 import io.imagefleet.wire.Format;
 import io.imagefleet.wire.Job;
@@ -32,9 +33,9 @@ import java.util.function.LongSupplier;
  * loaded, linked and compiled by the JIT before the first of them comes: a spare worker JVM does
  * this before it says hello, so that the successor of a recycling slot starts warm instead of
  * compiling on the cores its sibling works on. The jobs are what real ones are most often: a
- * 256 px JPEG thumbnail from a photo decoded at reduced size, and, from a photo taken upright
- * (EXIF orientation 6), a progressive 1024 px JPEG, a WebP (when the worker has libwebp) and a
- * cropped PNG. Their source is a photo-like JPEG made in memory ({@link SamplePhoto}, served by
+ * 256 px JPEG thumbnail from a photo decoded at a quarter of its size, and, from a photo taken
+ * upright (EXIF orientation 6) decoded at half its size, a progressive 512 px JPEG, a WebP (when
+ * the worker has libwebp) and a cropped PNG. Their source is a photo-like JPEG made in memory ({@link SamplePhoto}, served by
  * a {@link MemorySource}), their outputs are dropped ({@link OutputStores#discarding}), and they
  * are admitted against the admission given (the caller gives one of its own, so that the
  * worker's budget and its meters never see them); their results go nowhere. Nothing leaves the
@@ -125,6 +126,10 @@ public final class PipelineWarmUp {
             if (result.status() == Status.SUCCEEDED) {
                 succeeded++;
                 last = ms;
+            } else if (result.error().code() == ErrorCode.TIMEOUT && nanos.getAsLong() >= end) {
+                // Its deadline was the cap.
+                capped = true;
+                break;
             } else {
                 failure = "job " + result.jobId() + " failed " + result.error().code() + ": " + result.error().message();
             }
@@ -150,10 +155,10 @@ public final class PipelineWarmUp {
             return Job.of(id, LANDSCAPE.toString(), List.of(output("thumb", Op.Resize.inside(256, 256), Format.JPEG)));
         }
         List<OutputSpec> outputs = new ArrayList<>();
-        outputs.add(new OutputSpec("preview", List.of(Op.Resize.inside(1024, 1024)), Format.JPEG, 80, TARGET, true,
+        outputs.add(new OutputSpec("preview", List.of(Op.Resize.inside(512, 512)), Format.JPEG, 80, TARGET, true,
                 null, null));
         if (formats.contains(Format.WEBP)) {
-            outputs.add(output("card", Op.Resize.inside(512, 512), Format.WEBP));
+            outputs.add(output("card", Op.Resize.inside(384, 384), Format.WEBP));
         }
         if (formats.contains(Format.PNG)) {
             outputs.add(output("square", new Op.Resize(200, 200, Fit.FILL, null, null), Format.PNG));

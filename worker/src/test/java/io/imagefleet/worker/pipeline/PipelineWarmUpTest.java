@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -85,6 +86,23 @@ class PipelineWarmUpTest {
         assertThat(report.firstJobMillis()).isEqualTo(-1);
         assertThat(report.capped()).isTrue();
         assertThat(report.failure()).isNull();
+    }
+
+    @Test
+    void run_capPassesDuringAJob_endsCappedNotFailed() {
+        // Every reading of the clock is 200 ms on: the first job starts within the 1 s cap and runs out of it.
+        AtomicLong clock = new AtomicLong();
+        PipelineWarmUp warmUp = new PipelineWarmUp(Imaging.of(50_000_000L, NATIVES), new JobAdmission(budget,
+                new OutputLimits(50_000_000L, 50_000_000L)), watchdog, Set.of(Format.PNG),
+                () -> clock.addAndGet(200_000_000L));
+
+        PipelineWarmUp.Report report = warmUp.run(4, Duration.ofSeconds(1));
+
+        assertThat(report.firstJobMillis()).isNotNegative();
+        assertThat(report.succeeded()).isZero();
+        assertThat(report.capped()).isTrue();
+        assertThat(report.failure()).isNull();
+        assertThat(budget.reserved()).isZero();
     }
 
     @Test
