@@ -108,13 +108,13 @@ public final class WorkerPipeline implements AutoCloseable {
      * memory, outputs dropped, nothing counted), so that a spare JVM's first real job runs
      * compiled code: {@value #WARM_UP_JOBS} jobs, stopped at {@link #WARM_UP_CAP}. It never fails
      * the JVM's start: whatever goes wrong is logged and the worker starts as it would have cold.
-     * A JVM that is needed at once ({@code goCame}: a slot's first JVM, a respawn after a crash,
-     * told its slot with its start) skips it: its first jobs cost less than the warm-up would
-     * delay them. Returns what it did, or null when it did not run.
+     * A JVM whose go came already ({@code goCame}: a slot's first JVM or a respawn, told its slot
+     * with its start, or one told to stop) skips it: jobs wait for it, and its first jobs cost
+     * less than the warm-up would delay them. Returns what it did, or null when it did not run.
      */
     PipelineWarmUp.Report warmUp(BooleanSupplier goCame) {
         if (goCame.getAsBoolean()) {
-            log.info("pipeline warm-up skipped: this JVM was given its slot at its start");
+            log.info("pipeline warm-up skipped: this JVM was given its slot (or told to stop) before it was built");
             return null;
         }
         return warmUp(WARM_UP_JOBS, WARM_UP_CAP);
