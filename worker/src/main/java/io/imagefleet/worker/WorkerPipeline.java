@@ -132,8 +132,9 @@ public final class WorkerPipeline implements AutoCloseable {
                 log.warn("pipeline warm-up stopped after {} of {} jobs in {} ms: {}", r.succeeded(), jobs, r.millis(),
                         r.failure());
             } else if (r.capped()) {
-                log.info("pipeline warm-up stopped at its {} ms cap: {} of {} jobs in {} ms (first job {} ms, last job {} ms)",
-                        cap.toMillis(), r.succeeded(), jobs, r.millis(), r.firstJobMillis(), r.lastJobMillis());
+                log.info("pipeline warm-up stopped at its {} ms cap: {} of {} jobs in {} ms "
+                        + "(first job {} ms, last job {} ms)", cap.toMillis(), r.succeeded(), jobs, r.millis(),
+                        r.firstJobMillis(), r.lastJobMillis());
             } else {
                 log.info("pipeline warmed up: {} jobs in {} ms (first job {} ms, last job {} ms)", r.succeeded(),
                         r.millis(), r.firstJobMillis(), r.lastJobMillis());

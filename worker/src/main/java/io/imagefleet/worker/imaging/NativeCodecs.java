@@ -197,7 +197,7 @@ public final class NativeCodecs {
         return report.stream().filter(l -> l.startsWith("libwebp")).findFirst().orElse("libwebp: not loaded");
     }
 
-    /** Whether {@link #maybeCrashForTests} crashes the JVM (the test flag is on): nothing may decode a JPEG on its own. */
+    /** Whether {@link #maybeCrashForTests} crashes the JVM (the test flag is on): nothing may decode a JPEG unasked. */
     public boolean crashesForTests() {
         return crashForTests.isPresent();
     }

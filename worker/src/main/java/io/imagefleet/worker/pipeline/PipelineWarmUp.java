@@ -35,12 +35,13 @@ import java.util.function.LongSupplier;
  * compiling on the cores its sibling works on. The jobs are what real ones are most often: a
  * 256 px JPEG thumbnail from a photo decoded at a quarter of its size, and, from a photo taken
  * upright (EXIF orientation 6) decoded at half its size, a progressive 512 px JPEG, a WebP (when
- * the worker has libwebp) and a cropped PNG. Their source is a photo-like JPEG made in memory ({@link SamplePhoto}, served by
- * a {@link MemorySource}), their outputs are dropped ({@link OutputStores#discarding}), and they
- * are admitted against the admission given (the caller gives one of its own, so that the
- * worker's budget and its meters never see them); their results go nowhere. Nothing leaves the
- * JVM: no file, no network, no job counted. Bounded by a number of jobs and a wall-clock cap,
- * which each job's deadline is what is left of. Run by one thread at a time.
+ * the worker has libwebp) and a cropped PNG. Their source is a photo-like JPEG made in memory
+ * ({@link SamplePhoto}, served by a {@link MemorySource}), their outputs are dropped
+ * ({@link OutputStores#discarding}), they pass the admission given (the caller gives one on a
+ * budget of its own, so that the worker's budget and its meters never see them), and their
+ * results go nowhere: nothing leaves the JVM (no file, no network, no job counted). Bounded by a
+ * number of jobs and a wall-clock cap, of which each job's deadline is what is left. Run by one
+ * thread at a time.
  */
 public final class PipelineWarmUp {
     private static final Logger log = LoggerFactory.getLogger(PipelineWarmUp.class);
@@ -100,9 +101,7 @@ public final class PipelineWarmUp {
     public Report run(int jobs, Duration cap) {
         long start = nanos.getAsLong();
         long end = start + cap.toNanos();
-        SamplePhoto photo = SamplePhoto.of(PHOTO_WIDTH, PHOTO_HEIGHT);
-        Sources sources = new Sources(Map.of(SCHEME, new MemorySource(Map.of(
-                LANDSCAPE, photo.jpeg(1), UPRIGHT, photo.jpeg(UPRIGHT_ORIENTATION)))));
+        Sources sources = samples();
         OutputStores stores = OutputStores.discarding(SCHEME);
         int succeeded = 0;
         long first = -1;
@@ -117,8 +116,8 @@ public final class PipelineWarmUp {
             }
             Pipeline pipeline = new Pipeline(sources, imaging, stores, admission,
                     new JobWatchdog(Duration.ofNanos(end - jobStart), STUCK_AFTER, watchdogThread, nanos),
-                    (id, thread, overdue) -> log.warn("warm-up job {} still runs {} ms past the warm-up's cap on {}", id,
-                            overdue.toMillis(), thread.getName()));
+                    (id, thread, overdue) -> log.warn("warm-up job {} still runs {} ms past the warm-up's cap on {}",
+                            id, overdue.toMillis(), thread.getName()));
             Result result = runOne(pipeline, job(i));
             long ms = (nanos.getAsLong() - jobStart) / 1_000_000;
             log.debug("warm-up job {}: {} in {} ms ({})", result.jobId(), result.status(), ms, result.timings());
@@ -131,10 +130,18 @@ public final class PipelineWarmUp {
                 capped = true;
                 break;
             } else {
-                failure = "job " + result.jobId() + " failed " + result.error().code() + ": " + result.error().message();
+                failure = "job " + result.jobId() + " failed " + result.error().code() + ": "
+                        + result.error().message();
             }
         }
         return new Report(succeeded, (nanos.getAsLong() - start) / 1_000_000, first, last, failure, capped);
+    }
+
+    /** The sample photos, made now: the landscape one and the upright one, the same pixels. */
+    private static Sources samples() {
+        SamplePhoto photo = SamplePhoto.of(PHOTO_WIDTH, PHOTO_HEIGHT);
+        return new Sources(Map.of(SCHEME, new MemorySource(Map.of(
+                LANDSCAPE, photo.jpeg(1), UPRIGHT, photo.jpeg(UPRIGHT_ORIENTATION)))));
     }
 
     /** Runs the job's stages in turn, as the consumer loop's threads would, in a logging context of its own. */

@@ -107,8 +107,8 @@ class PipelineWarmUpTest {
 
     @Test
     void job_odd_makesEveryFormatTheWorkerWrites() {
-        PipelineWarmUp warmUp = new PipelineWarmUp(Imaging.imageIo(50_000_000L), (job, header, factor, deadline) -> () -> { },
-                watchdog, Set.of(Format.PNG, Format.WEBP), System::nanoTime);
+        PipelineWarmUp warmUp = new PipelineWarmUp(Imaging.imageIo(50_000_000L),
+                (job, header, factor, deadline) -> () -> { }, watchdog, Set.of(Format.PNG, Format.WEBP), System::nanoTime);
 
         assertThat(warmUp.job(0).outputs()).extracting(o -> o.format()).containsExactly(Format.JPEG);
         assertThat(warmUp.job(1).outputs()).extracting(o -> o.format())
