@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -135,7 +136,7 @@ final class FleetRun {
                 log.printf(Locale.ROOT, "fleet %s: open loop, %d jobs at %.2f jobs/s...%n", shape, count, rate);
                 open = measure(supervisor, () -> driver.openLoop("open-" + shape, count, r, timeout));
             }
-            List<ProcessMemory> memory = memory(supervisor, shape, sat);
+            List<ProcessMemory> memory = memory(supervisor, shape);
             List<RecycleLog.Recycle> recycles = supervisor.recycles();
             int code = supervisor.stop(STOP_GRACE);
             if (code != 0) {
@@ -218,17 +219,13 @@ final class FleetRun {
         return Math.max(1, (QUEUED_PER_THREAD * threads + partitionsPerWorker - 1) / partitionsPerWorker);
     }
 
-    /**
-     * The supervisor's and every worker JVM's memory; a worker that used under a tenth of the CPU
-     * the busiest one used in the run is the idle spare.
-     */
-    private static List<ProcessMemory> memory(SupervisorProcess supervisor, String shape, Measured run) {
+    /** The supervisor's and every worker JVM's memory; the spare is the one the supervisor's log names so. */
+    private static List<ProcessMemory> memory(SupervisorProcess supervisor, String shape) {
         List<ProcessMemory> out = new ArrayList<>();
         ProcessMemory.of("supervisor " + shape, supervisor.pid()).ifPresent(out::add);
-        double busiest = run.cpuByPid().values().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        Set<Long> spares = supervisor.sparePids();
         for (long pid : supervisor.workerPids()) {
-            double cpu = run.cpuByPid().getOrDefault(pid, -1.0);
-            String role = cpu >= 0 && cpu < busiest / 10 ? "spare worker JVM (idle)" : "worker JVM";
+            String role = spares.contains(pid) ? "spare worker JVM (idle)" : "worker JVM";
             ProcessMemory.of(role + " " + shape + " pid " + pid, pid).ifPresent(out::add);
         }
         return out;

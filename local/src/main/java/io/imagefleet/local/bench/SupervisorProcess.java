@@ -15,7 +15,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A fleet as a user runs it: {@code imagefleet worker --processes P} in a JVM of its own, the
@@ -29,11 +33,15 @@ import java.util.concurrent.TimeUnit;
 final class SupervisorProcess implements AutoCloseable {
     /** How often the log is read when there was nothing new. */
     private static final Duration FOLLOW_INTERVAL = Duration.ofMillis(50);
+    private static final Pattern SPARE_STARTED = Pattern.compile("spare started spare#\\d+ \\(pid (\\d+)\\)");
+    private static final Pattern SPARE_TAKEN = Pattern.compile("takes the spare \\S+ \\(pid (\\d+)\\)");
 
     private final Process process;
     private final Thread tap;
     private final Thread hook;
     private final RecycleLog recycles = new RecycleLog();
+    /** The worker JVMs started as the spare and not taken by a slot yet, from the supervisor's log. */
+    private final Set<Long> spares = ConcurrentHashMap.newKeySet();
 
     private SupervisorProcess(Process process, Path logFile) {
         this.process = process;
@@ -80,6 +88,24 @@ final class SupervisorProcess implements AutoCloseable {
         return process.toHandle().children().map(ProcessHandle::pid).toList();
     }
 
+    /** The worker JVMs that are the spare now (started as it, not taken by a slot), as the supervisor logged them. */
+    Set<Long> sparePids() {
+        return Set.copyOf(spares);
+    }
+
+    /** The supervisor's lines {@code spare started spare#0 (pid 7)} and {@code slot-0 takes the spare slot-0#2 (pid 7)}. */
+    private void noteSpare(String line) {
+        Matcher started = SPARE_STARTED.matcher(line);
+        if (started.find()) {
+            spares.add(Long.parseLong(started.group(1)));
+            return;
+        }
+        Matcher taken = SPARE_TAKEN.matcher(line);
+        if (taken.find()) {
+            spares.remove(Long.parseLong(taken.group(1)));
+        }
+    }
+
     /** The recycles finished so far. */
     List<RecycleLog.Recycle> recycles() {
         return recycles.recycles();
@@ -123,7 +149,9 @@ final class SupervisorProcess implements AutoCloseable {
                     for (int i = 0; i < n; i++) {
                         byte b = buf.get(i);
                         if (b == '\n') {
-                            recycles.note(line.toString(StandardCharsets.UTF_8), System.currentTimeMillis());
+                            String text = line.toString(StandardCharsets.UTF_8);
+                            recycles.note(text, System.currentTimeMillis());
+                            noteSpare(text);
                             line.reset();
                         } else {
                             line.write(b);

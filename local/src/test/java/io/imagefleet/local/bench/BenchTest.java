@@ -84,7 +84,9 @@ class BenchTest {
             });
         }
         assertThat(results.recycling()).satisfies(o -> {
-            assertThat(o.saturation().succeeded()).isEqualTo(4);
+            // The recycle run goes on past its jobs until a recycle has ended (its successor started a job).
+            assertThat(o.saturation().succeeded()).isGreaterThanOrEqualTo(4);
+            assertThat(o.saturation().failed()).isZero();
             assertThat(o.recycling().recycles()).isNotEmpty().allSatisfy(x -> {
                 assertThat(x.reason()).isEqualTo("max-jobs");
                 assertThat(x.endMs()).isGreaterThanOrEqualTo(x.startMs());
