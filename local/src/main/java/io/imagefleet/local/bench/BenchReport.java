@@ -359,7 +359,8 @@ final class BenchReport {
         md.append("## Recycling\n\n");
         md.append(String.format(Locale.ROOT, "A run of fleet %s whose worker JVMs recycle after about %s jobs each "
                 + "(`IMAGEFLEET_RECYCLE_MAX_JOBS`, with its jitter): %d recycles in %.1f s. The gap is the "
-                + "supervisor's own figure: from the old JVM's last answered job to the new JVM's first started job; "
+                + "supervisor's own figure: from the old JVM's last answered job (or the grant, if the slot had run out of jobs before "
+                + "it) to the new JVM's first started job; "
                 + "drain from letting the slot go to the old JVM's exit; rejoin from that exit to the new JVM's "
                 + "partitions.%n%n", run.shape(), r.recycleAfter(), f.recycles().size(), run.seconds()));
         md.append("| figure | p50 | p90 | worst |\n|---|---:|---:|---:|\n");

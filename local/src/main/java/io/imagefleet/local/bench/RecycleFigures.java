@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * What recycling cost a fleet run: the recycles the supervisor reported (each with its gap
- * between jobs, as the supervisor measures it: from the old JVM's last answered job to the new
+ * between jobs, as the supervisor measures it: from the old JVM's last answered job (or the grant, if later) to the new
  * one's first started job), and the fleet's throughput while a recycle was under way (from the
  * supervisor letting the slot go to the new JVM starting a job) against the rest of the run.
  * Immutable.

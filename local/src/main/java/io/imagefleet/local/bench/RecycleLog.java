@@ -25,7 +25,7 @@ final class RecycleLog {
      * @param startMs  when the supervisor let the slot go
      * @param endMs    when the slot's new JVM started a job (or the supervisor gave up waiting for one)
      * @param rejoinMs from the old JVM's exit to the new one's first assignment; -1 when none came
-     * @param gapMs    from the old JVM's last answered job to the new one's first started job; -1 when none came
+     * @param gapMs    from the old JVM's last answered job (or the grant, if later) to the new one's first started job; -1 when none came
      */
     record Recycle(int slot, String reason, long startMs, long endMs, long drainMs, long rejoinMs, long gapMs) {
     }

@@ -163,6 +163,14 @@ final class Children {
         return slot.successor != null && built.contains(slot.successor);
     }
 
+    /**
+     * Whether a slot's successor is still starting (taken before it said hello): a spare started
+     * now would start beside it, and two JVMs starting at once slow the working ones twice as much.
+     */
+    boolean successorStarting() {
+        return slots.stream().anyMatch(s -> s.successor != null && s.successor.alive() && !built.contains(s.successor));
+    }
+
     /** Puts the successor, the spare or a new JVM in a slot that has lost its JVM, and tells it to go. */
     void replace(Slot slot, List<ControlMessage.Suspect> suspects) {
         Child next = slot.successor != null && slot.successor.alive() ? slot.successor : takeSpare(slot);

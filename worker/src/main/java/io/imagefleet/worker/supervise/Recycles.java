@@ -120,7 +120,8 @@ final class Recycles {
         if (r != null && r.oldGone()) {
             // Past the rejoin wait the slot was idle rather than recycling: no gap to speak of.
             boolean busy = now - r.exitNanos() < RecycleQueue.REJOIN_WAIT.toNanos();
-            finish(slot, busy ? Duration.ofNanos(now - r.lastJobNanos()) : null);
+            // From the grant when the old JVM had run out of jobs before it: idle then for want of work, not recycling.
+            finish(slot, busy ? Duration.ofNanos(now - Math.max(r.lastJobNanos(), r.grantedNanos())) : null);
         }
     }
 

@@ -56,6 +56,10 @@ final class SlotRecycle {
         return exitNanos;
     }
 
+    long grantedNanos() {
+        return grantedNanos;
+    }
+
     long lastJobNanos() {
         return lastJobNanos;
     }

@@ -282,8 +282,9 @@ public final class Supervisor {
         children.respawnDue(now, crashes.suspects());
         recycles.maintain(now);
         recycles.maybeGrant(now, s -> children.successorReady(s) || Recycles.successorWaitOver(s, now));
-        // The next spare starts once no recycle is under way, so its start-up never slows a rejoin or a first job.
-        if (!recycles.underWay(now)) {
+        // The next spare starts once no recycle is under way and no successor is starting, so its start-up
+        // never slows a rejoin or a first job, nor starts beside another JVM's.
+        if (!recycles.underWay(now) && !children.successorStarting()) {
             children.maybeStartSpare(now);
         }
     }

@@ -94,6 +94,32 @@ class SupervisorTest {
     }
 
     @Test
+    void recycle_slotOutOfJobsBeforeTheGrant_gapRunsFromTheGrant() {
+        start(1);
+        FakeChild old = launcher.launched().get(0);
+        FakeChild spare = launcher.launched().get(1);
+        old.say(assigned("jobs-0")).say(new JobStarted(job(1))).say(new JobEnded(job(1), JobOutcome.ANSWERED));
+        turn();
+        old.say(new RecycleRequest(RecycleReason.MAX_JOBS, "50 jobs"));
+        turn();
+        advance(Duration.ofSeconds(2));
+        spare.say(new Hello(spare.pid()));
+        turn();
+        assertThat(old.received(RecycleGrant.class)).as("let go once its successor said hello").hasSize(1);
+
+        advance(Duration.ofMillis(100));
+        old.exit(75);
+        turn();
+        advance(Duration.ofMillis(150));
+        spare.say(assigned("jobs-0")).say(new JobStarted(job(2)));
+        turn();
+
+        assertThat(heard.recycles).singleElement().satisfies(r ->
+                assertThat(r.gap()).as("idle for want of a successor, not recycling, before the grant")
+                        .isEqualTo(Duration.ofMillis(250)));
+    }
+
+    @Test
     void recycle_successorHasNotStartedAJob_nextSpareWaitsForItsFirstJob() {
         start(1);
         FakeChild old = launcher.launched().get(0);
@@ -382,6 +408,9 @@ class SupervisorTest {
         assertThat(spare.received()).as("a JVM still starting reads it once it has said hello")
                 .containsExactly(new Prepare(0));
         assertThat(old.received(RecycleGrant.class)).as("no grant before the successor said hello").isEmpty();
+        advance(Duration.ofSeconds(1));
+        turn();
+        assertThat(launcher.launched()).as("no spare starts beside a successor still starting").hasSize(2);
 
         spare.say(new Hello(spare.pid()));
         turn();
