@@ -21,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -219,13 +218,16 @@ final class FleetRun {
         return Math.max(1, (QUEUED_PER_THREAD * threads + partitionsPerWorker - 1) / partitionsPerWorker);
     }
 
-    /** The supervisor's and every worker JVM's memory; the spare is the one the supervisor's log names so. */
+    /**
+     * The supervisor's and every worker JVM's memory, each named by what the supervisor's log says
+     * it is (a slot's, the idle spare, or the JVM training the AOT cache on a first run).
+     */
     private static List<ProcessMemory> memory(SupervisorProcess supervisor, String shape) {
         List<ProcessMemory> out = new ArrayList<>();
         ProcessMemory.of("supervisor " + shape, supervisor.pid()).ifPresent(out::add);
-        Set<Long> spares = supervisor.sparePids();
+        Map<Long, String> roles = supervisor.roles();
         for (long pid : supervisor.workerPids()) {
-            String role = spares.contains(pid) ? "spare worker JVM (idle)" : "worker JVM";
+            String role = roles.getOrDefault(pid, SupervisorProcess.WORKER);
             ProcessMemory.of(role + " " + shape + " pid " + pid, pid).ifPresent(out::add);
         }
         return out;

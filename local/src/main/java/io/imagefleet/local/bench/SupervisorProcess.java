@@ -15,7 +15,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -33,15 +32,19 @@ import java.util.regex.Pattern;
 final class SupervisorProcess implements AutoCloseable {
     /** How often the log is read when there was nothing new. */
     private static final Duration FOLLOW_INTERVAL = Duration.ofMillis(50);
-    private static final Pattern SPARE_STARTED = Pattern.compile("spare started spare#\\d+ \\(pid (\\d+)\\)");
-    private static final Pattern SPARE_TAKEN = Pattern.compile("takes the spare \\S+ \\(pid (\\d+)\\)");
+    static final String SPARE = "spare worker JVM (idle)";
+    static final String TRAINER = "AOT training JVM";
+    static final String WORKER = "worker JVM";
+    /** Who a started JVM is: the label it was started as ("spare" or a slot) and its pid, or the trainer's pid. */
+    private static final Pattern STARTED = Pattern.compile(
+            "(spare|slot-\\d+) (?:started|takes the spare) \\S+ \\(pid (\\d+)\\)|(training) the AOT cache .* \\(pid (\\d+)\\)");
 
     private final Process process;
     private final Thread tap;
     private final Thread hook;
     private final RecycleLog recycles = new RecycleLog();
-    /** The worker JVMs started as the spare and not taken by a slot yet, from the supervisor's log. */
-    private final Set<Long> spares = ConcurrentHashMap.newKeySet();
+    /** What each worker JVM the supervisor started is now, from its log. */
+    private final Map<Long, String> roles = new ConcurrentHashMap<>();
 
     private SupervisorProcess(Process process, Path logFile) {
         this.process = process;
@@ -88,21 +91,26 @@ final class SupervisorProcess implements AutoCloseable {
         return process.toHandle().children().map(ProcessHandle::pid).toList();
     }
 
-    /** The worker JVMs that are the spare now (started as it, not taken by a slot), as the supervisor logged them. */
-    Set<Long> sparePids() {
-        return Set.copyOf(spares);
+    /**
+     * What the supervisor's log says each worker JVM it started is now: {@code "spare worker JVM
+     * (idle)"}, {@code "AOT training JVM"}, or {@code "worker JVM"} (a slot's); absent for a pid
+     * it has not logged.
+     */
+    Map<Long, String> roles() {
+        return Map.copyOf(roles);
     }
 
-    /** The supervisor's lines {@code spare started spare#0 (pid 7)} and {@code slot-0 takes the spare slot-0#2 (pid 7)}. */
-    private void noteSpare(String line) {
-        Matcher started = SPARE_STARTED.matcher(line);
-        if (started.find()) {
-            spares.add(Long.parseLong(started.group(1)));
-            return;
-        }
-        Matcher taken = SPARE_TAKEN.matcher(line);
-        if (taken.find()) {
-            spares.remove(Long.parseLong(taken.group(1)));
+    /**
+     * The supervisor's lines {@code spare started spare#0 (pid 7)}, {@code slot-0 takes the spare
+     * slot-0#2 (pid 7)}, {@code slot-0 started slot-0#1 (pid 8)} and {@code training the AOT cache
+     * for worker JVMs with aot-training#0 (pid 9)}.
+     */
+    static void noteRole(Map<Long, String> roles, String line) {
+        Matcher m = STARTED.matcher(line);
+        if (m.find() && m.group(3) != null) {
+            roles.put(Long.parseLong(m.group(4)), TRAINER);
+        } else if (m.find(0)) {
+            roles.put(Long.parseLong(m.group(2)), m.group(1).equals("spare") ? SPARE : WORKER);
         }
     }
 
@@ -151,7 +159,7 @@ final class SupervisorProcess implements AutoCloseable {
                         if (b == '\n') {
                             String text = line.toString(StandardCharsets.UTF_8);
                             recycles.note(text, System.currentTimeMillis());
-                            noteSpare(text);
+                            noteRole(roles, text);
                             line.reset();
                         } else {
                             line.write(b);
