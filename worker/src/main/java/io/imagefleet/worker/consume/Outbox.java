@@ -61,9 +61,15 @@ public interface Outbox {
      */
     void commit(Map<TopicPartition, OffsetAndMetadata> positions);
 
-    /** Commits these positions without waiting where that is possible; {@code onCommitted} runs on the poll thread. */
-    void commitSoon(Map<TopicPartition, OffsetAndMetadata> positions,
-                    Consumer<Map<TopicPartition, OffsetAndMetadata>> onCommitted);
+    /**
+     * Commits these positions without waiting where that is possible; {@code onCommitted} runs on
+     * the poll thread. By default it commits and waits, as a transaction must.
+     */
+    default void commitSoon(Map<TopicPartition, OffsetAndMetadata> positions,
+                            Consumer<Map<TopicPartition, OffsetAndMetadata>> onCommitted) {
+        commit(positions);
+        onCommitted.accept(positions);
+    }
 
     /** Drops staged answers of partitions that are no longer this loop's: their next owner answers them. */
     default void forget(Collection<TopicPartition> partitions) {

@@ -126,13 +126,6 @@ final class TransactionalOutbox implements Outbox {
     }
 
     @Override
-    public void commitSoon(Map<TopicPartition, OffsetAndMetadata> positions,
-                           Consumer<Map<TopicPartition, OffsetAndMetadata>> onCommitted) {
-        commit(positions);
-        onCommitted.accept(positions);
-    }
-
-    @Override
     public void forget(Collection<TopicPartition> partitions) {
         partitions.forEach(staged::remove);
     }

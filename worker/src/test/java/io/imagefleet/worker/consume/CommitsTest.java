@@ -151,13 +151,6 @@ class CommitsTest {
         }
 
         @Override
-        public void commitSoon(Map<TopicPartition, OffsetAndMetadata> positions,
-                               Consumer<Map<TopicPartition, OffsetAndMetadata>> onCommitted) {
-            commit(positions);
-            onCommitted.accept(positions);
-        }
-
-        @Override
         public void close(Duration timeout) {
         }
     }

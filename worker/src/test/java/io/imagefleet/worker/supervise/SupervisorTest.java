@@ -53,17 +53,17 @@ class SupervisorTest {
     private final FakeLauncher launcher = new FakeLauncher(nanos::get);
     private final Recording heard = new Recording();
     private Supervisor supervisor;
+    /** The one slot's first JVM and the spare, in the tests that start them with {@link #startWithBuiltSpare()}. */
+    private FakeChild old;
+    private FakeChild spare;
 
     // ---- recycles ----
 
     @ParameterizedTest
     @EnumSource(RecycleReason.class)
     void recycle_eachReason_readySpareTakesOverAndTheRecycleIsTimed(RecycleReason reason) {
-        start(1);
-        FakeChild old = launcher.launched().get(0);
-        FakeChild spare = launcher.launched().get(1);
-        spare.say(new Hello(spare.pid()));
-        old.say(assigned("jobs-0")).say(new JobStarted(job(1))).say(new JobEnded(job(1), JobOutcome.ANSWERED));
+        startWithBuiltSpare();
+        old.say(new JobStarted(job(1))).say(new JobEnded(job(1), JobOutcome.ANSWERED));
         turn();
 
         old.say(new RecycleRequest(reason, "the trigger's words"));
@@ -95,10 +95,8 @@ class SupervisorTest {
 
     @Test
     void recycle_slotOutOfJobsBeforeTheGrant_gapRunsFromTheGrant() {
-        start(1);
-        FakeChild old = launcher.launched().get(0);
-        FakeChild spare = launcher.launched().get(1);
-        old.say(assigned("jobs-0")).say(new JobStarted(job(1))).say(new JobEnded(job(1), JobOutcome.ANSWERED));
+        startWithSpareStarting();
+        old.say(new JobStarted(job(1))).say(new JobEnded(job(1), JobOutcome.ANSWERED));
         turn();
         old.say(new RecycleRequest(RecycleReason.MAX_JOBS, "50 jobs"));
         turn();
@@ -121,11 +119,7 @@ class SupervisorTest {
 
     @Test
     void recycle_successorHasNotStartedAJob_nextSpareWaitsForItsFirstJob() {
-        start(1);
-        FakeChild old = launcher.launched().get(0);
-        FakeChild spare = launcher.launched().get(1);
-        spare.say(new Hello(spare.pid()));
-        old.say(assigned("jobs-0"));
+        startWithBuiltSpare();
         old.say(new RecycleRequest(RecycleReason.MAX_JOBS, "50 jobs"));
         turn();
         old.exit(75);
@@ -144,11 +138,7 @@ class SupervisorTest {
 
     @Test
     void recycle_successorGetsNoJob_nextSpareStartsAfterTheFirstJobWait() {
-        start(1);
-        FakeChild old = launcher.launched().get(0);
-        FakeChild spare = launcher.launched().get(1);
-        spare.say(new Hello(spare.pid()));
-        old.say(assigned("jobs-0"));
+        startWithBuiltSpare();
         old.say(new RecycleRequest(RecycleReason.MAX_JOBS, "50 jobs"));
         turn();
         old.exit(75);
@@ -165,11 +155,8 @@ class SupervisorTest {
 
     @Test
     void recycle_oldJvmSaysExiting_successorGoesBeforeTheOldProcessHasExited() {
-        start(1);
-        FakeChild old = launcher.launched().get(0);
-        FakeChild spare = launcher.launched().get(1);
-        spare.say(new Hello(spare.pid()));
-        old.say(assigned("jobs-0")).say(new RecycleRequest(RecycleReason.MAX_JOBS, "10 jobs"));
+        startWithBuiltSpare();
+        old.say(new RecycleRequest(RecycleReason.MAX_JOBS, "10 jobs"));
         turn();
         advance(Duration.ofMillis(200));
 
@@ -191,11 +178,8 @@ class SupervisorTest {
 
     @Test
     void stop_oldJvmStillTearingDownAfterItsHandOver_isWaitedFor() {
-        start(1);
-        FakeChild old = launcher.launched().get(0);
-        FakeChild spare = launcher.launched().get(1);
-        spare.say(new Hello(spare.pid()));
-        old.say(assigned("jobs-0")).say(new RecycleRequest(RecycleReason.MAX_JOBS, "10 jobs"));
+        startWithBuiltSpare();
+        old.say(new RecycleRequest(RecycleReason.MAX_JOBS, "10 jobs"));
         turn();
         old.say(new ControlMessage.Exiting(75, 10, -1, 0, 1L << 20));
         turn();
@@ -313,11 +297,7 @@ class SupervisorTest {
 
     @Test
     void recycle_spareTakenAsSuccessor_isToldToPrepareTheSlotBeforeTheGrantAndGoesAfterTheExiting() {
-        start(1);
-        FakeChild old = launcher.launched().get(0);
-        FakeChild spare = launcher.launched().get(1);
-        spare.say(new Hello(spare.pid()));
-        old.say(assigned("jobs-0"));
+        startWithBuiltSpare();
         turn();
         assertThat(spare.received(Prepare.class)).as("a spare without a slot builds nothing").isEmpty();
 
@@ -336,11 +316,7 @@ class SupervisorTest {
 
     @Test
     void recycleSoon_spareBuilt_isPreparedAheadOfTheRequestAndNoSpareStartsUntilTheRecycleIsOver() {
-        start(1);
-        FakeChild old = launcher.launched().get(0);
-        FakeChild spare = launcher.launched().get(1);
-        spare.say(new Hello(spare.pid()));
-        old.say(assigned("jobs-0"));
+        startWithBuiltSpare();
         turn();
 
         old.say(new ControlMessage.RecycleSoon());
@@ -368,11 +344,8 @@ class SupervisorTest {
 
     @Test
     void recycleSoon_requestNeverComes_nextSpareStartsAfterTheSoonWait() {
-        start(1);
-        FakeChild old = launcher.launched().get(0);
-        FakeChild spare = launcher.launched().get(1);
-        spare.say(new Hello(spare.pid()));
-        old.say(assigned("jobs-0")).say(new ControlMessage.RecycleSoon());
+        startWithBuiltSpare();
+        old.say(new ControlMessage.RecycleSoon());
         turn();
         assertThat(spare.received()).containsExactly(new Prepare(0));
 
@@ -385,10 +358,8 @@ class SupervisorTest {
 
     @Test
     void recycleSoon_spareNotSaidHelloYet_isNotTakenAhead() {
-        start(1);
-        FakeChild old = launcher.launched().get(0);
-        FakeChild spare = launcher.launched().get(1);
-        old.say(assigned("jobs-0")).say(new ControlMessage.RecycleSoon());
+        startWithSpareStarting();
+        old.say(new ControlMessage.RecycleSoon());
         turn();
 
         assertThat(spare.received()).as("taken only by the request: taken now, the next spare would start at once")
@@ -397,10 +368,7 @@ class SupervisorTest {
 
     @Test
     void recycle_successorNotSaidHelloYet_isPreparedAtOnceAndGoesOnlyOnceItSaidHello() {
-        start(1);
-        FakeChild old = launcher.launched().get(0);
-        FakeChild spare = launcher.launched().get(1);
-        old.say(assigned("jobs-0"));
+        startWithSpareStarting();
         turn();
 
         old.say(new RecycleRequest(RecycleReason.MAX_JOBS, "50 jobs"));
@@ -604,6 +572,20 @@ class SupervisorTest {
 
     private void start(int processes) {
         start(processes, SupervisorListener.NONE);
+    }
+
+    /** One slot, whose JVM ({@link #old}) holds jobs-0, and the spare ({@link #spare}), which has said hello. */
+    private void startWithBuiltSpare() {
+        startWithSpareStarting();
+        spare.say(new Hello(spare.pid()));
+    }
+
+    /** One slot, whose JVM ({@link #old}) holds jobs-0, and the spare ({@link #spare}), still starting. */
+    private void startWithSpareStarting() {
+        start(1);
+        old = launcher.launched().get(0);
+        spare = launcher.launched().get(1);
+        old.say(assigned("jobs-0"));
     }
 
     private void start(int processes, SupervisorListener more) {
